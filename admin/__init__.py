@@ -1,0 +1,135 @@
+"""The web panel: the app factory, Flask-Admin views, translations, CLI commands."""
+
+import os
+import pathlib
+
+from flask import Flask, redirect, render_template, request, session, url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
+
+import documents
+from documents import store
+
+LOCALES = {"zh_Hans_CN": "简体中文", "en": "English"}
+DEFAULT_LOCALE = "zh_Hans_CN"
+
+
+class HomeView(AdminIndexView):
+    """The front page: the units and what they hold."""
+
+    @expose("/")
+    def index(self):
+        units = [
+            {
+                "unit": unit,
+                "plans": documents.Plan.objects(unit=unit).count(),
+                "cases": documents.CaseCard.objects(unit=unit).count(),
+                "people": documents.Person.objects(unit=unit).count(),
+            }
+            for unit in documents.Unit.objects.only("name", "short_name", "kind")
+        ]
+        return self.render("admin/home.html", units=units)
+
+
+def create_app(test_config=None):
+    """Build the panel: config, store, translations, admin views, CLI commands."""
+    app = Flask(__name__)
+    _configure(app, test_config)
+    app.extensions["xinfang_store"] = _open_store(app)
+    _init_babel(app)
+    _init_admin(app)
+    _init_routes(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure(app, test_config):
+    app.config.from_mapping(
+        SECRET_KEY=None,
+        MONGODB_URI=None,
+        DATA_DIR=os.path.join(os.getcwd(), "data"),
+        MOCK_STORE=False,
+        BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
+        BABEL_TRANSLATION_DIRECTORIES=str(pathlib.Path(__file__).parent / "translations"),
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        FLASK_ADMIN_SWATCH="default",
+    )
+    app.config.from_prefixed_env("XINFANG")
+    for key in ("MONGODB_URI", "SECRET_KEY"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _local_secret(app)
+
+
+def _local_secret(app):
+    """A random secret kept in the data folder, so sessions survive a restart."""
+    if app.config["MONGODB_URI"] or app.config["MOCK_STORE"]:
+        return os.urandom(32).hex()
+    folder = pathlib.Path(app.config["DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _open_store(app):
+    return store.connect(
+        uri=app.config["MONGODB_URI"],
+        data_dir=app.config["DATA_DIR"],
+        mock=app.config["MOCK_STORE"],
+    )
+
+
+def _select_locale():
+    wanted = request.args.get("lang")
+    if wanted in LOCALES:
+        session["lang"] = wanted
+    return session.get("lang", DEFAULT_LOCALE)
+
+
+def _init_babel(app):
+    Babel(app, locale_selector=_select_locale)
+
+    @app.context_processor
+    def locales():
+        return {"xf_locales": LOCALES, "xf_locale": _select_locale()}
+
+
+def _init_admin(app):
+    from .views import VIEWS
+
+    admin = Admin(
+        app,
+        name=_l("领导干部大接访"),
+        url="/admin",
+        index_view=HomeView(name=_l("首页"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/xinfang_base.html", swatch="default"),
+    )
+    for view_class, model, name, category in VIEWS:
+        admin.add_view(
+            view_class(model, name=name, category=category, endpoint=model.__name__.lower())
+        )
+    return admin
+
+
+def _init_routes(app):
+    @app.route("/")
+    def root():
+        return redirect(url_for("admin.index"))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("errors/413.html"), 413

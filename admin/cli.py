@@ -1,0 +1,112 @@
+"""The `xinfang` command: serve the panel, load the sample data, check the installation."""
+
+import argparse
+import ctypes.util
+import os
+import sys
+
+from documents.store import StoreError
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="xinfang", description="领导干部大接访工作平台")
+    parser.add_argument("--data-dir", help="内置存储的数据目录（默认 ./data）")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    serve = commands.add_parser("serve", help="启动管理面板（空库时自动载入示例数据）")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--workers", type=int, default=1, help="大于 1 时用 gunicorn 多进程运行")
+    serve.add_argument("--no-seed", action="store_true", help="空库时不载入示例数据")
+
+    commands.add_parser("seed", help="载入五个来源单位的示例数据（可重复运行）")
+    commands.add_parser("check", help="检查存储、记录数、字体和系统库")
+
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["XINFANG_DATA_DIR"] = os.path.abspath(args.data_dir)
+    try:
+        from admin import create_app
+
+        app = create_app()
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return {"serve": _serve, "seed": _seed, "check": _check}[args.command](app, args)
+
+
+def _seed(app, args) -> int:
+    import seeds
+
+    with app.app_context():
+        counts = seeds.load()
+    print("示例数据已载入：" + "，".join(f"{name} {n} 条" for name, n in counts.items()))
+    return 0
+
+
+def _serve(app, args) -> int:
+    import documents
+    import seeds
+
+    if not args.no_seed and documents.Unit.objects.count() == 0:
+        seeds.load()
+        print("数据库为空，已载入示例数据。")
+    info = app.extensions["xinfang_store"]
+    print(f"存储：{info.kind} {info.location}")
+    print(f"管理面板：http://{args.host}:{args.port}/admin/")
+    if args.workers > 1:
+        from documents.store import disconnect_all
+
+        disconnect_all()
+        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        os.execv(gunicorn, [gunicorn, "-w", str(args.workers), "-b", f"{args.host}:{args.port}",
+                            "admin:create_app()"])  # fmt: skip
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+def _check(app, args) -> int:
+    import documents
+    from exports import font_report
+
+    problems = 0
+    info = app.extensions["xinfang_store"]
+    print(f"存储：{info.kind}  位置：{info.location}  数据库：{info.db_name}")
+    try:
+        for model in documents.ALL_DOCUMENTS:
+            print(f"  {model._meta['collection']}: {model.objects.count()} 条")
+    except Exception as exc:  # a server that cannot be reached: say so, do not crash
+        print(f"  无法读取数据库：{exc}")
+        problems += 1
+    print("字体：")
+    for role, family in font_report().items():
+        print(f"  {role}: {family or '缺失'}")
+        problems += family is None
+    print("系统库：")
+    for lib, package in (("pango-1.0", "libpango-1.0-0"), ("harfbuzz-subset",
+                                                          "libharfbuzz-subset0")):  # fmt: skip
+        found = ctypes.util.find_library(lib)
+        print(f"  {package}: {'已安装' if found else '缺失'}")
+        problems += not found
+    try:
+        import weasyprint
+
+        print(f"  WeasyPrint {weasyprint.__version__}: 可用")
+    except Exception as exc:  # OSError when a system library is missing
+        print(f"  WeasyPrint: 不可用（{exc}）")
+        problems += 1
+    print("检查通过。" if not problems else f"发现 {problems} 个问题。")
+    return 0 if not problems else 1
+
+
+def register_commands(app):
+    """The same commands under `flask --app admin …`."""
+
+    @app.cli.command("seed")
+    def seed_command():
+        """载入示例数据"""
+        _seed(app, None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""List filters: dates, choice fields as drop-downs, and references as drop-downs of names."""
+
+import mongoengine
+from flask_admin.contrib.mongoengine import filters as me_filters
+from flask_admin.model import filters as base_filters
+from flask_babel import gettext
+
+
+class DateEqualFilter(me_filters.FilterEqual, base_filters.BaseDateFilter):
+    pass
+
+
+class DateGreaterFilter(me_filters.FilterGreater, base_filters.BaseDateFilter):
+    pass
+
+
+class DateSmallerFilter(me_filters.FilterSmaller, base_filters.BaseDateFilter):
+    pass
+
+
+class DateBetweenFilter(me_filters.BaseMongoEngineFilter, base_filters.BaseDateBetweenFilter):
+    def __init__(self, column, name, options=None, data_type=None):
+        super().__init__(column, name, options, data_type="daterangepicker")
+
+    def apply(self, query, value):
+        start, end = value
+        return query.filter(**{f"{self.column}__gte": start, f"{self.column}__lte": end})
+
+
+class ChoiceEqualFilter(me_filters.FilterEqual):
+    pass
+
+
+class ChoiceNotEqualFilter(me_filters.FilterNotEqual):
+    pass
+
+
+class ReferenceFilter(me_filters.BaseMongoEngineFilter):
+    """Filters on a reference; the drop-down is read from the database on each request."""
+
+    def __init__(self, column, name, document):
+        super().__init__(column, name, options=self._options)
+        self.document = document
+
+    def _options(self):
+        return [(str(item.pk), str(item)) for item in self.document.objects]
+
+    def apply(self, query, value):
+        try:
+            return query.filter(**{self.column: value})
+        except mongoengine.ValidationError:
+            return query.filter(**{f"{self.column}__in": []})
+
+    def operation(self):
+        return gettext("等于")
+
+
+class XinfangFilterConverter(me_filters.FilterConverter):
+    date_filters = (DateEqualFilter, DateGreaterFilter, DateSmallerFilter, DateBetweenFilter,
+                    me_filters.FilterEmpty)  # fmt: skip
+
+    def convert(self, type_name, column, name):
+        choices = getattr(column, "choices", None)
+        if choices and not isinstance(column, str):
+            options = [
+                c if isinstance(c, tuple) else (c, c) for c in choices if c not in ("", None)
+            ]
+            if type_name == "IntField":
+                options = [(str(value), label) for value, label in options]
+            return [ChoiceEqualFilter(column.name, name, options=options),
+                    ChoiceNotEqualFilter(column.name, name, options=options)]  # fmt: skip
+        if type_name == "DateField":
+            column_name = column if isinstance(column, str) else column.name
+            return [f(column_name, name) for f in self.date_filters]
+        return super().convert(type_name, column, name)

@@ -1,0 +1,133 @@
+"""Form conversion for MongoEngine documents, in one place for every view.
+
+Flask-Admin's MongoEngine converter skips ``EmbeddedDocumentListField`` and turns a ``DictField``
+into a text area it cannot save. Here the nested lists become inline lists of subforms (with
+Chinese labels), a ``DictField`` becomes a JSON editor that refuses what is not a JSON object, a
+list of strings becomes a text area with one item a line, and long strings get a text area.
+"""
+
+import datetime
+import json
+
+from flask_admin.contrib.mongoengine import EmbeddedForm
+from flask_admin.contrib.mongoengine.form import CustomModelConverter
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from mongoengine import EmbeddedDocumentField, ListField, StringField
+from wtforms import fields, validators
+
+from .labels import labels_for
+
+LONG_TEXT_FROM = 200  # strings allowed to be longer than this get a text area
+
+
+class JSONObjectField(fields.TextAreaField):
+    """Edits a DictField as a JSON object."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if not self.data:
+            return ""
+        return json.dumps(self.data, ensure_ascii=False, indent=2, default=_json_default)
+
+    def process_formdata(self, valuelist):
+        self.data = {}
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            value = json.loads(valuelist[0])
+        except ValueError as exc:
+            raise ValueError(
+                gettext("不是有效的 JSON：第 %(line)s 行第 %(col)s 列有误", line=exc.lineno,
+                        col=exc.colno)
+            ) from exc
+        if not isinstance(value, dict):
+            raise ValueError(gettext("必须是 JSON 对象，例如 {\"字段\": \"值\"}"))
+        if any(key.startswith("$") or "." in key for key in value):
+            raise ValueError(gettext("字段名不能以 $ 开头，也不能含有英文句点"))
+        self.data = value
+
+
+def _json_default(value):
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class LinesField(fields.TextAreaField):
+    """Edits a list of strings as a text area, one item a line; blank lines are dropped."""
+
+    def __init__(self, label=None, validators=None, max_item_length=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.max_item_length = max_item_length
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "\n".join(self.data or [])
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = [line.strip() for line in valuelist[0].splitlines() if line.strip()]
+        else:
+            self.data = []
+
+    def pre_validate(self, form):
+        limit = self.max_item_length
+        for number, item in enumerate(self.data or [], start=1):
+            if limit and len(item) > limit:
+                raise validators.ValidationError(
+                    gettext("第 %(n)s 行超过 %(max)s 个字", n=number, max=limit)
+                )
+
+
+class XinfangConverter(CustomModelConverter):
+    """Flask-Admin's MongoEngine converter with the nested parts and JSON handled."""
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.converters["EmbeddedDocumentListField"] = self.conv_List
+        self.converters["DictField"] = self.conv_Dict
+
+    def clone_converter(self, view):
+        return self.__class__(view)
+
+    def conv_String(self, model, field, kwargs):
+        if field.max_length and field.max_length > LONG_TEXT_FROM:
+            kwargs.setdefault("textarea", True)
+        return super().conv_String(model, field, kwargs)
+
+    def conv_Dict(self, model, field, kwargs):
+        kwargs.setdefault("description", _l("可填写本单位特有的内容，格式为 JSON 对象。"))
+        return JSONObjectField(**kwargs)
+
+    def conv_List(self, model, field, kwargs):
+        inner = field.field
+        if isinstance(inner, StringField) and not inner.choices:
+            kwargs.setdefault("description", _l("每行一项"))
+            return LinesField(max_item_length=inner.max_length, **kwargs)
+        return super().conv_List(model, field, kwargs)
+
+
+def subdocument_forms(model) -> dict:
+    """EmbeddedForm configs, with Chinese labels, for every embedded field of a document.
+
+    Flask-Admin looks up the subform of a list's items under the key None.
+    """
+    result = {}
+    for name, field in model._fields.items():
+        if isinstance(field, ListField) and isinstance(field.field, EmbeddedDocumentField):
+            item_form = _embedded_form(field.field.document_type)
+            result[name] = EmbeddedForm(form_subdocuments={None: item_form})
+        elif isinstance(field, EmbeddedDocumentField):
+            result[name] = _embedded_form(field.document_type)
+    return result
+
+
+def _embedded_form(embedded) -> EmbeddedForm:
+    labels = labels_for(embedded)
+    return EmbeddedForm(
+        form_args={key: {"label": label} for key, label in labels.items()},
+        form_subdocuments=subdocument_forms(embedded),
+    )

@@ -1,0 +1,231 @@
+"""Plans (实施方案, 实施意见, 通知, 总结): the body, the structured parts, the metadata."""
+
+import re
+
+from mongoengine import (
+    DENY,
+    BooleanField,
+    DateField,
+    DictField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentListField,
+    IntField,
+    ListField,
+    ReferenceField,
+    StringField,
+    ValidationError,
+)
+
+from .fields import LONG, NAME, SHORT, TEXT
+from .unit import DOCUMENT_STYLES, Unit
+
+PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
+# 一、 （一） 1. （1）: the four heading levels of GB/T 9704; 0 is a plain paragraph group
+HEADING_LEVELS = ((0, "正文段落"), (1, "一、"), (2, "（一）"), (3, "1."), (4, "（1）"))
+DAY_KINDS = (("calendar", "自然日"), ("working", "工作日"))
+CADENCES = (("daily", "每日"), ("weekly", "每周"), ("monthly", "每月"), ("once", "一次"))
+RECEPTION_KINDS = (
+    ("weekly", "每周固定一天"),
+    ("monthly_nth_weekday", "每月第几个星期几"),
+    ("monthly_day", "每月固定日期"),
+    ("days_per_leader", "每人每月若干天"),
+    ("phase", "阶段内每周若干天"),
+    ("any_time", "随时接访"),
+)
+WEEKDAYS = ((0, "星期一"), (1, "星期二"), (2, "星期三"), (3, "星期四"), (4, "星期五"),
+            (5, "星期六"), (6, "星期日"))  # fmt: skip
+HOLIDAY_RULES = (("next_working_day", "节假日顺延至下一个工作日"), ("skip", "遇节假日取消"),
+                 ("keep", "照常"))  # fmt: skip
+SECRECY = ("", "秘密", "机密", "绝密")
+URGENCY = ("", "特急", "加急", "特提", "平急")
+
+
+class Section(EmbeddedDocument):
+    """A heading with its text. Paragraphs are separated by line breaks."""
+
+    level = IntField(choices=HEADING_LEVELS, default=1)
+    heading = StringField(max_length=TEXT)
+    text = StringField(max_length=LONG)
+
+    def __str__(self):
+        return self.heading or (self.text or "")[:20]
+
+
+class Target(EmbeddedDocument):
+    """A quantified target: 化解率 ≥ 95%, 非正常进京访 = 0, 信访总量 下降."""
+
+    name = StringField(required=True, max_length=NAME)
+    group = StringField(max_length=NAME)  # e.g. 三个零指标, 一下降、三减少
+    metric = StringField(max_length=SHORT)  # the figure it is measured by, e.g. resolution_rate
+    comparator = StringField(choices=(">=", "<=", "=", "下降", "减少", "不发生"), default=">=")
+    value = StringField(max_length=SHORT)  # "95%", "0"
+    description = StringField(max_length=TEXT)
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureStep(EmbeddedDocument):
+    """One step of the unit's procedure, with its time limit where the plan sets one."""
+
+    name = StringField(required=True, max_length=NAME)
+    description = StringField(max_length=TEXT)
+    time_limit_days = IntField(min_value=0, max_value=365)
+    day_kind = StringField(choices=DAY_KINDS, default="calendar")
+    basis = StringField(max_length=TEXT)  # e.g. 《信访工作条例》第三十四条
+
+    def __str__(self):
+        return self.name
+
+
+class ReportingDuty(EmbeddedDocument):
+    """A report the office sends upward: what, how often, by when, to whom."""
+
+    name = StringField(required=True, max_length=NAME)
+    cadence = StringField(choices=CADENCES, default="weekly")
+    deadline = StringField(max_length=NAME)  # as the plan says: 每周五前, 每天下午15:30前
+    deadline_time = StringField(max_length=5, regex=r"^([01]\d|2[0-3]):[0-5]\d$")
+    deadline_weekday = IntField(choices=WEEKDAYS)
+    deadline_day = IntField(min_value=1, max_value=31)  # of the next month, for monthly reports
+    recipients = ListField(StringField(max_length=NAME))
+    zero_report = BooleanField(default=False)  # 零报告: sent even when nothing happened
+    start_date = DateField()
+    end_date = DateField()
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        _check_range(self.start_date, self.end_date, "报送结束日期", "end_date")
+
+
+class Phase(EmbeddedDocument):
+    """A phase of the campaign with its date range."""
+
+    name = StringField(required=True, max_length=NAME)
+    start_date = DateField()
+    end_date = DateField()
+    description = StringField(max_length=LONG)
+    intensity = StringField(max_length=TEXT)  # e.g. 书记每周至少三天亲自接访
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        _check_range(self.start_date, self.end_date, "阶段结束日期", "end_date")
+
+
+class ReceptionArrangement(EmbeddedDocument):
+    """A reception rule as the plan states it: who receives, when, where, with whom."""
+
+    kind = StringField(choices=RECEPTION_KINDS, default="weekly")
+    description = StringField(max_length=TEXT)  # the plan's own words
+    leaders = ListField(StringField(max_length=NAME))
+    weekday = IntField(choices=WEEKDAYS)
+    nth = IntField(min_value=1, max_value=5)
+    day_of_month = IntField(min_value=1, max_value=31)
+    days_per_month = IntField(min_value=1, max_value=31)
+    days_per_week = IntField(min_value=1, max_value=7)
+    holiday_rule = StringField(choices=HOLIDAY_RULES, default="next_working_day")
+    place = StringField(max_length=NAME)
+    accompany = StringField(max_length=TEXT)  # who takes part: 承办法官, 公职律师 …
+    start_date = DateField()
+    end_date = DateField()
+
+    def __str__(self):
+        return self.description or self.get_kind_display()
+
+    def clean(self):
+        _check_range(self.start_date, self.end_date, "接访结束日期", "end_date")
+
+
+class Attachment(EmbeddedDocument):
+    """An attachment printed after the body; the schedule is generated from the arrangements."""
+
+    title = StringField(required=True, max_length=NAME)
+    kind = StringField(choices=(("schedule", "接访日程安排表"), ("text", "文字")), default="text")
+    text = StringField(max_length=LONG)
+
+    def __str__(self):
+        return self.title
+
+
+class Plan(Document):
+    """A unit's plan for a campaign period, printable as an official document."""
+
+    unit = ReferenceField(Unit, required=True, reverse_delete_rule=DENY)
+    title = StringField(required=True, max_length=TEXT)
+    kind = StringField(choices=PLAN_KINDS, default="实施方案")
+    period_start = DateField()
+    period_end = DateField()
+    preamble = StringField(max_length=LONG)  # the opening paragraph before the first heading
+    sections = EmbeddedDocumentListField(Section)
+    principles = ListField(StringField(max_length=TEXT))
+    targets = EmbeddedDocumentListField(Target)
+    procedure = EmbeddedDocumentListField(ProcedureStep)
+    reporting_duties = EmbeddedDocumentListField(ReportingDuty)
+    phases = EmbeddedDocumentListField(Phase)
+    receptions = EmbeddedDocumentListField(ReceptionArrangement)
+    attachments = EmbeddedDocumentListField(Attachment)
+
+    # document metadata (公文要素)
+    style = StringField(choices=DOCUMENT_STYLES)  # empty: the unit's style
+    copy_number = StringField(max_length=SHORT)  # 份号
+    secrecy = StringField(choices=SECRECY, default="")
+    urgency = StringField(choices=URGENCY, default="")
+    issuer_marks = ListField(StringField(max_length=NAME))  # empty: the unit's 发文机关标志
+    doc_number = StringField(max_length=NAME)  # 发文字号
+    main_recipients = StringField(max_length=TEXT)  # 主送机关
+    signer = StringField(max_length=NAME)  # 签发人
+    signatories = ListField(StringField(max_length=NAME))  # 署名, one per issuing body
+    date_written = DateField()  # 成文日期
+    note = StringField(max_length=TEXT)  # 附注
+    subject_terms = ListField(StringField(max_length=SHORT))  # 主题词
+    report_to = ListField(StringField(max_length=NAME))  # 报
+    copy_to = ListField(StringField(max_length=NAME))  # 抄送
+    distribute_to = ListField(StringField(max_length=NAME))  # 发
+    printed_by = StringField(max_length=NAME)  # 印发机关
+    printed_date = DateField()  # 印发日期
+    no_body_on_next_page = BooleanField(default=False)  # （此页无正文）/（次页无正文）
+
+    extra = DictField()
+
+    meta = {"collection": "plans", "ordering": ["unit", "-date_written"], "indexes": ["unit"]}
+
+    def __str__(self):
+        return self.title or ""
+
+    def clean(self):
+        _check_range(self.period_start, self.period_end, "活动结束日期", "period_end")
+        if self.doc_number:
+            self.doc_number = normalize_doc_number(self.doc_number)
+
+    @property
+    def effective_style(self):
+        return self.style or (self.unit.document_style if self.unit else None) or "2012"
+
+    @property
+    def effective_issuer_marks(self):
+        if self.issuer_marks:
+            return list(self.issuer_marks)
+        return list(self.unit.issuer_marks or [self.unit.name]) if self.unit else []
+
+
+_YEAR_IN_BRACKETS = re.compile(r"\s*[\[(（【〔［]\s*(\d{4})\s*[\])）】〕］]\s*")
+_NUMBER = re.compile(r"第?\s*0*(\d+)\s*号$")
+
+
+def normalize_doc_number(text: str) -> str:
+    """隰民农营发[2012] 2号 → 隰民农营发〔2012〕2号: 〔〕 brackets, no 第, no padding zero."""
+    text = text.strip()
+    text = _YEAR_IN_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", text)
+    text = _NUMBER.sub(lambda m: f"{m.group(1)}号", text)
+    return re.sub(r"\s+", "", text)
+
+
+def _check_range(start, end, end_label, field_name):
+    if start and end and end < start:
+        raise ValidationError(
+            f"{end_label}不能早于开始日期", errors={field_name: f"{end_label}不能早于开始日期"}
+        )

@@ -1,0 +1,110 @@
+"""Sample data: the five source units of shared/seeds, and a load() that is safe to run twice."""
+
+from documents import (
+    CaseCard,
+    Department,
+    GroupMember,
+    LeadershipGroup,
+    Person,
+    Plan,
+    Section,
+    TimelineEntry,
+    Unit,
+)
+from documents.plan import (
+    Attachment,
+    Phase,
+    ProcedureStep,
+    ReceptionArrangement,
+    ReportingDuty,
+    Target,
+)
+
+from .sample import SOURCE_UNITS
+
+_PLAN_PARTS = {
+    "targets": Target,
+    "procedure": ProcedureStep,
+    "reporting_duties": ReportingDuty,
+    "phases": Phase,
+    "receptions": ReceptionArrangement,
+    "attachments": Attachment,
+}
+
+
+def load() -> dict[str, int]:
+    """Create what is missing of the sample data; records that exist are left as they are.
+
+    Records are found by their natural keys (unit name; person, group and plan by unit and name or
+    title; case card by unit and number), so a second run, or a run after edits, adds nothing.
+    Returns how many records of each kind were created.
+    """
+    created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "一案一卡": 0}
+    for source in SOURCE_UNITS:
+        unit, new = _get_or_create(Unit, {"name": source["unit"]["name"]}, _unit_fields(source))
+        created["单位"] += new
+        people = {}
+        for data in source["people"]:
+            person, new = _get_or_create(Person, {"unit": unit, "name": data["name"]}, data)
+            people[person.name] = person
+            created["人员"] += new
+        plan, new = _get_or_create(
+            Plan, {"unit": unit, "title": source["plan"]["title"]}, _plan_fields(source["plan"])
+        )
+        created["实施方案"] += new
+        if source["group"]:
+            fields = _group_fields(source["group"], people, plan)
+            _, new = _get_or_create(LeadershipGroup, {"unit": unit, "name": fields["name"]}, fields)
+            created["领导小组"] += new
+        for data in source["cases"]:
+            fields = _case_fields(data, people, plan)
+            _, new = _get_or_create(CaseCard, {"unit": unit, "number": data["number"]}, fields)
+            created["一案一卡"] += new
+    return created
+
+
+def _get_or_create(document, key, fields):
+    existing = document.objects(**key).first()
+    if existing is not None:
+        return existing, False
+    record = document(**key, **{k: v for k, v in fields.items() if k not in key})
+    record.save()
+    return record, True
+
+
+def _unit_fields(source):
+    data = dict(source["unit"])
+    data["departments"] = [Department(**d) for d in data.get("departments", [])]
+    return data
+
+
+def _plan_fields(data):
+    fields = dict(data)
+    fields["sections"] = [
+        Section(level=level, heading=heading, text=text)
+        for level, heading, text in data["sections"]
+    ]
+    for name, embedded in _PLAN_PARTS.items():
+        fields[name] = [embedded(**item) for item in data.get(name, [])]
+    return fields
+
+
+def _group_fields(data, people, plan):
+    fields = dict(data)
+    fields["plan"] = plan
+    fields["members"] = [
+        GroupMember(role=role, name=name, title=title, person=people.get(name))
+        for role, name, title in data["members"]
+    ]
+    return fields
+
+
+def _case_fields(data, people, plan):
+    fields = {k: v for k, v in data.items() if k not in ("leader", "timeline")}
+    fields["plan"] = plan
+    fields["responsible_leader"] = people.get(data.get("leader"))
+    fields["timeline"] = [
+        TimelineEntry(date=day, actor=actor, content=content)
+        for day, actor, content in data.get("timeline", [])
+    ]
+    return fields
