@@ -38,6 +38,8 @@ def create_app(test_config=None):
     app = Flask(__name__)
     _configure(app, test_config)
     app.extensions["xinfang_store"] = _open_store(app)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _local_secret(app)
     _init_babel(app)
     _init_admin(app)
     _init_routes(app)
@@ -64,8 +66,6 @@ def _configure(app, test_config):
             app.config[key] = os.environ[key]
     if test_config:
         app.config.update(test_config)
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _local_secret(app)
 
 
 def _local_secret(app):

@@ -49,6 +49,13 @@ class JSONObjectField(fields.TextAreaField):
         self.data = value
 
 
+def _blank_is_none(coerce):
+    def convert(value):
+        return None if value in ("", None) else coerce(value)
+
+    return convert
+
+
 def _json_default(value):
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
@@ -92,6 +99,16 @@ class XinfangConverter(CustomModelConverter):
 
     def clone_converter(self, view):
         return self.__class__(view)
+
+    def convert(self, model, field, field_args):
+        unbound = super().convert(model, field, field_args)
+        # An optional choice gets a blank option that stores nothing, instead of a value that
+        # is not among the choices.
+        if unbound is not None and field.choices and not field.required:
+            if not isinstance(field, ListField) and "choices" in unbound.kwargs:
+                unbound.kwargs["choices"] = [("", "—"), *unbound.kwargs["choices"]]
+                unbound.kwargs["coerce"] = _blank_is_none(unbound.kwargs.get("coerce", str))
+        return unbound
 
     def conv_String(self, model, field, kwargs):
         if field.max_length and field.max_length > LONG_TEXT_FROM:

@@ -21,7 +21,7 @@ from .unit import Person, Unit
 
 SOURCES = ("来访", "来信", "网上", "电话", "上级交办", "上级督办")
 CASE_TYPES = ("初访", "重复访", "越级访", "集体访", "赴京访")
-OUTCOMES = ("", "化解", "息访罢访", "稳控", "不予受理")
+OUTCOMES = ("化解", "息访罢访", "稳控", "不予受理")
 STATUSES = ("登记", "办理中", "已答复", "已办结")
 
 
@@ -63,7 +63,7 @@ class CaseCard(Document):
     petitioner_status = StringField(max_length=LONG)  # 当事人动态
     measures = StringField(max_length=LONG)  # 处理措施
     status = StringField(choices=STATUSES, default="登记")
-    outcome = StringField(choices=OUTCOMES, default="")
+    outcome = StringField(choices=OUTCOMES)
 
     extra = DictField()
 

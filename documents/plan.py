@@ -37,8 +37,8 @@ WEEKDAYS = ((0, "星期一"), (1, "星期二"), (2, "星期三"), (3, "星期四
             (5, "星期六"), (6, "星期日"))  # fmt: skip
 HOLIDAY_RULES = (("next_working_day", "节假日顺延至下一个工作日"), ("skip", "遇节假日取消"),
                  ("keep", "照常"))  # fmt: skip
-SECRECY = ("", "秘密", "机密", "绝密")
-URGENCY = ("", "特急", "加急", "特提", "平急")
+SECRECY = ("秘密", "机密", "绝密")
+URGENCY = ("特急", "加急", "特提", "平急")
 
 
 class Section(EmbeddedDocument):
@@ -172,8 +172,8 @@ class Plan(Document):
     # document metadata (公文要素)
     style = StringField(choices=DOCUMENT_STYLES)  # empty: the unit's style
     copy_number = StringField(max_length=SHORT)  # 份号
-    secrecy = StringField(choices=SECRECY, default="")
-    urgency = StringField(choices=URGENCY, default="")
+    secrecy = StringField(choices=SECRECY)
+    urgency = StringField(choices=URGENCY)
     issuer_marks = ListField(StringField(max_length=NAME))  # empty: the unit's 发文机关标志
     doc_number = StringField(max_length=NAME)  # 发文字号
     main_recipients = StringField(max_length=TEXT)  # 主送机关

@@ -128,6 +128,12 @@ class _Guard:
                 if self._write_depth == 0:
                     fcntl.flock(self._file, fcntl.LOCK_UN)
 
+    def close(self):
+        with self._thread_lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
     def wrap(self, value):
         if isinstance(value, _GUARDED_TYPES):
             return _Guarded(value, self)
@@ -243,6 +249,7 @@ class EmbeddedClient:
         if self._client is not None and self._pid == os.getpid():
             with self._guard.hold(True):
                 self._client.close()
+            self._guard.close()
         self._client = None
         self._pid = None
 

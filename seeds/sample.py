@@ -671,7 +671,6 @@ TOWNSHIP = {
             "petitioner_status": "情绪稳定，等待验收结果",
             "measures": "停产整改；验收前每周回访一次",
             "status": "办理中",
-            "outcome": "",
         },
         {
             "number": "XXX乡〔2008〕3号",
