@@ -113,6 +113,8 @@ def _init_admin(app):
         url="/admin",
         index_view=HomeView(name=_l("首页"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/xinfang_base.html", swatch="default"),
+        # Flask-Admin's own Chinese catalog misses a few messages; ours fills them in
+        translations_path=str(pathlib.Path(__file__).parent / "translations"),
     )
     for view_class, model, name, category in VIEWS:
         admin.add_view(

@@ -1,6 +1,6 @@
 """List filters: dates, choice fields as drop-downs, and references as drop-downs of names."""
 
-import mongoengine
+import bson
 from flask_admin.contrib.mongoengine import filters as me_filters
 from flask_admin.model import filters as base_filters
 from flask_babel import gettext
@@ -46,10 +46,9 @@ class ReferenceFilter(me_filters.BaseMongoEngineFilter):
         return [(str(item.pk), str(item)) for item in self.document.objects]
 
     def apply(self, query, value):
-        try:
-            return query.filter(**{self.column: value})
-        except mongoengine.ValidationError:
+        if not bson.ObjectId.is_valid(value):
             return query.filter(**{f"{self.column}__in": []})
+        return query.filter(**{self.column: value})
 
     def operation(self):
         return gettext("等于")

@@ -11,9 +11,11 @@ import json
 
 from flask_admin.contrib.mongoengine import EmbeddedForm
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
+from flask_admin.contrib.mongoengine.form import ModelSelectField as _ModelSelectField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from mongoengine import EmbeddedDocumentField, ListField, StringField
+from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
 from .labels import labels_for
@@ -89,6 +91,24 @@ class LinesField(fields.TextAreaField):
                 )
 
 
+class ModelSelectField(_ModelSelectField):
+    """Flask-Admin's reference drop-down, refusing a malformed id instead of failing with a 500."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except DocumentValidationError:
+            self.data = None
+            raise ValueError(gettext("所选的关联记录不存在")) from None
+
+    def pre_validate(self, form):
+        chosen = self.raw_data and self.raw_data[0] not in ("", "__None")
+        if chosen and self.data is None:
+            raise validators.ValidationError(gettext("所选的关联记录不存在"))
+        if not self.allow_blank and self.data is None:
+            raise validators.ValidationError(gettext("请选择一项"))
+
+
 class XinfangConverter(CustomModelConverter):
     """Flask-Admin's MongoEngine converter with the nested parts and JSON handled."""
 
@@ -114,6 +134,10 @@ class XinfangConverter(CustomModelConverter):
         if field.max_length and field.max_length > LONG_TEXT_FROM:
             kwargs.setdefault("textarea", True)
         return super().conv_String(model, field, kwargs)
+
+    def conv_Reference(self, model, field, kwargs):
+        kwargs["allow_blank"] = not field.required
+        return ModelSelectField(model=field.document_type, **kwargs)
 
     def conv_Dict(self, model, field, kwargs):
         kwargs.setdefault("description", _l("可填写本单位特有的内容，格式为 JSON 对象。"))

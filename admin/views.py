@@ -2,6 +2,7 @@
 
 import re
 
+import bson
 import mongoengine
 from flask import flash
 from flask_admin.contrib.mongoengine import ModelView
@@ -42,28 +43,37 @@ def validation_messages(model, error: mongoengine.ValidationError) -> list[str]:
     """Each invalid field named by its Chinese label, with what is wrong with it."""
     if not error.errors:
         return [_chinese(error.message)]
-    messages = []
-    for name, sub in error.errors.items():
-        label = label_of(model, name)
-        if isinstance(sub, mongoengine.ValidationError) and sub.errors:
-            inner = "；".join(_flatten(sub.errors))
-            messages.append(f"「{label}」{inner}")
-        else:
-            text = sub.message if isinstance(sub, mongoengine.ValidationError) else str(sub)
-            messages.append(f"「{label}」{_chinese(text)}")
-    return messages
+    return list(_walk(model, error.errors, ""))
 
 
-def _flatten(errors, prefix=""):
+def _walk(model, errors, prefix):
+    """mongoengine nests errors by field, list index and NON_FIELD_ERRORS ("__all__")."""
     for key, value in errors.items():
-        where = f"{prefix}第{int(key) + 1}项" if str(key).isdigit() else f"{prefix}{key}"
-        if isinstance(value, mongoengine.ValidationError) and value.errors:
-            yield from _flatten(value.errors, where + " ")
-        elif isinstance(value, dict):
-            yield from _flatten(value, where + " ")
+        field = model._fields.get(key) if model is not None else None
+        if key == mongoengine.base.NON_FIELD_ERRORS:
+            where, inner_model = prefix, model
+        elif str(key).isdigit():
+            where, inner_model = f"{prefix}第{int(key) + 1}项", model
+        else:
+            where = f"{prefix}「{label_of(model, key)}」" if field else f"{prefix}{key}"
+            inner_model = _embedded_type(field)
+        inner = value.errors if isinstance(value, mongoengine.ValidationError) else None
+        if isinstance(value, dict):
+            inner = value
+        if inner:
+            yield from _walk(inner_model, inner, where)
         else:
             text = value.message if isinstance(value, mongoengine.ValidationError) else str(value)
-            yield f"{where}：{_chinese(text)}"
+            yield f"{where}：{_chinese(text)}" if where else _chinese(text)
+
+
+def _embedded_type(field):
+    inner = getattr(field, "field", None) or field
+    return getattr(inner, "document_type", None) if inner is not None else None
+
+
+_DOCUMENT_NAMES = {"Unit": "单位", "Person": "人员", "LeadershipGroup": "领导小组",
+                   "Plan": "实施方案", "CaseCard": "一案一卡"}  # fmt: skip
 
 
 def render_nested(view, context, model, name):
@@ -99,6 +109,13 @@ class XinfangModelView(ModelView):
         self.column_formatters_detail = {**formatters, **(self.column_formatters_detail or {})}
         super().__init__(model, name=name, **kwargs)
 
+    def get_one(self, id):
+        # A malformed id is simply a record that does not exist (Flask-Admin says so in Chinese)
+        try:
+            return self.get_query().filter(pk=id).first()
+        except (mongoengine.ValidationError, bson.errors.InvalidId):
+            return None
+
     def _process_ajax_references(self):
         # Flask-Admin walks the subdocument configs by field type *name* and fails on
         # EmbeddedDocumentListField; the nested forms use plain selects, so only the top-level
@@ -113,8 +130,11 @@ class XinfangModelView(ModelView):
         if isinstance(exc, mongoengine.NotUniqueError):
             flash(gettext("保存失败：已有同名的记录，名称不能重复。"), "error")
             return True
-        if isinstance(exc, mongoengine.OperationError) and "DENY" in str(exc):
-            flash(gettext("不能删除：仍有其他记录引用它，请先处理这些记录。"), "error")
+        if isinstance(exc, mongoengine.OperationError) and "refers to it" in str(exc):
+            referrer = re.search(r"\((\w+)\.\w+ refers to it\)", str(exc))
+            names = _DOCUMENT_NAMES.get(referrer.group(1), "") if referrer else ""
+            flash(gettext("不能删除：仍有%(names)s记录引用它，请先处理这些记录。", names=names),
+                  "error")  # fmt: skip
             return True
         return super().handle_view_exception(exc)
 

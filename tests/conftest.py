@@ -14,13 +14,21 @@ class LoudUndefined(StrictUndefined):
     def __bool__(self):
         return False
 
+    def __eq__(self, other):
+        return isinstance(other, type(self))
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = StrictUndefined.__hash__
+
 
 def _make_app(config):
     app = create_app({"TESTING": True, "SECRET_KEY": "test", **config})
     app.jinja_env.undefined = LoudUndefined
+    # each mongomock client has a store of its own, and each embedded store a fresh folder
     db = mongoengine.get_db()
-    for name in db.list_collection_names():
-        db.drop_collection(name)
+    assert all(db[name].count_documents({}) == 0 for name in db.list_collection_names())
     return app
 
 

@@ -1,0 +1,125 @@
+"""Bad input gets a clear message in Chinese, never a 500, and what was saved stays as it was."""
+
+import pytest
+
+import documents
+
+from .conftest import flashed_errors
+
+
+@pytest.fixture
+def unit(app):
+    return documents.Unit(name="原有单位", short_name="原有").save()
+
+
+@pytest.fixture
+def plan(unit):
+    return documents.Plan(unit=unit, title="原有方案", doc_number="某发〔2024〕1号").save()
+
+
+def _post(client, url, data):
+    response = client.post(url, data=data)
+    assert response.status_code == 200, "a refused form is shown again, not redirected"
+    return flashed_errors(response)
+
+
+def test_empty_required_field_is_refused(client):
+    errors = _post(client, "/admin/unit/new/", {"name": "", "kind": "其他"})
+    assert "必填" in errors and "保存失败" in errors
+    assert documents.Unit.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_written", "2012-02-30", "不是有效的日期"),
+        ("period_start", "昨天", "不是有效的日期"),
+        ("procedure-0-time_limit_days", "十五", "不是有效的整数"),
+        ("procedure-0-time_limit_days", "999", "介于"),
+        ("title", "长" * 3000, "不能超过 2000 个字符"),
+        ("extra", "{不是JSON", "不是有效的 JSON"),
+        ("extra", "[1, 2]", "必须是 JSON 对象"),
+        ("extra", '{"$where": 1}', "不能以 $ 开头"),
+        ("subject_terms", "词" * 60, "超过 50 个字"),
+        ("period_end", "2011-01-01", "活动结束日期不能早于开始日期"),
+        ("reporting_duties-0-deadline_time", "25:99", "无效"),
+    ],
+)
+def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(client, plan, field, value,
+                                                                 message):  # fmt: skip
+    before = plan.to_mongo().to_dict()
+    data = {
+        "unit": str(plan.unit.pk), "title": "改过的标题", "kind": "实施方案",
+        "period_start": "2012-01-01", "procedure-0-name": "登记",
+        "reporting_duties-0-name": "日报", "reporting_duties-0-cadence": "daily",
+        field: value,
+    }  # fmt: skip
+    errors = _post(client, f"/admin/plan/edit/?id={plan.pk}", data)
+    assert message in errors
+    plan.reload()
+    assert plan.to_mongo().to_dict() == before
+
+
+def test_nested_error_names_the_part_and_the_row(client, unit):
+    errors = _post(client, "/admin/plan/new/", {
+        "unit": str(unit.pk), "title": "新方案", "phases-0-name": "第一阶段",
+        "phases-0-start_date": "2024-05-01", "phases-0-end_date": "2024-04-01",
+    })  # fmt: skip
+    assert "「阶段安排」第1项" in errors and "阶段结束日期不能早于开始日期" in errors
+    assert documents.Plan.objects.count() == 0
+
+
+def test_duplicate_unit_name_is_refused(client, unit):
+    errors = _post(client, "/admin/unit/new/", {"name": "原有单位", "kind": "其他"})
+    assert "已有同名的记录" in errors
+    assert documents.Unit.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["nonsense", "000000000000000000000000"])
+def test_unknown_or_malformed_reference_is_refused(client, value):
+    errors = _post(client, "/admin/plan/new/", {"unit": value, "title": "新方案"})
+    assert "关联记录不存在" in errors
+    assert documents.Plan.objects.count() == 0
+
+
+def test_missing_required_reference_is_refused(client):
+    errors = _post(client, "/admin/plan/new/", {"title": "新方案"})
+    assert "必填" in errors
+
+
+@pytest.mark.parametrize("action", ["edit", "details"])
+@pytest.mark.parametrize("record_id", ["zzz", "000000000000000000000000", "%00", "1' OR '1"])
+def test_malformed_or_unknown_ids_in_urls_say_the_record_does_not_exist(client, action, record_id):
+    response = client.get(f"/admin/plan/{action}/?id={record_id}")
+    assert response.status_code == 302
+    assert "记录不存在" in flashed_errors(client.get(response.headers["Location"]))
+
+
+def test_unknown_page_is_a_chinese_404(client):
+    response = client.get("/admin/nothing-here/")
+    assert response.status_code == 404
+    assert "页面或记录不存在" in response.get_data(as_text=True)
+
+
+def test_deleting_a_unit_still_in_use_is_refused(client, plan):
+    unit = plan.unit
+    response = client.post("/admin/unit/delete/", data={"id": str(unit.pk)})
+    assert response.status_code == 302
+    assert "不能删除：仍有实施方案记录引用它" in flashed_errors(client.get("/admin/unit/"))
+    assert documents.Unit.objects(pk=unit.pk).count() == 1
+
+
+def test_filter_with_a_malformed_value_shows_an_empty_list(client, plan):
+    view = next(v for v in client.application.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "plan")  # fmt: skip
+    index = next(i for i, f in enumerate(view._filters) if f.column == "unit")
+    response = client.get(f"/admin/plan/?flt0_{index}=zzz")
+    assert response.status_code == 200
+    assert "原有方案" not in response.get_data(as_text=True)
+
+
+def test_oversized_upload_is_a_chinese_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/admin/unit/new/", data={"name": "x" * 5000})
+    assert response.status_code == 413
+    assert "上传的内容过大" in response.get_data(as_text=True)

@@ -1,0 +1,169 @@
+"""The embedded store: persistence across restarts and kills, and concurrent threads and processes.
+
+These tests use the real embedded store (litemongo on disk), not mongomock.
+"""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+
+import mongoengine
+
+import documents
+from documents import store
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _connect(folder):
+    return store.connect(data_dir=folder)
+
+
+def test_data_survives_a_restart(tmp_path):
+    folder = tmp_path / "data"
+    _connect(folder)
+    unit = documents.Unit(name="重启测试单位", departments=[documents.Department(name="办公室")])
+    unit.save()
+    mongoengine.disconnect_all()
+
+    _connect(folder)
+    again = documents.Unit.objects.get(name="重启测试单位")
+    assert again.departments[0].name == "办公室"
+    assert (folder / "xinfang" / "units").is_file()  # one SQLite file per collection
+    mongoengine.disconnect_all()
+
+
+def test_data_survives_a_killed_process(tmp_path):
+    folder = tmp_path / "data"
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        sys.path.insert(0, {ROOT!r})
+        import documents
+        from documents import store
+        store.connect(data_dir={str(folder)!r})
+        for i in range(20):
+            documents.Unit(name=f"单位{{i}}").save()
+        print("written", flush=True)
+        time.sleep(60)
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "written"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+        process.stdout.close()
+    assert process.returncode == -signal.SIGKILL
+
+    _connect(folder)
+    assert documents.Unit.objects.count() == 20
+    mongoengine.disconnect_all()
+
+
+def test_concurrent_writes_from_threads_lose_nothing(tmp_path):
+    _connect(tmp_path / "data")
+    unit = documents.Unit(name="并发单位", extra={"counter": 0}).save()
+    errors = []
+
+    def work(worker):
+        try:
+            for i in range(25):
+                documents.Person(name=f"人员{worker}-{i}", unit=unit).save()
+                documents.Unit.objects(pk=unit.pk).update_one(inc__extra__counter=1)
+                plan = documents.Plan(unit=unit, title=f"方案{worker}-{i}").save()
+                documents.Plan.objects(pk=plan.pk).update_one(push__principles=f"原则{i}")
+                assert documents.Person.objects(unit=unit).count() >= i + 1
+        except Exception as exc:  # collected and reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert documents.Person.objects.count() == 150
+    assert documents.Plan.objects.count() == 150
+    assert all(len(p.principles) == 1 for p in documents.Plan.objects)
+    assert documents.Unit.objects.get(pk=unit.pk).extra["counter"] == 150
+    mongoengine.disconnect_all()
+
+
+def _process_worker(folder, unit_id, worker, rounds):
+    store.connect(data_dir=folder)
+    unit = documents.Unit.objects.get(pk=unit_id)
+    for i in range(rounds):
+        documents.Person(name=f"进程{worker}-{i}", unit=unit).save()
+        # a read-modify-write: atomic only if the write lock spans processes
+        documents.Unit.objects(pk=unit_id).update_one(inc__extra__counter=1)
+    mongoengine.disconnect_all()
+
+
+def test_concurrent_writes_from_processes_lose_nothing(tmp_path):
+    folder = str(tmp_path / "data")
+    _connect(folder)
+    unit = documents.Unit(name="多进程单位", extra={"counter": 0}).save()
+    mongoengine.disconnect_all()
+
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_process_worker, args=(folder, unit.pk, n, 30)) for n in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+
+    _connect(folder)
+    assert documents.Person.objects.count() == 120
+    assert documents.Unit.objects.get(pk=unit.pk).extra["counter"] == 120
+    mongoengine.disconnect_all()
+
+
+def test_forked_process_opens_its_own_connections(tmp_path):
+    folder = str(tmp_path / "data")
+    _connect(folder)
+    unit = documents.Unit(name="分叉单位", extra={"counter": 0}).save()
+
+    context = multiprocessing.get_context("fork")
+
+    def child():
+        documents.Unit.objects(pk=unit.pk).update_one(inc__extra__counter=1)
+        documents.Person(name="子进程写入", unit=unit).save()
+
+    process = context.Process(target=child)
+    process.start()
+    process.join(timeout=60)
+    assert process.exitcode == 0
+    assert documents.Unit.objects.get(pk=unit.pk).extra["counter"] == 1
+    assert documents.Person.objects(name="子进程写入").count() == 1
+    mongoengine.disconnect_all()
+
+
+def test_panel_under_threaded_server_requests(embedded_app):
+    """The Flask test client runs requests on other threads than the one that opened the store."""
+    import seeds
+
+    with embedded_app.app_context():
+        seeds.load()
+    client = embedded_app.test_client()
+    results = []
+
+    def browse():
+        for url in ("/admin/", "/admin/unit/", "/admin/plan/", "/admin/casecard/"):
+            results.append(client.get(url).status_code)
+
+    threads = [threading.Thread(target=browse) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [200] * 20
