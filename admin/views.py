@@ -99,6 +99,10 @@ class XinfangModelView(ModelView):
 
     def __init__(self, model, name=None, **kwargs):
         self.column_labels = {**labels_for(model), **(self.column_labels or {})}
+        self.form_args = {
+            name: {"label": label, **(self.form_args or {}).get(name, {})}
+            for name, label in self.column_labels.items()
+        }
         self.form_subdocuments = {**subdocument_forms(model), **(self.form_subdocuments or {})}
         formatters = {
             name: render_nested

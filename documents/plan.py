@@ -17,7 +17,7 @@ from mongoengine import (
     ValidationError,
 )
 
-from .fields import LONG, NAME, SHORT, TEXT
+from .fields import HEADING, LONG, NAME, SHORT, TEXT
 from .unit import DOCUMENT_STYLES, Unit
 
 PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
@@ -45,7 +45,7 @@ class Section(EmbeddedDocument):
     """A heading with its text. Paragraphs are separated by line breaks."""
 
     level = IntField(choices=HEADING_LEVELS, default=1)
-    heading = StringField(max_length=TEXT)
+    heading = StringField(max_length=HEADING)
     text = StringField(max_length=LONG)
 
     def __str__(self):
@@ -155,7 +155,7 @@ class Plan(Document):
     """A unit's plan for a campaign period, printable as an official document."""
 
     unit = ReferenceField(Unit, required=True, reverse_delete_rule=DENY)
-    title = StringField(required=True, max_length=TEXT)
+    title = StringField(required=True, max_length=HEADING)
     kind = StringField(choices=PLAN_KINDS, default="实施方案")
     period_start = DateField()
     period_end = DateField()
