@@ -167,3 +167,68 @@ def test_panel_under_threaded_server_requests(embedded_app):
     for thread in threads:
         thread.join()
     assert results == [200] * 20
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
+    """Concurrent form posts spread over three worker processes all land in the store."""
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = tmp_path / "data"
+    _connect(folder)
+    unit = documents.Unit(name="多进程面板单位").save()
+    mongoengine.disconnect_all()
+
+    port = _free_port()
+    env = {**os.environ, "XINFANG_DATA_DIR": str(folder), "SECRET_KEY": "test"}
+    env.pop("MONGODB_URI", None)
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", "3", "--threads", "2",
+         "-b", f"127.0.0.1:{port}", "admin:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/admin/", timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+
+        def post(i):
+            data = urllib.parse.urlencode(
+                {"name": f"面板人员{i}", "unit": str(unit.pk), "extra": ""}
+            ).encode()
+            try:
+                return opener.open(f"{base}/admin/person/new/", data=data, timeout=30).status
+            except urllib.error.HTTPError as redirect:
+                return redirect.code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(post, range(60)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert codes == [302] * 60
+    _connect(folder)
+    assert documents.Person.objects(unit=unit).count() == 60
+    mongoengine.disconnect_all()
