@@ -113,6 +113,11 @@ class XinfangModelView(ModelView):
         self.column_formatters_detail = {**formatters, **(self.column_formatters_detail or {})}
         super().__init__(model, name=name, **kwargs)
 
+    def search_placeholder(self):
+        # Flask-Admin's MongoEngine view has none and shows "None" in the search box
+        names = [str(self.column_labels.get(n, n)) for n in self.column_searchable_list or ()]
+        return gettext("搜索：%(fields)s", fields="、".join(names)) if names else None
+
     def get_one(self, id):
         # A malformed id is simply a record that does not exist (Flask-Admin says so in Chinese)
         try:

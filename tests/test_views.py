@@ -258,6 +258,12 @@ def test_every_view_lists_searches_and_shows_seeded_records(seeded, endpoint):
         assert client.get(f"/admin/{endpoint}/edit/?id={record.pk}").status_code == 200
 
 
+def test_search_box_says_what_it_searches(client):
+    html = client.get("/admin/casecard/").get_data(as_text=True)
+    assert 'placeholder="搜索：编号、信访人、案由' in html
+    assert 'placeholder="None"' not in html
+
+
 def test_case_cards_filter_by_unit_and_date(seeded):
     client = seeded.test_client()
     township = documents.Unit.objects.get(name="XXX乡")
