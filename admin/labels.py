@@ -109,6 +109,7 @@ FIELD_LABELS = {
     "date": _l("日期"),
     "actor": _l("经办人"),
     "content": _l("内容"),
+    "fields_version": _l("字段版本"),
 }
 
 MODEL_LABELS = {
@@ -123,7 +124,23 @@ MODEL_LABELS = {
     "ReceptionArrangement": {"kind": _l("接访规则"), "description": _l("方案原文")},
     "Department": {"name": _l("部门名称")},
     "LeadershipGroup": {"name": _l("领导小组名称")},
-}
+    "FieldDefinition": {
+        "key": _l("字段键（英文）"), "label": _l("名称"), "type": _l("类型"),
+        "required": _l("必填"), "default": _l("默认值"), "choices": _l("选项（每行一项）"),
+        "help_text": _l("填写说明"), "min_length": _l("最短长度"), "max_length": _l("最长长度"),
+        "minimum": _l("最小值"), "maximum": _l("最大值"), "pattern": _l("格式（正则表达式）"),
+        "columns": _l("表格的列"), "show_in_list": _l("在列表中显示"), "retired": _l("已停用"),
+    },
+    "ColumnDefinition": {
+        "key": _l("列键（英文）"), "label": _l("列名"), "type": _l("类型"),
+        "required": _l("必填"), "choices": _l("选项（每行一项）"),
+    },
+    "FieldSet": {
+        "unit": _l("单位"), "target": _l("适用于"), "version": _l("版本"),
+        "fields": _l("字段"), "json_schema": _l("JSON Schema"), "updated_at": _l("更新时间"),
+    },
+    "FieldSetVersion": {"fields": _l("字段"), "version": _l("版本")},
+}  # fmt: skip
 
 
 def labels_for(model) -> dict:

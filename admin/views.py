@@ -1,10 +1,12 @@
 """Flask-Admin views of the documents: mostly declarations; behaviour lives in XinfangModelView."""
 
+import json
 import re
 
 import bson
 import mongoengine
-from flask import flash
+from flask import flash, redirect, request
+from flask_admin import expose
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.model import BaseModelView
 from flask_babel import gettext
@@ -13,7 +15,9 @@ from markupsafe import Markup, escape
 from mongoengine import ListField
 
 import documents
+from documents import custom_fields
 
+from .custom import CustomFieldsMixin
 from .filters import ReferenceFilter, XinfangFilterConverter
 from .forms import XinfangConverter, subdocument_forms
 from .labels import label_of, labels_for
@@ -185,12 +189,41 @@ class LeadershipGroupView(XinfangModelView):
         super().__init__(*args, **kwargs)
 
 
-class PlanView(XinfangModelView):
+class ScopedListMixin(CustomFieldsMixin):
+    """Lists of plans and case cards, scoped to one unit by the `unit` argument."""
+
+    list_template = "admin/xf_list.html"
+    extra_js = ["/static/xinfang.js"]
+    can_export = True
+    export_types = ["csv", "xlsx"]
+
+    def get_query(self):
+        query = super().get_query()
+        unit_id = request.args.get("unit") if request else None
+        if unit_id:
+            unit = self.scope_unit()
+            return query.filter(unit=unit) if unit else query.filter(pk__in=[])
+        return query
+
+    def render(self, template, **kwargs):
+        kwargs.setdefault("xf_scope_unit", self.scope_unit() if request.args.get("unit") else None)
+        kwargs.setdefault("xf_units", documents.Unit.objects.only("name"))
+        kwargs.setdefault("xf_extra_links", self.extra_links())
+        return super().render(template, **kwargs)
+
+    def extra_links(self):
+        return []
+
+
+class PlanView(ScopedListMixin, XinfangModelView):
+    custom_target = "plan"
     column_list = ("title", "unit", "kind", "doc_number", "date_written", "period_start",
                    "period_end")  # fmt: skip
     column_searchable_list = ("title", "doc_number", "preamble")
     column_filters = ("kind", "date_written", "style")
     column_default_sort = ("date_written", True)
+    column_details_exclude_list = ("extra",)
+    column_export_exclude_list = ("extra",)
     form_columns = (
         "unit", "title", "kind", "period_start", "period_end", "preamble", "sections",
         "principles", "targets", "procedure", "reporting_duties", "phases", "receptions",
@@ -198,34 +231,150 @@ class PlanView(XinfangModelView):
         "style", "issuer_marks", "doc_number", "copy_number", "secrecy", "urgency", "signer",
         "main_recipients", "signatories", "date_written", "note", "no_body_on_next_page",
         "subject_terms", "report_to", "copy_to", "distribute_to", "printed_by", "printed_date",
-        "extra",
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
-        self.column_filters = (*self.column_filters, _unit_filter())
-        super().__init__(*args, **kwargs)
+    def extra_links(self):
+        return [(gettext("从模板新建"), self.get_url(".from_template_view",
+                                                   unit=request.args.get("unit")))]  # fmt: skip
+
+    @expose("/from-template/", methods=("GET", "POST"))
+    def from_template_view(self):
+        import seeds
+
+        templates = seeds.plan_templates()
+        chosen = {
+            "chosen_unit": request.values.get("unit") or "",
+            "chosen_template": request.values.get("template") or "",
+            "chosen_title": (request.values.get("title") or "").strip(),
+        }
+        if request.method == "POST":
+            plan, problem = self._plan_from_template(templates, **chosen)
+            if plan is not None:
+                flash(gettext("已从模板新建方案，请继续编辑。"), "success")
+                return redirect(self.get_url(".edit_view", id=plan.pk))
+            flash(problem, "error")
+        plans = documents.Plan.objects.only("title", "unit").select_related()
+        return self.render("admin/xf_from_template.html", templates=list(templates),
+                           plans=plans, units=documents.Unit.objects.only("name"),
+                           **chosen)  # fmt: skip
+
+    def _plan_from_template(self, templates, chosen_unit, chosen_template, chosen_title):
+        unit = documents.Unit.objects(pk=chosen_unit).first() if bson.ObjectId.is_valid(
+            chosen_unit) else None  # fmt: skip
+        if unit is None:
+            return None, gettext("请选择单位。")
+        if not chosen_title:
+            return None, gettext("请填写新方案的标题。")
+        if len(chosen_title) > 200:
+            return None, gettext("标题不能超过 200 个字。")
+        source = None
+        if chosen_template.startswith("template:"):
+            index = chosen_template.split(":", 1)[1]
+            names = list(templates)
+            if index.isdigit() and int(index) < len(names):
+                source = templates[names[int(index)]]
+        elif chosen_template.startswith("plan:"):
+            plan_id = chosen_template.split(":", 1)[1]
+            if bson.ObjectId.is_valid(plan_id):
+                source = documents.Plan.objects(pk=plan_id).first()
+        elif chosen_template == "blank":
+            source = documents.Plan()
+        if source is None:
+            return None, gettext("所选的模板不存在。")
+        plan = source.copy_structure(unit, chosen_title)
+        plan.save()
+        return plan, None
 
 
-class CaseCardView(XinfangModelView):
+class CaseCardView(ScopedListMixin, XinfangModelView):
+    custom_target = "case_card"
     column_list = ("number", "registered_on", "petitioner", "subject", "case_type", "source",
                    "responsible_leader", "status", "outcome", "unit")  # fmt: skip
     column_searchable_list = ("number", "petitioner", "subject", "category", "department")
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
+    column_details_exclude_list = ("extra",)
+    column_export_exclude_list = ("extra",)
     form_columns = (
         "unit", "plan", "number", "registered_on", "petitioner", "group_size", "id_number",
         "phone", "address", "source", "case_type", "category", "subject", "request", "facts",
         "responsible_leader", "department", "timeline", "progress", "petitioner_status",
-        "measures", "status", "outcome", "extra",
+        "measures", "status", "outcome",
     )  # fmt: skip
+
+
+class FieldSetView(XinfangModelView):
+    """A unit's own fields: define, change (nothing is lost), migrate values."""
+
+    column_list = ("unit", "target", "version", "fields", "updated_at")
+    column_details_list = ("unit", "target", "version", "fields", "updated_at", "json_schema")
+    column_filters = ("target",)
+    form_columns = ("unit", "target", "fields")
+    column_formatters_detail = {"json_schema": lambda v, c, m, n: Markup(
+        f"<pre>{escape(json.dumps(m.json_schema, ensure_ascii=False, indent=2))}</pre>")}
 
     def __init__(self, *args, **kwargs):
         self.column_filters = (*self.column_filters, _unit_filter())
         super().__init__(*args, **kwargs)
 
+    def on_model_change(self, form, model, is_created):
+        previous = []
+        if not is_created:
+            stored = documents.FieldSet.objects(pk=model.pk).first()
+            previous = stored.fields if stored else []
+        model.prepare_version(previous)
+
+    def after_model_change(self, form, model, is_created):
+        model.record_version()
+
+    @expose("/migrate/", methods=("GET", "POST"))
+    def migrate_view(self):
+        return_url = self.get_url(".index_view")
+        field_set = self.get_one(request.args.get("id", ""))
+        if field_set is None:
+            flash(gettext("记录不存在。"), "error")
+            return redirect(return_url)
+        records = self._records(field_set)
+        sources = self._sources(field_set, records)
+        failures = []
+        if request.method == "POST":
+            source = request.form.get("source", "")
+            target = field_set.field(request.form.get("target", ""))
+            if source not in dict(sources) or target is None or target.retired:
+                flash(gettext("请选择要迁移的字段和目标字段。"), "error")
+            else:
+                moved, failures = custom_fields.migrate(records, source, target, _save_quietly)
+                flash(gettext("已迁移 %(moved)s 条记录的值，%(failed)s 条未能迁移。",
+                              moved=moved, failed=len(failures)),
+                      "success" if not failures else "warning")  # fmt: skip
+        return self.render("admin/xf_migrate.html", field_set=field_set, sources=sources,
+                           targets=field_set.active, failures=failures,
+                           return_url=self.get_url(".details_view", id=field_set.pk))  # fmt: skip
+
+    @staticmethod
+    def _records(field_set):
+        model = documents.CaseCard if field_set.target == "case_card" else documents.Plan
+        return list(model.objects(unit=field_set.unit))
+
+    @staticmethod
+    def _sources(field_set, records):
+        keys = {}
+        for definition in field_set.fields:
+            mark = gettext("（已停用）") if definition.retired else ""
+            keys[definition.key] = f"{definition.label}{mark}（{definition.key}）"
+        for record in records:
+            for key in record.extra or {}:
+                keys.setdefault(key, gettext("未定义的值（%(key)s）", key=key))
+        return list(keys.items())
+
+
+def _save_quietly(record):
+    record.save(validate=False)
+
 
 VIEWS = (
     (UnitView, documents.Unit, _l("单位"), _l("单位与人员")),
+    (FieldSetView, documents.FieldSet, _l("自定义字段"), _l("单位与人员")),
     (PersonView, documents.Person, _l("人员"), _l("单位与人员")),
     (LeadershipGroupView, documents.LeadershipGroup, _l("领导小组"), _l("单位与人员")),
     (PlanView, documents.Plan, _l("实施方案"), None),

@@ -65,7 +65,8 @@ class CaseCard(Document):
     status = StringField(choices=STATUSES, default="登记")
     outcome = StringField(choices=OUTCOMES)
 
-    extra = DictField()
+    extra = DictField()  # values of the unit's own fields (see custom_fields)
+    fields_version = IntField()  # the version of those fields the record was written under
 
     meta = {
         "collection": "case_cards",

@@ -1,5 +1,6 @@
 """Plans (实施方案, 实施意见, 通知, 总结): the body, the structured parts, the metadata."""
 
+import copy
 import re
 
 from mongoengine import (
@@ -189,7 +190,8 @@ class Plan(Document):
     printed_date = DateField()  # 印发日期
     no_body_on_next_page = BooleanField(default=False)  # （此页无正文）/（次页无正文）
 
-    extra = DictField()
+    extra = DictField()  # values of the unit's own fields (see custom_fields)
+    fields_version = IntField()  # the version of those fields the record was written under
 
     meta = {"collection": "plans", "ordering": ["unit", "-date_written"], "indexes": ["unit"]}
 
@@ -201,6 +203,15 @@ class Plan(Document):
         if self.doc_number:
             self.doc_number = normalize_doc_number(self.doc_number)
 
+    def copy_structure(self, unit, title):
+        """A new, unsaved plan for ``unit`` with this plan's structure and texts.
+
+        Everything is copied, so editing the copy never touches the original; what belongs to
+        one issued document (发文字号, dates, 署名, distribution lists) is left empty.
+        """
+        copied = {name: copy.deepcopy(getattr(self, name)) for name in STRUCTURE_FIELDS}
+        return Plan(unit=unit, title=title, **copied)
+
     @property
     def effective_style(self):
         return self.style or (self.unit.document_style if self.unit else None) or "2012"
@@ -211,6 +222,12 @@ class Plan(Document):
             return list(self.issuer_marks)
         return list(self.unit.issuer_marks or [self.unit.name]) if self.unit else []
 
+
+# what a copy of a plan (a template) takes over
+STRUCTURE_FIELDS = (
+    "kind", "period_start", "period_end", "preamble", "sections", "principles", "targets",
+    "procedure", "reporting_duties", "phases", "receptions", "attachments", "style",
+)  # fmt: skip
 
 _YEAR_IN_BRACKETS = re.compile(r"\s*[\[(（【〔［]\s*(\d{4})\s*[\])）】〕］]\s*")
 _NUMBER = re.compile(r"第?\s*0*(\d+)\s*号$")

@@ -12,6 +12,7 @@ from documents import (
     Unit,
 )
 from documents.plan import (
+    STRUCTURE_FIELDS,
     Attachment,
     Phase,
     ProcedureStep,
@@ -61,6 +62,16 @@ def load() -> dict[str, int]:
             _, new = _get_or_create(CaseCard, {"unit": unit, "number": data["number"]}, fields)
             created["一案一卡"] += new
     return created
+
+
+def plan_templates() -> dict[str, Plan]:
+    """The plan structure of each source unit as a template (unsaved plans without a unit)."""
+    return {
+        f"{source['unit']['short_name']}：{source['plan']['title']}": Plan(
+            **{k: v for k, v in _plan_fields(source["plan"]).items() if k in STRUCTURE_FIELDS}
+        )
+        for source in SOURCE_UNITS
+    }
 
 
 def _get_or_create(document, key, fields):

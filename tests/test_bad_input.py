@@ -38,9 +38,6 @@ def test_empty_required_field_is_refused(client):
         ("procedure-0-time_limit_days", "999", "介于"),
         ("title", "长" * 300, "不能超过 200 个字符"),
         ("preamble", "长" * 60000, "不能超过 50000 个字符"),
-        ("extra", "{不是JSON", "不是有效的 JSON"),
-        ("extra", "[1, 2]", "必须是 JSON 对象"),
-        ("extra", '{"$where": 1}', "不能以 $ 开头"),
         ("subject_terms", "词" * 60, "超过 50 个字"),
         ("period_end", "2011-01-01", "活动结束日期不能早于开始日期"),
         ("reporting_duties-0-deadline_time", "25:99", "无效"),
@@ -59,6 +56,21 @@ def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(client, plan, 
     assert message in errors
     plan.reload()
     assert plan.to_mongo().to_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("{不是JSON", "不是有效的 JSON"), ("[1, 2]", "必须是 JSON 对象"),
+     ('{"$where": 1}', "不能以 $ 开头")],
+)  # fmt: skip
+def test_bad_json_in_extra_fields_is_refused(client, unit, value, message):
+    unit.extra = {"原有": "值"}
+    unit.save()
+    errors = _post(client, f"/admin/unit/edit/?id={unit.pk}",
+                   {"name": "改名", "kind": "其他", "extra": value})  # fmt: skip
+    assert message in errors
+    unit.reload()
+    assert unit.name == "原有单位" and unit.extra == {"原有": "值"}
 
 
 def test_nested_error_names_the_part_and_the_row(client, unit):
@@ -110,13 +122,16 @@ def test_deleting_a_unit_still_in_use_is_refused(client, plan):
     assert documents.Unit.objects(pk=unit.pk).count() == 1
 
 
-def test_filter_with_a_malformed_value_shows_an_empty_list(client, plan):
+def test_malformed_unit_scope_shows_an_empty_list(client, plan):
+    for value in ("zzz", "000000000000000000000000"):
+        response = client.get(f"/admin/plan/?unit={value}")
+        assert response.status_code == 200
+        assert "原有方案" not in response.get_data(as_text=True)
     view = next(v for v in client.application.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "plan")  # fmt: skip
+                if getattr(v, "endpoint", "") == "person")  # fmt: skip
     index = next(i for i, f in enumerate(view._filters) if f.column == "unit")
-    response = client.get(f"/admin/plan/?flt0_{index}=zzz")
+    response = client.get(f"/admin/person/?flt0_{index}=zzz")
     assert response.status_code == 200
-    assert "原有方案" not in response.get_data(as_text=True)
 
 
 def test_oversized_upload_is_a_chinese_413(app, client):

@@ -264,19 +264,22 @@ def test_search_box_says_what_it_searches(client):
     assert 'placeholder="None"' not in html
 
 
-def test_case_cards_filter_by_unit_and_date(seeded):
+def test_case_cards_scope_to_a_unit_and_filter_by_date(seeded):
     client = seeded.test_client()
     township = documents.Unit.objects.get(name="XXX乡")
+    court = documents.Unit.objects.get(name="XX区人民法院")
     html = client.get("/admin/casecard/").get_data(as_text=True)
     assert "XXX乡" in html
-    # the unit filter is a drop-down of unit names read from the database
+    # the unit switcher lists the units read from the database
+    assert f"/admin/casecard/?unit={court.pk}" in html
+    html = client.get(f"/admin/casecard/?unit={township.pk}").get_data(as_text=True)
+    assert html.count("XXX乡〔2008〕") == 5
+    assert "XXX乡〔2008〕" not in client.get(f"/admin/casecard/?unit={court.pk}").get_data(
+        as_text=True)  # fmt: skip
     view = next(v for v in seeded.extensions["admin"][0]._views
                 if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
-    unit_filter = next(i for i, f in enumerate(view._filters) if f.column == "unit")
-    html = client.get(f"/admin/casecard/?flt0_{unit_filter}={township.pk}").get_data(as_text=True)
-    assert html.count("XXX乡〔2008〕") == 5
     date_filter = next(i for i, f in enumerate(view._filters)
                        if f.column == "registered_on" and "Greater" in type(f).__name__)
-    url = f"/admin/casecard/?flt0_{date_filter}=2008-07-06"
+    url = f"/admin/casecard/?unit={township.pk}&flt0_{date_filter}=2008-07-06"
     html = client.get(url).get_data(as_text=True)
     assert "XXX乡〔2008〕4号" in html and "XXX乡〔2008〕1号" not in html

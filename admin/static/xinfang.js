@@ -1,0 +1,84 @@
+/* xinfang: reorder rows of the nested lists, and reload the create form for the chosen unit. */
+(function ($) {
+  'use strict';
+
+  var MOVE_UP = '上移', MOVE_DOWN = '下移';
+
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+
+  // Give the rows of one inline list the indices of their positions, so that the server reads
+  // them in the order shown (WTForms orders a list by the index in the field names).
+  function renumber($list) {
+    var listId = $list.parent('.inline-field').attr('id');
+    if (!listId) { return; }
+    var pattern = new RegExp('^(del-)?' + escapeRegExp(listId) + '-\\d+(?=-|$)');
+    $list.children('.inline-field').each(function (position) {
+      var replacement = listId + '-' + position;
+      $(this).find('*').addBack().each(function () {
+        var element = this;
+        ['id', 'name', 'for'].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value && pattern.test(value)) {
+            element.setAttribute(attribute, value.replace(pattern, function (all, del) {
+              return (del || '') + replacement;
+            }));
+          }
+        });
+      });
+      $(this).find('> legend small').contents().filter(function () {
+        return this.nodeType === 3 && /#\d+/.test(this.nodeValue);
+      }).each(function () {
+        this.nodeValue = this.nodeValue.replace(/#\d+/, '#' + (position + 1));
+      });
+    });
+  }
+
+  function addMoveButtons(scope) {
+    $(scope).find('.inline-field-list > .inline-field').addBack('.inline-field-list > .inline-field')
+      .each(function () {
+        var $legend = $(this).children('legend').find('small').first();
+        if (!$legend.length || $legend.find('.xf-move').length) { return; }
+        $legend.append(
+          ' <span class="xf-move">' +
+          '<a href="javascript:void(0)" class="xf-move-up" title="' + MOVE_UP + '">&#9650;</a> ' +
+          '<a href="javascript:void(0)" class="xf-move-down" title="' + MOVE_DOWN + '">&#9660;</a>' +
+          '</span>');
+      });
+  }
+
+  $(document).on('click', '.xf-move-up, .xf-move-down', function () {
+    var $row = $(this).closest('.inline-field');
+    var $list = $row.parent('.inline-field-list');
+    if ($(this).hasClass('xf-move-up')) {
+      $row.prev('.inline-field').before($row);
+    } else {
+      $row.next('.inline-field').after($row);
+    }
+    renumber($list);
+  });
+
+  $(function () {
+    addMoveButtons(document);
+    // rows added with Flask-Admin's "add" button get their buttons too
+    var observer = new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        $(change.addedNodes).filter('.inline-field').each(function () { addMoveButtons(this); });
+      });
+    });
+    $('.inline-field-list').each(function () {
+      observer.observe(this, {childList: true});
+    });
+
+    // On a create form, the chosen unit decides which of its own fields the form has.
+    if (/\/new\/?$/.test(window.location.pathname)) {
+      $('form.admin-form select#unit').on('change', function () {
+        var params = new URLSearchParams(window.location.search);
+        if (params.get('unit') === this.value) { return; }
+        params.set('unit', this.value);
+        window.location.search = params.toString();
+      });
+    }
+  });
+})(jQuery);
