@@ -69,7 +69,7 @@ def form_field(definition, unit, stored=None):
             choices.insert(0, ("", "—"))
         return fields.SelectField(choices=choices, **options)
     if kind == "multichoice":
-        return fields.SelectMultipleField(
+        return ChoicesField(
             choices=[(c, c) for c in definition.choices],
             widget=widgets.ListWidget(prefix_label=False),
             option_widget=widgets.CheckboxInput(),
@@ -86,6 +86,17 @@ def form_field(definition, unit, stored=None):
         options["validators"] = []
         return InlineFieldList(InlineFormField(row_form), min_entries=0, **options)
     raise ValueError(f"unknown field type {kind}")
+
+
+class ChoicesField(fields.SelectMultipleField):
+    """Several choices as check boxes, refusing unknown ones in Chinese."""
+
+    def pre_validate(self, form):
+        allowed = {str(value) for value, _ in self.choices}
+        wrong = [str(v) for v in self.data or [] if str(v) not in allowed]
+        if wrong:
+            raise validators.ValidationError(
+                gettext("「%(values)s」不是有效的选择", values="、".join(wrong)))
 
 
 def form_value(definition, value):
@@ -126,6 +137,13 @@ def stored_value(definition, data):
                 rows.append(values)
         return rows or None
     return data
+
+
+def _populate_core_fields(form, obj):
+    """The form's populate_obj for the document's own fields; custom ones go to ``extra``."""
+    for name, field in form._fields.items():
+        if not name.startswith(PREFIX):
+            field.populate_obj(obj, name)
 
 
 # --- filters ---
@@ -403,7 +421,9 @@ class CustomFieldsMixin:
         unit = record.unit if record is not None else self.scope_unit()
         field_set = documents.FieldSet.for_unit(unit, self.custom_target)
         if field_set is None or not field_set.active:
-            return form_class(get_form_data(), obj=record), None
+            form = form_class(get_form_data(), obj=record)
+            self._limit_choices_to_unit(form, unit, record)
+            return form, None
         stored = (record.extra or {}) if record is not None else {}
         extra_fields, initial = {}, {}
         for definition in field_set.active:
@@ -413,11 +433,23 @@ class CustomFieldsMixin:
                 initial[name] = form_value(definition, stored.get(definition.key))
             elif definition.default not in (None, ""):
                 initial[name] = form_value(definition, definition.default)
+        extra_fields["populate_obj"] = _populate_core_fields
         widened = type(form_class.__name__, (form_class,), extra_fields)
         form = widened(get_form_data(), obj=record, **initial)
-        if record is None and unit is not None and hasattr(form, "unit") and not form.unit.data:
-            form.unit.data = unit
+        self._limit_choices_to_unit(form, unit, record)
         return form, field_set
+
+    def _limit_choices_to_unit(self, form, unit, record):
+        """Drop-downs of people and plans offer those of the form's unit only."""
+        if unit is None:
+            return
+        if record is None and "unit" in form and not form.unit.data:
+            form.unit.data = unit
+        for name, field in self.model._fields.items():
+            target = getattr(field, "document_type", None)
+            if name in form and name != "unit" and target is not None and "unit" in getattr(
+                    target, "_fields", {}) and getattr(form[name], "queryset", None) is not None:
+                form[name].queryset = target.objects(unit=unit)  # fmt: skip
 
     def create_form(self, obj=None):
         form, _ = self._custom_form(self._create_form_class)

@@ -255,8 +255,8 @@ def json_schema(fields) -> dict:
         properties[field.key] = _schema_of(field)
         if field.required and field.type != "boolean":
             required.append(field.key)
+    # draft 2020-12 (MongoDB refuses a "$schema" key in a stored document, so it is implied)
     schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "properties": properties,
         "additionalProperties": True,
