@@ -112,7 +112,9 @@ def _init_admin(app):
         name=_l("领导干部大接访"),
         url="/admin",
         index_view=HomeView(name=_l("首页"), url="/admin"),
-        theme=Bootstrap4Theme(base_template="admin/xinfang_base.html", swatch="default"),
+        theme=Bootstrap4Theme(
+            base_template="admin/xinfang_base.html", swatch="default", fluid=True
+        ),
         # Flask-Admin's own Chinese catalog misses a few messages; ours fills them in
         translations_path=str(pathlib.Path(__file__).parent / "translations"),
     )

@@ -133,6 +133,9 @@ class XinfangConverter(CustomModelConverter):
     def conv_String(self, model, field, kwargs):
         if field.max_length and field.max_length > LONG_TEXT_FROM:
             kwargs.setdefault("textarea", True)
+        if not field.required:
+            # an empty input stores nothing, rather than "" (which a regex or choice refuses)
+            kwargs["filters"] = [*kwargs.get("filters", []), _blank_is_none(str)]
         return super().conv_String(model, field, kwargs)
 
     def conv_Reference(self, model, field, kwargs):

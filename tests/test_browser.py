@@ -1,0 +1,232 @@
+"""In a real browser (headless Chromium): a new unit's office sets itself up without code.
+
+The panel runs on the embedded store in a server thread; Selenium drives Debian's chromium and
+chromedriver, which `bash scripts/test` installs.
+"""
+
+import re
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+import documents
+
+CHROMIUM = shutil.which("chromium")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="chromium and chromium-driver are not installed"
+)
+
+
+@pytest.fixture
+def panel(embedded_app):
+    server = make_server("127.0.0.1", 0, embedded_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--window-size=1400,1000", "--lang=zh-CN",
+                 f"--user-data-dir={tmp_path / 'chromium'}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+class Office:
+    """What a person in the petition office does with the panel."""
+
+    def __init__(self, driver, base):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver, self.base = driver, base
+        self.wait = WebDriverWait(driver, 10)
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+
+    def find(self, css):
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def type(self, name, text):
+        element = self.find(f'[name="{name}"]')
+        element.clear()
+        element.send_keys(text)
+
+    def set_date(self, name, iso_date):
+        # an <input type=date> takes keys in the browser's locale; set its value as a picker does
+        element = self.find(f'[name="{name}"]')
+        self.driver.execute_script(
+            "arguments[0].value = arguments[1];"
+            "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            element, iso_date,
+        )  # fmt: skip
+
+    def select(self, name, visible_text):
+        from selenium.webdriver.support.ui import Select
+
+        Select(self.find(f'select[name="{name}"]')).select_by_visible_text(visible_text)
+
+    def choose(self, field_id, text):
+        """Pick an option of a Select2 drop-down (Flask-Admin's reference fields)."""
+        from selenium.webdriver.common.by import By
+
+        self.find(f"#s2id_{field_id} .select2-choice").click()
+        options = self.driver.find_elements(By.CSS_SELECTOR,
+                                            "#select2-drop .select2-result-label")  # fmt: skip
+        next(o for o in options if o.text.strip() == text).click()
+
+    def click_text(self, text, css="a, button"):
+        from selenium.webdriver.common.by import By
+
+        for element in self.driver.find_elements(By.CSS_SELECTOR, css):
+            if element.is_displayed() and element.text.strip() == text:
+                element.click()
+                return
+        raise AssertionError(f"nothing to click reads {text!r}")
+
+    def add_row(self, list_id):
+        self.find(f"#{list_id}-button").click()
+
+    def save(self):
+        self.find('form.admin-form input[type="submit"]').click()
+
+    def messages(self):
+        from selenium.webdriver.common.by import By
+
+        return " ".join(e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".alert"))
+
+    def column_headers(self):
+        from selenium.webdriver.common.by import By
+
+        return [e.text.strip() for e in self.driver.find_elements(
+            By.CSS_SELECTOR, "table.model-list thead th")]  # fmt: skip
+
+    def rows(self):
+        from selenium.webdriver.common.by import By
+
+        return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR,
+                                                           "table.model-list tbody tr")]
+
+
+def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
+    office = Office(browser, panel)
+
+    # 1. the unit
+    office.open("/admin/unit/new/")
+    office.type("name", "试点镇")
+    office.type("short_name", "试点镇")
+    office.select("kind", "乡镇")
+    office.save()
+    assert "成功" in office.messages()
+    unit = documents.Unit.objects.get(name="试点镇")
+
+    # 2. three case-card fields: a single choice, a date, a required short text
+    office.open("/admin/fieldset/new/")
+    office.choose("unit", "试点镇")
+    office.select("target", "一案一卡")
+    for _ in range(3):
+        office.add_row("fields")
+    office.type("fields-0-key", "risk")
+    office.type("fields-0-label", "风险等级")
+    office.select("fields-0-type", "单选")
+    office.type("fields-0-choices", "高\n中\n低")
+    office.type("fields-1-key", "revisit")
+    office.type("fields-1-label", "回访日期")
+    office.select("fields-1-type", "日期")
+    office.type("fields-2-key", "cadre")
+    office.type("fields-2-label", "包村干部")
+    office.select("fields-2-type", "单行文本")
+    office.find('[name="fields-2-required"]').click()
+    office.save()
+    assert "成功" in office.messages(), office.messages()
+    field_set = documents.FieldSet.objects.get(unit=unit)
+    assert [(f.key, f.type, f.required) for f in field_set.fields] == [
+        ("risk", "choice", False), ("revisit", "date", False), ("cadre", "text", True)]
+
+    # 3. a plan from the battalion's template, one section edited, two sections reordered
+    office.open("/admin/plan/")
+    office.click_text("从模板新建")
+    office.select("unit", "试点镇")
+    office.select("template", "农建营：关于开展“领导干部大接访”活动实施方案")
+    office.type("title", "试点镇领导干部大接访活动实施方案")
+    office.click_text("新建并编辑", "button")
+    assert "已从模板新建方案" in office.messages()
+    office.type("sections-0-text", "以本镇实际为出发点，做好信访工作。")
+    office.find("#sections-0 .xf-move-down").click()  # 指导思想 after 活动的主体和目标任务
+    office.save()
+    assert "成功" in office.messages(), office.messages()
+    plan = documents.Plan.objects.get(unit=unit)
+    assert [s.heading for s in plan.sections[:2]] == ["活动的主体和目标任务", "指导思想"]
+    assert plan.sections[1].text == "以本镇实际为出发点，做好信访工作。"
+    original = documents.Plan.objects.get(doc_number="隰民农营发〔2012〕2号") if \
+        documents.Plan.objects(doc_number="隰民农营发〔2012〕2号") else None  # fmt: skip
+    assert original is None or original.sections[0].heading == "指导思想"
+
+    # 4. a case card with the new fields, from the unit's own list
+    office.open("/admin/casecard/")
+    office.click_text("单位：全部")
+    office.click_text("试点镇")
+    office.click_text("在本单位新建")
+    office.type("petitioner", "刘某某")
+    office.type("subject", "反映宅基地纠纷")
+    office.set_date("registered_on", "2024-03-01")
+    office.save()  # the required field is still empty: the browser does not send the form
+    assert documents.CaseCard.objects.count() == 0
+    assert browser.execute_script(
+        "return document.querySelector('[name=x__cadre]').validity.valueMissing")
+    office.select("x__risk", "高")
+    office.set_date("x__revisit", "2024-03-15")
+    office.type("x__cadre", "王干部")
+    office.save()
+    assert "成功" in office.messages(), office.messages()
+    office.open(f"/admin/casecard/new/?unit={unit.pk}")
+    office.type("petitioner", "陈某某")
+    office.type("subject", "反映工资拖欠")
+    office.set_date("registered_on", "2024-03-02")
+    office.select("x__risk", "低")
+    office.type("x__cadre", "赵干部")
+    office.save()
+    card = documents.CaseCard.objects.get(petitioner="刘某某")
+    assert card.extra == {"risk": "高", "revisit": "2024-03-15", "cadre": "王干部"}
+
+    # 5. the fields are list columns, and the list filters by one of them
+    office.open(f"/admin/casecard/?unit={unit.pk}")
+    headers = office.column_headers()
+    assert {"风险等级", "回访日期", "包村干部"} <= set(headers), headers
+    assert len(office.rows()) == 2
+    office.click_text("添加筛选器")
+    office.click_text("风险等级")
+    from selenium.webdriver.common.by import By
+
+    row = browser.find_elements(By.CSS_SELECTOR, ".filters tr")[-1]
+    value = row.find_element(By.CSS_SELECTOR, "select.filter-val, input.filter-val")
+    if value.tag_name == "select":
+        from selenium.webdriver.support.ui import Select
+
+        Select(value).select_by_visible_text("高")
+    else:
+        value.send_keys("高")
+    office.click_text("应用", "button")
+    office.wait.until(lambda d: "flt" in d.current_url)
+    rows = office.rows()
+    assert len(rows) == 1 and "刘某某" in rows[0] and "王干部" in rows[0]
+    assert re.search(r"unit=[0-9a-f]{24}", browser.current_url)
