@@ -9,6 +9,7 @@ from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.model import BaseModelView
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -141,7 +142,8 @@ class XinfangModelView(ModelView):
                 flash(gettext("保存失败：%(message)s", message=message), "error")
             return True
         if isinstance(exc, mongoengine.NotUniqueError):
-            flash(gettext("保存失败：已有同名的记录，名称不能重复。"), "error")
+            flash(gettext("保存失败：已有相同的记录（同名的单位，或同一单位同一用途的自定义字段），"
+                          "不能重复。"), "error")  # fmt: skip
             return True
         if isinstance(exc, mongoengine.OperationError) and "refers to it" in str(exc):
             referrer = re.search(r"\((\w+)\.\w+ refers to it\)", str(exc))
@@ -315,6 +317,8 @@ class FieldSetView(XinfangModelView):
 
     def __init__(self, *args, **kwargs):
         self.column_filters = (*self.column_filters, _unit_filter())
+        self.column_extra_row_actions = [
+            EndpointLinkRowAction("fa fa-exchange", ".migrate_view", title=_l("迁移字段值"))]
         super().__init__(*args, **kwargs)
 
     def on_model_change(self, form, model, is_created):

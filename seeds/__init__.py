@@ -2,7 +2,10 @@
 
 from documents import (
     CaseCard,
+    ColumnDefinition,
     Department,
+    FieldDefinition,
+    FieldSet,
     GroupMember,
     LeadershipGroup,
     Person,
@@ -40,7 +43,7 @@ def load() -> dict[str, int]:
     title; case card by unit and number), so a second run, or a run after edits, adds nothing.
     Returns how many records of each kind were created.
     """
-    created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "一案一卡": 0}
+    created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "自定义字段": 0, "一案一卡": 0}
     for source in SOURCE_UNITS:
         unit, new = _get_or_create(Unit, {"name": source["unit"]["name"]}, _unit_fields(source))
         created["单位"] += new
@@ -57,8 +60,16 @@ def load() -> dict[str, int]:
             fields = _group_fields(source["group"], people, plan)
             _, new = _get_or_create(LeadershipGroup, {"unit": unit, "name": fields["name"]}, fields)
             created["领导小组"] += new
+        field_set = None
+        if source.get("case_card_fields") and not FieldSet.for_unit(unit, "case_card"):
+            field_set = FieldSet(unit=unit, target="case_card", fields=[
+                _definition(d) for d in source["case_card_fields"]]).save_new_version()
+            created["自定义字段"] += 1
+        field_set = field_set or FieldSet.for_unit(unit, "case_card")
         for data in source["cases"]:
             fields = _case_fields(data, people, plan)
+            if field_set is not None:
+                fields["fields_version"] = field_set.version
             _, new = _get_or_create(CaseCard, {"unit": unit, "number": data["number"]}, fields)
             created["一案一卡"] += new
     return created
@@ -110,8 +121,15 @@ def _group_fields(data, people, plan):
     return fields
 
 
+def _definition(data):
+    columns = [ColumnDefinition(**c) for c in data.get("columns", [])]
+    return FieldDefinition(**{**data, "columns": columns})
+
+
 def _case_fields(data, people, plan):
     fields = {k: v for k, v in data.items() if k not in ("leader", "timeline")}
+    if "cadre" in fields.get("extra", {}):  # a person field stores the person's id
+        fields["extra"] = {**fields["extra"], "cadre": str(people[fields["extra"]["cadre"]].pk)}
     fields["plan"] = plan
     fields["responsible_leader"] = people.get(data.get("leader"))
     fields["timeline"] = [

@@ -743,4 +743,33 @@ TOWNSHIP = {
     ],
 }
 
+# The township's own case-card fields (一案一卡 as its plan asks for it, plus what the office
+# tracks), defined as data; the values of its cards follow.
+TOWNSHIP["case_card_fields"] = [
+    {"key": "risk", "label": "稳控风险等级", "type": "choice", "choices": ["高", "中", "低"],
+     "required": True, "help_text": "按当事人动态评估"},
+    {"key": "village", "label": "所在村", "type": "choice",
+     "choices": ["东村", "西村", "南村", "北村"]},
+    {"key": "cadre", "label": "包村干部", "type": "person"},
+    {"key": "key_person", "label": "重点人员", "type": "boolean"},
+    {"key": "revisit_on", "label": "下次回访日期", "type": "date"},
+    {"key": "family", "label": "家庭成员", "type": "table", "show_in_list": False, "columns": [
+        {"key": "name", "label": "姓名", "required": True},
+        {"key": "relation", "label": "关系"},
+        {"key": "phone", "label": "电话"},
+    ]},
+]
+for _card, _values in zip(TOWNSHIP["cases"], [
+    {"risk": "低", "village": "东村", "cadre": "崔伟明", "key_person": False},
+    {"risk": "高", "village": "西村", "cadre": "崔伟明", "key_person": True,
+     "revisit_on": "2008-07-24"},
+    {"risk": "中", "village": "南村", "cadre": "陈福强", "key_person": False,
+     "revisit_on": "2008-07-22"},
+    {"risk": "中", "village": "北村", "cadre": "陈福强", "key_person": False},
+    {"risk": "低", "village": "东村", "cadre": "崔国良", "key_person": False,
+     "revisit_on": "2008-08-15", "family": [{"name": "孙某", "relation": "儿子"},
+                                            {"name": "孙某某", "relation": "女儿"}]},
+], strict=True):
+    _card["extra"] = _values
+
 SOURCE_UNITS = (COURT, BUREAU, BATTALION, SUBDISTRICT, TOWNSHIP)

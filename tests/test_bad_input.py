@@ -84,7 +84,7 @@ def test_nested_error_names_the_part_and_the_row(client, unit):
 
 def test_duplicate_unit_name_is_refused(client, unit):
     errors = _post(client, "/admin/unit/new/", {"name": "原有单位", "kind": "其他"})
-    assert "已有同名的记录" in errors
+    assert "已有相同的记录" in errors
     assert documents.Unit.objects.count() == 1
 
 

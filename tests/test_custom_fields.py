@@ -332,6 +332,8 @@ def test_retired_values_migrate_to_a_field_converting_what_fits(client, units):
     bad = documents.CaseCard(unit=township, petitioner="乙", subject="s",
                              extra={"times_text": "很多次"}).save()  # fmt: skip
     field_set = _define(township, Field(key="times", label="次数", type="number"))
+    assert f"/admin/fieldset/migrate/?id={field_set.pk}" in client.get("/admin/fieldset/").get_data(
+        as_text=True)  # fmt: skip
     page = client.get(f"/admin/fieldset/migrate/?id={field_set.pk}").get_data(as_text=True)
     assert "次数（文字）（已停用）" in page
     response = client.post(f"/admin/fieldset/migrate/?id={field_set.pk}",

@@ -54,7 +54,8 @@ def test_every_sample_text_stands_word_for_word_in_the_source():
 
 def test_seeding_twice_changes_nothing(app):
     first = seeds.load()
-    assert first == {"单位": 5, "人员": 12, "领导小组": 2, "实施方案": 5, "一案一卡": 5}
+    assert first == {"单位": 5, "人员": 12, "领导小组": 2, "实施方案": 5, "自定义字段": 1,
+                     "一案一卡": 5}  # fmt: skip
     snapshot = {
         model.__name__: sorted(str(d.to_mongo().to_dict()) for d in model.objects)
         for model in documents.ALL_DOCUMENTS
@@ -149,3 +150,12 @@ def test_each_source_unit_has_its_distinctive_parts(app):
         assert card.progress and card.petitioner_status and card.measures
     group = documents.LeadershipGroup.objects.get(unit=township)
     assert [m.name for m in group.members] == ["乜冠军", "崔国良", "崔伟明", "陈福强", "高飞"]
+    # the township's own case-card fields, and values that satisfy them
+    field_set = documents.FieldSet.for_unit(township, "case_card")
+    assert field_set.version == 1 and [f.key for f in field_set.fields][:3] == [
+        "risk", "village", "cadre"]
+    for card in cards:
+        assert documents.custom_fields.validate_values(field_set.active, card.extra) == []
+        assert card.fields_version == 1
+    cadre = documents.Person.objects.get(pk=cards.get(number="XXX乡〔2008〕2号").extra["cadre"])
+    assert cadre.name == "崔伟明"
