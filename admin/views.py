@@ -94,6 +94,7 @@ class XinfangModelView(ModelView):
     """The base of every view: Chinese labels, nested forms, JSON fields, Chinese errors."""
 
     model_form_converter = XinfangConverter
+    extra_js = ["/static/xinfang.js"]  # reordering of nested rows, field settings by type
     filter_converter = XinfangFilterConverter()
     can_view_details = True
     can_export = False
@@ -104,6 +105,12 @@ class XinfangModelView(ModelView):
 
     def __init__(self, model, name=None, **kwargs):
         self.column_labels = {**labels_for(model), **(self.column_labels or {})}
+        # values with a name (("case_card", "一案一卡")) show by their name in lists and details
+        self.column_choices = {
+            name: list(field.choices)
+            for name, field in model._fields.items()
+            if field.choices and isinstance(next(iter(field.choices)), tuple)
+        } | (self.column_choices or {})
         self.form_args = {
             name: {"label": label, **(self.form_args or {}).get(name, {})}
             for name, label in self.column_labels.items()
@@ -195,7 +202,6 @@ class ScopedListMixin(CustomFieldsMixin):
     """Lists of plans and case cards, scoped to one unit by the `unit` argument."""
 
     list_template = "admin/xf_list.html"
-    extra_js = ["/static/xinfang.js"]
     can_export = True
     export_types = ["csv", "xlsx"]
 

@@ -59,12 +59,44 @@
     renumber($list);
   });
 
+  // A field definition shows only the settings its type uses.
+  var SETTINGS = {
+    text: ['default', 'min_length', 'max_length', 'pattern'],
+    textarea: ['default', 'min_length', 'max_length', 'pattern'],
+    number: ['default', 'minimum', 'maximum'],
+    date: ['default'],
+    boolean: ['default'],
+    choice: ['default', 'choices'],
+    multichoice: ['choices'],
+    person: [],
+    table: ['columns']
+  };
+  var OPTIONAL = ['default', 'min_length', 'max_length', 'pattern', 'minimum', 'maximum',
+                  'choices', 'columns'];
+
+  function showSettingsFor(select) {
+    var match = /^(.*-)type$/.exec(select.name || '');
+    if (!match || !SETTINGS.hasOwnProperty(select.value)) { return; }
+    var $row = $(select).closest('.inline-field');
+    OPTIONAL.forEach(function (setting) {
+      var $input = $row.find('[name="' + match[1] + setting + '"], [id="' + match[1] + setting + '"]');
+      var $group = $input.first().closest('.form-group');
+      $group.toggle(SETTINGS[select.value].indexOf(setting) >= 0);
+    });
+  }
+
+  $(document).on('change', 'select[name$="-type"]', function () { showSettingsFor(this); });
+
   $(function () {
+    $('select[name$="-type"]').each(function () { showSettingsFor(this); });
     addMoveButtons(document);
     // rows added with Flask-Admin's "add" button get their buttons too
     var observer = new MutationObserver(function (changes) {
       changes.forEach(function (change) {
-        $(change.addedNodes).filter('.inline-field').each(function () { addMoveButtons(this); });
+        $(change.addedNodes).filter('.inline-field').each(function () {
+          addMoveButtons(this);
+          $(this).find('select[name$="-type"]').each(function () { showSettingsFor(this); });
+        });
       });
     });
     $('.inline-field-list').each(function () {
