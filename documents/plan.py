@@ -212,6 +212,45 @@ class Plan(Document):
         copied = {name: copy.deepcopy(getattr(self, name)) for name in STRUCTURE_FIELDS}
         return Plan(unit=unit, title=title, **copied)
 
+    def as_printable(self) -> dict:
+        """The plan as plain data for the document renderer (``exports.render_circular``)."""
+        unit = self.unit
+        return {
+            "style": self.effective_style,
+            "copy_number": self.copy_number, "secrecy": self.secrecy, "urgency": self.urgency,
+            "issuer_marks": self.effective_issuer_marks,
+            "doc_number": self.doc_number, "signer": self.signer,
+            "title": self.title, "main_recipients": self.main_recipients,
+            "preamble": self.preamble,
+            "sections": [{"level": s.level, "heading": s.heading, "text": s.text}
+                         for s in self.sections],
+            "attachments": [self._printable_attachment(a) for a in self.attachments],
+            "signatories": list(self.signatories),
+            "date_written": self.date_written, "note": self.note,
+            "no_body_on_next_page": self.no_body_on_next_page,
+            "subject_terms": list(self.subject_terms), "report_to": list(self.report_to),
+            "copy_to": list(self.copy_to), "distribute_to": list(self.distribute_to),
+            "printed_by": self.printed_by, "printed_date": self.printed_date,
+            "even_imprint_page": bool(unit and unit.even_imprint_page),
+        }  # fmt: skip
+
+    def _printable_attachment(self, attachment) -> dict:
+        if attachment.kind != "schedule":
+            return {"title": attachment.title, "text": attachment.text}
+        rows = [
+            [
+                "、".join(r.leaders),
+                r.description or r.get_kind_display(),
+                r.place or "",
+                r.accompany or "",
+            ]
+            for r in self.receptions
+        ]
+        return {
+            "title": attachment.title, "text": attachment.text,
+            "headers": ["接访领导", "接访时间", "接访地点", "参与接访人员"], "rows": rows,
+        }  # fmt: skip
+
     @property
     def effective_style(self):
         return self.style or (self.unit.document_style if self.unit else None) or "2012"

@@ -1,5 +1,10 @@
-"""Printable documents: turns already-loaded plain data into PDFs (no Flask, no database)."""
+"""Printable documents: turns already-loaded plain data into PDFs (no Flask, no database).
 
-from .fonts import FONT_ROLES, font_report
+The public facade: ``render_circular(doc)`` for a plan as a GB/T 9704 circular, plus the font
+report used by ``xinfang check``.
+"""
 
-__all__ = ["FONT_ROLES", "font_report"]
+from .circular import doc_number, render_circular
+from .fonts import FONT_ROLES, font_report, missing_glyphs
+
+__all__ = ["FONT_ROLES", "doc_number", "font_report", "missing_glyphs", "render_circular"]
