@@ -249,6 +249,7 @@ class Plan(Document):
         return {
             "title": attachment.title, "text": attachment.text,
             "headers": ["接访领导", "接访时间", "接访地点", "参与接访人员"], "rows": rows,
+            "widths": [18, 40, 20, 22],
         }  # fmt: skip
 
     @property

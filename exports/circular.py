@@ -117,7 +117,7 @@ def context(doc: dict, imprint_own_page=False) -> dict:
         "blocks": _blocks(doc.get("sections") or []),
         "attachments": [
             {**a, "paragraphs": _paragraphs(a.get("text")), "rows": a.get("rows") or [],
-             "headers": a.get("headers") or []}
+             "headers": a.get("headers") or [], "widths": a.get("widths") or []}
             for a in doc.get("attachments") or []
         ],  # fmt: skip
         "date_written": document_date(doc.get("date_written"), style),

@@ -61,25 +61,32 @@ def font_report(overrides: dict | None = None, families=None) -> dict[str, str |
 
 
 @functools.cache
-def _font(family: str, bold: bool = False):
-    """The font file fontconfig serves for a family, opened with fontTools (None if absent)."""
+def _font_facts(family: str, bold: bool = False):
+    """(characters, ascent, descent) of the font file fontconfig serves for a family, or None."""
     if family not in installed_families():
         return None
     pattern = f"{family}:weight=bold" if bold else family
-    out = subprocess.run(["fc-match", "--format", "%{file}\n%{index}", pattern],
-                         capture_output=True, text=True, check=False).stdout.split("\n")  # fmt: skip
+    out = subprocess.run(
+        ["fc-match", "--format", "%{file}\n%{index}", pattern],
+        capture_output=True, text=True, check=False,
+    ).stdout.split("\n")  # fmt: skip
     if len(out) < 2 or not out[0]:
         return None
     from fontTools.ttLib import TTFont
 
-    return TTFont(out[0], fontNumber=int(out[1] or 0), lazy=True)
+    with TTFont(out[0], fontNumber=int(out[1] or 0), lazy=True) as font:
+        units = font["head"].unitsPerEm
+        return (
+            frozenset(font.getBestCmap()),
+            font["hhea"].ascent / units,
+            -font["hhea"].descent / units,
+        )
 
 
-@functools.cache
 def _codepoints(family: str) -> frozenset[int]:
     """The characters a font family has (empty when it is not installed)."""
-    font = _font(family)
-    return frozenset(font.getBestCmap()) if font is not None else frozenset()
+    facts = _font_facts(family)
+    return facts[0] if facts else frozenset()
 
 
 def em_box_shift(stack: list[str], bold: bool = False) -> float:
@@ -87,11 +94,10 @@ def em_box_shift(stack: list[str], bold: bool = False) -> float:
     top of a line box as tall as the font size; shifting text up by it puts the character's box
     where the standard measures it, whatever the font's ascent and descent."""
     family = next((f for f in [*stack, *FALLBACK] if f in installed_families()), None)
-    font = _font(family, bold) if family else None
-    if font is None:
+    facts = _font_facts(family, bold) if family else None
+    if facts is None:
         return 0.0
-    units = font["head"].unitsPerEm
-    ascent, descent = font["hhea"].ascent / units, -font["hhea"].descent / units
+    _, ascent, descent = facts
     return round((1 - (ascent + descent)) / 2 + ascent - 0.88, 4)
 
 

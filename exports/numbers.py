@@ -44,7 +44,8 @@ def document_date(day: datetime.date | None, style: str) -> str:
 
 
 class HeadingNumbers:
-    """Numbers of the four heading levels: 一、 （一） 1． （1）; a higher level restarts lower ones."""
+    """Numbers of the four heading levels: 一、 （一） 1． （1）; a higher level restarts lower
+    ones."""
 
     def __init__(self):
         self.counts = [0, 0, 0, 0]
