@@ -1,0 +1,85 @@
+"""Forms: the 一案一卡 card (one page a card, many in one file), the blank registration form,
+and simple tables such as the reception schedule."""
+
+import io
+
+from . import fonts as font_stacks
+from .rendering import environment, render_pdf
+
+CHUNK = 100  # cards laid out at once; larger batches are joined page by page to bound memory
+
+
+def stylesheet(overrides=None) -> str:
+    roles = font_stacks.stacks(overrides)
+    families = {
+        "xbs": font_stacks.css_family(roles["小标宋"]),
+        "fang": font_stacks.css_family(roles["仿宋"]),
+        "hei": font_stacks.css_family(roles["黑体"]),
+        "kai": font_stacks.css_family(roles["楷体"]),
+        "song": font_stacks.css_family(roles["宋体"]),
+    }
+    return environment.get_template("forms.css.j2").render(fonts=families)
+
+
+def _pairs(fields):
+    """Short fields two to a row, long ones a row each."""
+    rows, pending = [], None
+    for field in fields:
+        if field.get("wide"):
+            if pending:
+                rows.append([pending, dict(FIELD)])
+                pending = None
+            rows.append([field])
+        elif pending is None:
+            pending = field
+        else:
+            rows.append([pending, field])
+            pending = None
+    if pending:
+        rows.append([pending, dict(FIELD)])
+    return rows
+
+
+FIELD = {"label": "", "value": "", "wide": False, "lines": [], "size": ""}
+CARD = {"unit": "", "number": "", "registered_on": "", "filled_by": "", "fields": []}
+
+
+def _card(card: dict) -> dict:
+    card = {**CARD, **card}
+    fields = [{**FIELD, **field} for field in card["fields"]]
+    return {**card, "rows": _pairs(fields)}
+
+
+def render_case_cards(cards: list[dict], font_overrides=None, blank=False) -> bytes:
+    """Case cards, one page each, in one PDF.
+
+    A card is ``{"unit", "number", "registered_on", "filled_by", "fields": [{"label", "value",
+    "wide", "lines", "size"}]}``: the fields in the order printed, the unit's own included.
+    """
+    css = stylesheet(font_overrides)
+    chunks = [cards[i:i + CHUNK] for i in range(0, len(cards), CHUNK)] or [[]]
+    parts = [
+        render_pdf("case_cards.html", {"title": "一案一卡", "blank": blank,
+                                        "cards": [_card(c) for c in chunk]}, css).write_pdf()
+        for chunk in chunks
+    ]  # fmt: skip
+    return parts[0] if len(parts) == 1 else _join(parts)
+
+
+def _join(parts: list[bytes]) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_table(title: str, headers: list[str], rows: list[list], subtitle: str = "",
+                 widths=None, font_overrides=None) -> bytes:  # fmt: skip
+    """A titled table on A4 pages, its header repeated on each page."""
+    context = {"title": title, "subtitle": subtitle, "headers": headers, "rows": rows,
+               "widths": widths or []}  # fmt: skip
+    return render_pdf("table.html", context, stylesheet(font_overrides)).write_pdf()
