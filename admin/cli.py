@@ -20,6 +20,16 @@ def main(argv=None) -> int:
     serve.add_argument("--no-seed", action="store_true", help="空库时不载入示例数据")
 
     commands.add_parser("seed", help="载入五个来源单位的示例数据（可重复运行）")
+
+    export = commands.add_parser("export", help="把实施方案、一案一卡等导出为 PDF")
+    export.add_argument("what", choices=("plan", "schedule", "cards", "blank-form"),
+                        help="plan 公文；schedule 接访日程安排表；cards 一案一卡；"
+                             "blank-form 空白登记表")  # fmt: skip
+    export.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    export.add_argument("--id", action="append", default=[], help="记录编号（可重复）")
+    export.add_argument("--title", help="按标题查找实施方案")
+    export.add_argument("--unit", help="单位名称")
+    export.add_argument("--style", choices=("2012", "1999"), help="公文格式（默认按单位设置）")
     commands.add_parser("check", help="检查存储、记录数、字体和系统库")
 
     args = parser.parse_args(argv)
@@ -32,7 +42,8 @@ def main(argv=None) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    return {"serve": _serve, "seed": _seed, "check": _check}[args.command](app, args)
+    commands_by_name = {"serve": _serve, "seed": _seed, "check": _check, "export": _export}
+    return commands_by_name[args.command](app, args)
 
 
 def _seed(app, args) -> int:
@@ -97,6 +108,77 @@ def _check(app, args) -> int:
         problems += 1
     print("检查通过。" if not problems else f"发现 {problems} 个问题。")
     return 0 if not problems else 1
+
+
+class _NotFound(Exception):
+    pass
+
+
+def _export(app, args) -> int:
+    from admin import printing
+
+    with app.app_context():
+        try:
+            data = _export_data(args, printing)
+        except _NotFound as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
+    try:
+        with open(args.output, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        print(f"错误：无法写入 {args.output}：{exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"已导出：{args.output}（{len(data) // 1024} KB）")
+    return 0
+
+
+def _export_data(args, printing) -> bytes:
+    import bson
+
+    import documents
+
+    fonts = printing.font_overrides()
+    unit = None
+    if args.unit:
+        unit = documents.Unit.objects(name=args.unit).first() or documents.Unit.objects(
+            short_name=args.unit).first()  # fmt: skip
+        if unit is None:
+            raise _NotFound(f"没有名为“{args.unit}”的单位")
+    bad = [i for i in args.id if not bson.ObjectId.is_valid(i)]
+    if bad:
+        raise _NotFound(f"记录编号无效：{'、'.join(bad)}")
+    if args.what in ("plan", "schedule"):
+        query = documents.Plan.objects
+        if args.id:
+            query = query(pk=args.id[0])
+        elif args.title:
+            query = query(title__contains=args.title)
+        elif unit is not None:
+            query = query(unit=unit)
+        else:
+            raise _NotFound("请用 --id、--title 或 --unit 指定实施方案")
+        if unit is not None:
+            query = query(unit=unit)
+        plan = query.first()
+        if plan is None:
+            raise _NotFound("没有找到这份实施方案")
+        if args.what == "plan":
+            return printing.plan_pdf(plan, args.style, fonts)
+        return printing.schedule_pdf(plan, fonts)
+    if args.what == "blank-form":
+        if unit is None:
+            raise _NotFound("请用 --unit 指定单位")
+        return printing.blank_form_pdf(unit, fonts)
+    query = documents.CaseCard.objects
+    if args.id:
+        query = query(pk__in=args.id)
+    if unit is not None:
+        query = query(unit=unit)
+    cards = list(query)
+    if not cards:
+        raise _NotFound("没有找到一案一卡")
+    return printing.cards_pdf(cards, fonts)
 
 
 def register_commands(app):

@@ -1,12 +1,14 @@
 """Flask-Admin views of the documents: mostly declarations; behaviour lives in XinfangModelView."""
 
 import json
+import logging
 import re
 
 import bson
 import mongoengine
 from flask import flash, redirect, request
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.model import BaseModelView
 from flask_admin.model.template import EndpointLinkRowAction
@@ -18,10 +20,13 @@ from mongoengine import ListField
 import documents
 from documents import custom_fields
 
+from . import printing
 from .custom import CustomFieldsMixin
 from .filters import ReferenceFilter, XinfangFilterConverter
 from .forms import XinfangConverter, subdocument_forms
 from .labels import label_of, labels_for
+
+log = logging.getLogger(__name__)
 
 # mongoengine's validation messages, in Chinese
 _MESSAGES = [
@@ -124,6 +129,26 @@ class XinfangModelView(ModelView):
         self.column_formatters = {**formatters, **(self.column_formatters or {})}
         self.column_formatters_detail = {**formatters, **(self.column_formatters_detail or {})}
         super().__init__(model, name=name, **kwargs)
+
+    def print_links(self, record):
+        return []
+
+    def render(self, template, **kwargs):
+        if "model" in kwargs and template == self.details_template and kwargs["model"]:
+            kwargs.setdefault("xf_print_links", self.print_links(kwargs["model"]))
+        return super().render(template, **kwargs)
+
+    def printed(self, make_pdf, filename, download=None):
+        """A PDF response, or back to the list with the reason when it cannot be made."""
+        try:
+            data = make_pdf()
+        except Exception as exc:  # a font or layout failure must not become a 500
+            log.exception("printing failed")
+            flash(gettext("生成 PDF 失败：%(error)s", error=str(exc)), "error")
+            return redirect(self.get_url(".index_view"))
+        if download is None:
+            download = bool(request.args.get("download"))
+        return printing.pdf_response(data, filename, download)
 
     def search_placeholder(self):
         # Flask-Admin's MongoEngine view has none and shows "None" in the search box
@@ -241,9 +266,44 @@ class PlanView(ScopedListMixin, XinfangModelView):
         "subject_terms", "report_to", "copy_to", "distribute_to", "printed_by", "printed_date",
     )  # fmt: skip
 
+    details_template = "admin/xf_details.html"
+
+    def __init__(self, *args, **kwargs):
+        self.column_extra_row_actions = [
+            EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("预览公文 PDF"))]
+        super().__init__(*args, **kwargs)
+
     def extra_links(self):
         return [(gettext("从模板新建"), self.get_url(".from_template_view",
                                                    unit=request.args.get("unit")))]  # fmt: skip
+
+    def print_links(self, record):
+        return [
+            (gettext("预览公文"), self.get_url(".pdf_view", id=record.pk), True),
+            (gettext("下载 PDF"), self.get_url(".pdf_view", id=record.pk, download=1), False),
+            (gettext("按2012版格式"), self.get_url(".pdf_view", id=record.pk, style="2012"), False),
+            (gettext("按1999版格式（主题词）"), self.get_url(".pdf_view", id=record.pk,
+                                                          style="1999"), False),
+            (gettext("接访日程安排表"), self.get_url(".schedule_view", id=record.pk), False),
+        ]  # fmt: skip
+
+    @expose("/pdf/")
+    def pdf_view(self):
+        plan = self.get_one(request.args.get("id", ""))
+        if plan is None:
+            flash(gettext("记录不存在。"), "error")
+            return redirect(self.get_url(".index_view"))
+        return self.printed(lambda: printing.plan_pdf(
+            plan, request.args.get("style"), printing.font_overrides()), f"{plan.title}.pdf")
+
+    @expose("/schedule/")
+    def schedule_view(self):
+        plan = self.get_one(request.args.get("id", ""))
+        if plan is None:
+            flash(gettext("记录不存在。"), "error")
+            return redirect(self.get_url(".index_view"))
+        return self.printed(lambda: printing.schedule_pdf(plan, printing.font_overrides()),
+                            f"{plan.unit.name}接访日程安排表.pdf")  # fmt: skip
 
     @expose("/from-template/", methods=("GET", "POST"))
     def from_template_view(self):
@@ -296,6 +356,54 @@ class PlanView(ScopedListMixin, XinfangModelView):
 
 class CaseCardView(ScopedListMixin, XinfangModelView):
     custom_target = "case_card"
+    details_template = "admin/xf_details.html"
+
+    def __init__(self, *args, **kwargs):
+        self.column_extra_row_actions = [
+            EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("打印一案一卡"))]
+        super().__init__(*args, **kwargs)
+
+    def print_links(self, record):
+        return [
+            (gettext("打印一案一卡"), self.get_url(".pdf_view", id=record.pk), True),
+            (gettext("下载 PDF"), self.get_url(".pdf_view", id=record.pk, download=1), False),
+        ]
+
+    def extra_links(self):
+        unit = request.args.get("unit")
+        if not unit:
+            return []
+        return [(gettext("空白登记表"), self.get_url(".blank_view", unit=unit))]
+
+    @expose("/pdf/")
+    def pdf_view(self):
+        card = self.get_one(request.args.get("id", ""))
+        if card is None:
+            flash(gettext("记录不存在。"), "error")
+            return redirect(self.get_url(".index_view"))
+        name = f"一案一卡{card.number or card.petitioner}.pdf"
+        return self.printed(lambda: printing.cards_pdf([card], printing.font_overrides()), name)
+
+    @expose("/blank/")
+    def blank_view(self):
+        unit_id = request.args.get("unit", "")
+        unit = documents.Unit.objects(pk=unit_id).first() if bson.ObjectId.is_valid(
+            unit_id) else None  # fmt: skip
+        if unit is None:
+            flash(gettext("请选择单位。"), "error")
+            return redirect(self.get_url(".index_view"))
+        return self.printed(lambda: printing.blank_form_pdf(unit, printing.font_overrides()),
+                            f"{unit.name}信访登记表.pdf")  # fmt: skip
+
+    @action("print", _l("打印选中的卡片"))
+    def action_print(self, ids):
+        cards = [c for c in self.get_query().filter(pk__in=[i for i in ids if
+                                                            bson.ObjectId.is_valid(i)])]
+        if not cards:
+            flash(gettext("请先选择要打印的卡片。"), "error")
+            return redirect(self.get_url(".index_view"))
+        return self.printed(lambda: printing.cards_pdf(cards, printing.font_overrides()),
+                            "一案一卡.pdf", download=True)  # fmt: skip
     column_list = ("number", "registered_on", "petitioner", "subject", "case_type", "source",
                    "responsible_leader", "status", "outcome", "unit")  # fmt: skip
     column_searchable_list = ("number", "petitioner", "subject", "category", "department")
