@@ -32,12 +32,23 @@ def url_fetcher(url, *args, **kwargs):
     raise FetchRefused(f"refused to fetch {url}")
 
 
+class _ProductHTML(weasyprint.HTML):
+    """HTML laid out with the product's own small user-agent stylesheet (``ua.css``)."""
+
+    _stylesheet = None
+
+    def _ua_stylesheets(self, forms=False):
+        if _ProductHTML._stylesheet is None:
+            _ProductHTML._stylesheet = weasyprint.CSS(filename=str(TEMPLATES / "ua.css"))
+        return [_ProductHTML._stylesheet]
+
+
 def render_pdf(template: str, context: dict, stylesheet: str = "") -> weasyprint.Document:
     """Lay out a template; the caller writes the PDF (``document.write_pdf()``)."""
     # Whitespace between tags is layout noise; inside a footnote (the 版记) WeasyPrint even lays it
     # out as empty lines. The templates put no meaningful space between tags, and user text
     # cannot hold a bare ">" (it is escaped), so this only touches the markup.
     html = re.sub(r">\s+<", "><", environment.get_template(template).render(**context))
-    return weasyprint.HTML(
+    return _ProductHTML(
         string=html, base_url=str(TEMPLATES) + "/", url_fetcher=url_fetcher
     ).render(stylesheets=[weasyprint.CSS(string=stylesheet)] if stylesheet else None)
