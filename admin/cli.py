@@ -89,8 +89,9 @@ def _check(app, args) -> int:
     except Exception as exc:  # a server that cannot be reached: say so, do not crash
         print(f"  无法读取数据库：{exc}")
         problems += 1
-    print("字体：")
-    for role, family in font_report().items():
+    print("字体（公文各部分所用字体）：")
+    stacks = app.config.get("FONT_STACKS")
+    for role, family in font_report(stacks if isinstance(stacks, dict) else None).items():
         print(f"  {role}: {family or '缺失'}")
         problems += family is None
     print("系统库：")

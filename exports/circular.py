@@ -105,7 +105,7 @@ FIELDS = {
 }  # fmt: skip
 
 
-def context(doc: dict, imprint_own_page=False) -> dict:
+def context(doc: dict, imprint_own_page=False, imprint_even=False) -> dict:
     doc = {**FIELDS, **{k: v for k, v in doc.items() if v is not None}}
     style = doc.get("style") or "2012"
     return {
@@ -122,7 +122,8 @@ def context(doc: dict, imprint_own_page=False) -> dict:
         ],  # fmt: skip
         "date_written": document_date(doc.get("date_written"), style),
         "imprint": _imprint(doc, style),
-        "imprint_own_page": imprint_own_page,
+        "imprint_own_page": imprint_own_page or imprint_even,
+        "imprint_even": imprint_even,
     }
 
 
@@ -140,7 +141,7 @@ def layout_circular(doc: dict, font_overrides=None):
     document = render_pdf("circular.html", context(doc, imprint_own_page=own_page), css)
     page = _imprint_page(document)
     if doc.get("even_imprint_page") and page is not None and page % 2 == 1:
-        document = render_pdf("circular.html", context(doc, imprint_own_page=True), css)
+        document = render_pdf("circular.html", context(doc, own_page, imprint_even=True), css)
     return document
 
 

@@ -151,8 +151,7 @@ def find_any(page, needle):
 
 def test_1999_imprint_reads_like_the_source_with_its_last_rule_on_the_bottom(battalion):
     page = battalion.pages[-1]
-    assert len(battalion.pages) % 2 == 0  # （次页无正文）: the 版记 has a page of its own
-    texts = [line.text for line in lines(page)]
+    texts = [line.text for line in lines(page)]  # （次页无正文）: the 版记 has a page of its own
     assert texts == ["主题词：信访工作　大接访　实施方案", "报：县委办，县政府办，县信访办",
                      "发：营各股（室）", "隰县民兵农建营办公室2012年3月9日印发"]  # fmt: skip
     black = [r for r in rules(page) if not (r[4][:1] and r[4][0] > 0.8)]
@@ -211,6 +210,12 @@ def test_even_imprint_page_moves_the_imprint_after_a_blank_page():
     four = open_pdf(exports.render_circular(longer))
     assert len(four.pages) == 4 and find_any(four.pages[3], "抄送")
     assert not find_any(four.pages[2], "抄送")
+    # a 版记 on a page of its own (（次页无正文）) still lands on an even page
+    own = open_pdf(exports.render_circular({**doc, "even_imprint_page": True,
+                                            "no_body_on_next_page": True}))  # fmt: skip
+    assert len(own.pages) == 2 and find_any(own.pages[1], "抄送")
+    odd = open_pdf(exports.render_circular({**doc, "no_body_on_next_page": True}))
+    assert len(odd.pages) == 2 and find_any(odd.pages[1], "抄送")
 
 
 # --- fonts, glyphs, text ---
