@@ -119,9 +119,8 @@ def _init_admin(app):
         translations_path=str(pathlib.Path(__file__).parent / "translations"),
     )
     for view_class, model, name, category in VIEWS:
-        admin.add_view(
-            view_class(model, name=name, category=category, endpoint=model.__name__.lower())
-        )
+        endpoint = getattr(view_class, "endpoint_name", None) or model.__name__.lower()
+        admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
     return admin
 
 

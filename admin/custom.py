@@ -439,8 +439,12 @@ class CustomFieldsMixin:
         self._limit_choices_to_unit(form, unit, record)
         return form, field_set
 
+    def adjust_form(self, form, unit, record):
+        """A hook for views to set choices that depend on the unit or the record."""
+
     def _limit_choices_to_unit(self, form, unit, record):
         """Drop-downs of people and plans offer those of the form's unit only."""
+        self.adjust_form(form, unit, record)
         if unit is None:
             return
         if record is None and "unit" in form and not form.unit.data:

@@ -64,6 +64,16 @@ def _json_default(value):
     return str(value)
 
 
+class VersionField(fields.HiddenField):
+    """The version of a record the person saw when the form was made (optimistic locking)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = int(valuelist[0]) if valuelist and valuelist[0] else 0
+        except ValueError:
+            self.data = 0
+
+
 class LinesField(fields.TextAreaField):
     """Edits a list of strings as a text area, one item a line; blank lines are dropped."""
 

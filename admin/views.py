@@ -1,5 +1,6 @@
 """Flask-Admin views of the documents: mostly declarations; behaviour lives in XinfangModelView."""
 
+import datetime
 import json
 import logging
 import re
@@ -10,20 +11,24 @@ from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
+from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_admin.model import BaseModelView
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from mongoengine import ListField
+from wtforms.fields import SelectField
 
 import documents
 from documents import custom_fields
+from documents.case import DEFAULT_CATEGORIES
+from documents.deadlines import STATUS_LABELS, Rules
 
 from . import printing
 from .custom import CustomFieldsMixin
 from .filters import ReferenceFilter, XinfangFilterConverter
-from .forms import XinfangConverter, subdocument_forms
+from .forms import VersionField, XinfangConverter, subdocument_forms
 from .labels import label_of, labels_for
 
 log = logging.getLogger(__name__)
@@ -356,12 +361,106 @@ class PlanView(ScopedListMixin, XinfangModelView):
 
 class CaseCardView(ScopedListMixin, XinfangModelView):
     custom_target = "case_card"
-    details_template = "admin/xf_details.html"
+    details_template = "admin/xf_case_details.html"
+    form_overrides = {"version": VersionField, "step": SelectField, "category": SelectField}
+    column_sortable_list = ("number", "registered_on", "petitioner", "case_type", "source",
+                            "status", "outcome", "next_deadline", "step")  # fmt: skip
+    column_details_exclude_list = ("extra", "version", "archived", "next_deadline_label")
+    column_export_exclude_list = ("extra", "version", "related_cards")
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [
             EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("打印一案一卡"))]
+        self.column_filters = (*self.column_filters, DeadlineStatusFilter("next_deadline",
+                                                                          _l("期限状态")))
+        self.column_formatters = {"next_deadline": _deadline_cell}
         super().__init__(*args, **kwargs)
+
+    def get_query(self):
+        return super().get_query().filter(archived__ne=True)
+
+    def adjust_form(self, form, unit, record):
+        procedure = documents.Procedure.for_unit(unit)
+        current = record.step if record is not None else None
+        steps = procedure.allowed(current) if current else [procedure.first]
+        form.step.choices = [(s, s) for s in steps]
+        if record is None and not form.step.data:
+            form.step.data = procedure.first
+        categories = list((unit.case_categories if unit else None) or DEFAULT_CATEGORIES)
+        stored = record.category if record is not None else None
+        if stored and stored not in categories:
+            categories.append(stored)
+        form.category.choices = [("", "—"), *[(c, c) for c in categories]]
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        before = None if is_created else self.model.objects(pk=model.pk).only("step").first()
+        problem = documents.Procedure.for_unit(model.unit).problem(
+            before.step if before else None, model.step)  # fmt: skip
+        if problem:
+            raise mongoengine.ValidationError(problem, errors={"step": problem})
+        if model.category == "":
+            model.category = None
+
+    def update_model(self, form, model):
+        """Flask-Admin's update, refusing a save over someone else's newer one."""
+        try:
+            form.populate_obj(model)
+            self._on_model_change(form, model, False)
+            model.save()
+        except documents.ConcurrentEdit as conflict:
+            self._explain_conflict(form, conflict)
+            return False
+        except Exception as ex:
+            if not self.handle_view_exception(ex):
+                flash(gettext("保存失败：%(message)s", message=str(ex)), "error")
+                log.exception("Failed to update record.")
+            return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def _explain_conflict(self, form, conflict):
+        changed = documents.CaseCardHistory.objects(card=conflict.card,
+                                                    version__gt=conflict.seen_version)
+        fields, actors = [], []
+        for entry in changed:
+            actors.append(entry.actor)
+            fields += [label_of(documents.CaseCard, c["field"]) for c in entry.changes]
+        fields = "、".join(dict.fromkeys(fields)) or gettext("若干内容")
+        flash(gettext("没有保存：您打开这张卡片之后，%(actors)s 修改并保存了它（%(fields)s）。"
+                      "您填写的内容仍在下面，请核对后再次保存；再次保存将以您的内容为准。",
+                      actors="、".join(dict.fromkeys(actors)) or gettext("他人"), fields=fields),
+              "error")  # fmt: skip
+        current = documents.CaseCard.objects(pk=conflict.card.pk).only("version").first()
+        if current is not None:
+            form.version.data = current.version
+
+    def delete_model(self, model):
+        """Deleting a card moves it to the archive, from where it can be restored."""
+        try:
+            model.archive()
+        except Exception as ex:
+            if not self.handle_view_exception(ex):
+                flash(gettext("归档失败：%(message)s", message=str(ex)), "error")
+            return False
+        flash(gettext("已将卡片移入归档，可在“一案一卡归档”中恢复。"), "success")
+        return True
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if template == self.details_template and model is not None:
+            rules = Rules.for_unit(model.unit)
+            today = deadlines_today()
+            kwargs["xf_deadlines"] = [{
+                "label": d.label, "due": d.due, "done_on": d.done_on, "basis": d.basis,
+                "problem": d.problem, "status": STATUS_LABELS[d.status(today, rules.due_soon_days)],
+                "css": _STATUS_CSS.get(d.status(today, rules.due_soon_days), ""),
+            } for d in model.deadlines()]  # fmt: skip
+            kwargs["xf_related"] = [(card, self.get_url(".details_view", id=card.pk))
+                                    for card in model.related_cards if card]  # fmt: skip
+            kwargs["xf_history"] = [_history_row(entry) for entry in
+                                    documents.CaseCardHistory.objects(card=model)]  # fmt: skip
+        return super().render(template, **kwargs)
 
     def print_links(self, record):
         return [
@@ -405,17 +504,21 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
         return self.printed(lambda: printing.cards_pdf(cards, printing.font_overrides()),
                             "一案一卡.pdf", download=True)  # fmt: skip
     column_list = ("number", "registered_on", "petitioner", "subject", "case_type", "source",
-                   "responsible_leader", "status", "outcome", "unit")  # fmt: skip
+                   "step", "next_deadline", "responsible_leader", "outcome", "unit")  # fmt: skip
     column_searchable_list = ("number", "petitioner", "subject", "category", "department")
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
     column_details_exclude_list = ("extra",)
     column_export_exclude_list = ("extra",)
     form_columns = (
-        "unit", "plan", "number", "registered_on", "petitioner", "group_size", "id_number",
-        "phone", "address", "source", "case_type", "category", "subject", "request", "facts",
-        "responsible_leader", "department", "timeline", "progress", "petitioner_status",
-        "measures", "status", "outcome",
+        "unit", "plan", "number", "registered_on", "step", "petitioner", "group_size",
+        "representatives", "id_number", "phones", "address", "source", "case_type", "category",
+        "subject", "request", "facts", "responsible_leader", "department", "classification",
+        "reception_leader", "reception_date", "timeline", "progress", "petitioner_status",
+        "measures", "decided_on", "replied_on", "extension_days", "extension_reason",
+        "extension_approver", "review_requested_on", "review_answered_on",
+        "rereview_requested_on", "rereview_answered_on", "leader_notified_on",
+        "petitioner_notified_on", "status", "outcome", "channel", "version",
     )  # fmt: skip
 
 
@@ -486,6 +589,132 @@ class FieldSetView(XinfangModelView):
         return list(keys.items())
 
 
+class ArchivedCaseCardView(XinfangModelView):
+    """Archived case cards: shown, printed and restored, not edited."""
+
+    endpoint_name = "archivedcasecard"
+    can_create = can_edit = can_delete = False
+    column_list = ("number", "registered_on", "petitioner", "subject", "unit", "archived_at",
+                   "archived_by")  # fmt: skip
+    column_searchable_list = ("number", "petitioner", "subject")
+    details_template = "admin/xf_case_details.html"
+
+    def __init__(self, *args, **kwargs):
+        self.column_extra_row_actions = [
+            EndpointLinkRowAction("fa fa-undo", ".restore_view", title=_l("恢复"))]
+        super().__init__(*args, **kwargs)
+
+    def get_query(self):
+        return super().get_query().filter(archived=True)
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if template == self.details_template and model is not None:
+            kwargs.setdefault("xf_deadlines", [])
+            kwargs.setdefault("xf_related", [])
+            kwargs["xf_history"] = [_history_row(entry) for entry in
+                                    documents.CaseCardHistory.objects(card=model)]  # fmt: skip
+        return super().render(template, **kwargs)
+
+    @expose("/restore/")
+    def restore_view(self):
+        card = self.get_one(request.args.get("id", ""))
+        if card is None:
+            flash(gettext("记录不存在。"), "error")
+        else:
+            card.restore()
+            flash(gettext("已恢复卡片：%(card)s", card=str(card)), "success")
+        return redirect(self.get_url(".index_view"))
+
+    @action("restore", _l("恢复选中的卡片"))
+    def action_restore(self, ids):
+        restored = 0
+        for card in self.get_query().filter(pk__in=[i for i in ids if bson.ObjectId.is_valid(i)]):
+            card.restore()
+            restored += 1
+        flash(gettext("已恢复 %(n)s 张卡片。", n=restored), "success")
+
+
+class DeadlineRuleSetView(XinfangModelView):
+    column_list = ("unit", "rules", "due_soon_days")
+    form_columns = ("unit", "rules", "due_soon_days", "note")
+
+
+class CaseProcedureView(XinfangModelView):
+    column_list = ("unit", "steps", "moves")
+    form_columns = ("unit", "steps", "moves")
+
+
+class DeadlineStatusFilter(BaseMongoEngineFilter):
+    """Cards by their next deadline: overdue, due soon (within 3 days), later, none."""
+
+    def __init__(self, column, name):
+        options = [("overdue", _l("已超期")), ("due_soon", _l("即将到期")),
+                   ("pending", _l("未到期")), ("none", _l("无待办期限"))]  # fmt: skip
+        super().__init__(column, name, options=options)
+
+    def apply(self, query, value):
+        today = deadlines_today()
+        soon = today + datetime.timedelta(days=3)
+        condition = {
+            "overdue": {"next_deadline__lt": today},
+            "due_soon": {"next_deadline__gte": today, "next_deadline__lte": soon},
+            "pending": {"next_deadline__gt": soon},
+            "none": {"next_deadline": None},
+        }.get(value)
+        return query.filter(**condition) if condition else query
+
+    def operation(self):
+        return gettext("为")
+
+
+_STATUS_CSS = {"overdue": "table-danger", "due_soon": "table-warning", "unknown": "table-secondary",
+               "done": "text-muted"}  # fmt: skip
+
+
+def deadlines_today():
+    from documents import deadlines
+
+    return deadlines.today()
+
+
+def _deadline_cell(view, context, model, name):
+    if model.deadline_problem and not model.next_deadline:
+        return Markup(f"<span class='badge badge-secondary'>{escape(gettext('无法计算'))}</span>")
+    if not model.next_deadline:
+        return ""
+    today = deadlines_today()
+    days = (model.next_deadline - today).days
+    if days < 0:
+        badge = ("danger", gettext("已超期 %(n)s 天", n=-days))
+    elif days <= 3:
+        badge = ("warning", gettext("还剩 %(n)s 天", n=days))
+    else:
+        badge = ("light", "")
+    label = escape(model.next_deadline_label or "")
+    mark = f" <span class='badge badge-{badge[0]}'>{escape(badge[1])}</span>" if badge[1] else ""
+    return Markup(f"{model.next_deadline:%Y-%m-%d} {label}{mark}")
+
+
+def _history_row(entry):
+    return {
+        "at": entry.at, "actor": entry.actor, "action": entry.action,
+        "changes": [{"label": label_of(documents.CaseCard, c.get("field")),
+                     "before": _shown(c.get("before")), "after": _shown(c.get("after"))}
+                    for c in entry.changes],
+    }  # fmt: skip
+
+
+def _shown(value):
+    if value in (None, "", [], {}):
+        return "（空）"
+    if isinstance(value, list):
+        return "；".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{k}：{_shown(v)}" for k, v in value.items() if k != "_cls")
+    return str(value)
+
+
 def _save_quietly(record):
     record.save(validate=False)
 
@@ -496,7 +725,10 @@ VIEWS = (
     (PersonView, documents.Person, _l("人员"), _l("单位与人员")),
     (LeadershipGroupView, documents.LeadershipGroup, _l("领导小组"), _l("单位与人员")),
     (PlanView, documents.Plan, _l("实施方案"), None),
-    (CaseCardView, documents.CaseCard, _l("一案一卡"), None),
+    (CaseCardView, documents.CaseCard, _l("一案一卡"), _l("一案一卡")),
+    (ArchivedCaseCardView, documents.CaseCard, _l("一案一卡归档"), _l("一案一卡")),
+    (CaseProcedureView, documents.CaseProcedure, _l("办理程序"), _l("一案一卡")),
+    (DeadlineRuleSetView, documents.DeadlineRuleSet, _l("期限规则"), _l("一案一卡")),
 )
 
 __all__ = ["VIEWS", "XinfangModelView"]

@@ -1,7 +1,8 @@
 """The domain: MongoEngine documents of xinfang and the rules that belong to them (no Flask)."""
 
-from .case import CaseCard, TimelineEntry
+from .case import CaseCard, CaseCardHistory, ConcurrentEdit, Representative, TimelineEntry
 from .custom_fields import ColumnDefinition, FieldDefinition, FieldSet, FieldSetVersion
+from .deadlines import DeadlineRule, DeadlineRuleSet
 from .group import GroupMember, LeadershipGroup
 from .plan import (
     Attachment,
@@ -14,14 +15,24 @@ from .plan import (
     Target,
     normalize_doc_number,
 )
+from .procedure import CaseProcedure, Procedure, ProcedureState
 from .unit import Department, Person, Unit
 
-ALL_DOCUMENTS = (Unit, Person, LeadershipGroup, Plan, CaseCard, FieldSet, FieldSetVersion)
+ALL_DOCUMENTS = (Unit, Person, LeadershipGroup, Plan, CaseCard, CaseCardHistory, FieldSet,
+                 FieldSetVersion, DeadlineRuleSet, CaseProcedure)  # fmt: skip
 
 __all__ = [
     "ALL_DOCUMENTS",
     "Attachment",
     "CaseCard",
+    "CaseCardHistory",
+    "CaseProcedure",
+    "Procedure",
+    "ProcedureState",
+    "ConcurrentEdit",
+    "DeadlineRule",
+    "DeadlineRuleSet",
+    "Representative",
     "ColumnDefinition",
     "FieldDefinition",
     "FieldSet",

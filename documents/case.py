@@ -1,28 +1,73 @@
-"""Case cards (一案一卡): one card per petition, with the six fields of the card."""
+"""Case cards (一案一卡): one card per petition, followed through the unit's procedure to its end,
+with its deadlines, the petitions it repeats, and a history that loses nothing."""
 
 import datetime
+import difflib
 
 from mongoengine import (
+    CASCADE,
     DENY,
     NULLIFY,
+    BooleanField,
     DateField,
+    DateTimeField,
     DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
     IntField,
+    ListField,
     ReferenceField,
     StringField,
+    ValidationError,
 )
+from mongoengine.errors import SaveConditionError
 
+from . import audit
 from .fields import LONG, NAME, SHORT, TEXT
 from .plan import Plan
 from .unit import Person, Unit
+from .validators import id_number_problem, phone_problem
 
 SOURCES = ("来访", "来信", "网上", "电话", "上级交办", "上级督办")
 CASE_TYPES = ("初访", "重复访", "越级访", "集体访", "赴京访")
 OUTCOMES = ("化解", "息访罢访", "稳控", "不予受理")
 STATUSES = ("登记", "办理中", "已答复", "已办结")
+CHANNELS = ("诉讼", "仲裁", "行政复议", "其他法定途径")
+CLASSIFICATIONS = (("department", "直接交办责任部门"), ("reception", "列入领导接访"),
+                   ("routed", "导入诉讼、仲裁、行政复议等法定途径（不予受理）"))  # fmt: skip
+DEFAULT_CATEGORIES = ("征地拆迁", "劳动社保", "环境保护", "涉法涉诉", "城乡建设", "民政救助",
+                      "农村农业", "其他")  # fmt: skip
+MAX_REPRESENTATIVES = 5  # 《信访工作条例》第二十条
+SIMILAR_SUBJECT = 0.85  # 案由 this alike is the same matter
+
+
+class ConcurrentEdit(Exception):
+    """Someone else saved the card since it was opened; nothing was saved."""
+
+    def __init__(self, card, seen_version):
+        self.card, self.seen_version = card, seen_version
+        super().__init__("这张卡片已被他人修改")
+
+
+class Representative(EmbeddedDocument):
+    """A representative a group of petitioners elected (at most five)."""
+
+    name = StringField(required=True, max_length=NAME)
+    id_number = StringField(max_length=18)
+    phone = StringField(max_length=SHORT)
+
+    def __str__(self):
+        return self.name or ""
+
+    def clean(self):
+        problems = {}
+        if self.id_number and (problem := id_number_problem(self.id_number)):
+            problems["id_number"] = f"证件号码{problem}"
+        if self.phone and (problem := phone_problem(self.phone)):
+            problems["phone"] = f"电话{problem}"
+        if problems:
+            raise ValidationError("；".join(problems.values()), errors=problems)
 
 
 class TimelineEntry(EmbeddedDocument):
@@ -45,8 +90,9 @@ class CaseCard(Document):
     registered_on = DateField(required=True, default=datetime.date.today)
     petitioner = StringField(required=True, max_length=NAME)  # 信访人 (a person or a group)
     group_size = IntField(min_value=1, max_value=100000)  # for a group visit
+    representatives = EmbeddedDocumentListField(Representative)  # elected by a group
     id_number = StringField(max_length=18)
-    phone = StringField(max_length=SHORT)
+    phones = ListField(StringField(max_length=SHORT))
     address = StringField(max_length=TEXT)
     source = StringField(choices=SOURCES, default="来访")
     case_type = StringField(choices=CASE_TYPES, default="初访")
@@ -64,6 +110,39 @@ class CaseCard(Document):
     measures = StringField(max_length=LONG)  # 处理措施
     status = StringField(choices=STATUSES, default="登记")
     outcome = StringField(choices=OUTCOMES)
+    channel = StringField(choices=CHANNELS)  # where a refused petitioner was told to go
+
+    # the unit's procedure
+    step = StringField(max_length=NAME)
+    classification = StringField(choices=CLASSIFICATIONS)
+    reception_leader = ReferenceField(Person, reverse_delete_rule=NULLIFY)
+    reception_date = DateField()
+
+    # the dates the deadlines run from, and the extension
+    decided_on = DateField()  # 受理或不予受理告知日期
+    replied_on = DateField()  # 书面答复日期
+    extension_days = IntField(min_value=0, max_value=365)
+    extension_reason = StringField(max_length=TEXT)
+    extension_approver = StringField(max_length=NAME)
+    review_requested_on = DateField()
+    review_answered_on = DateField()
+    rereview_requested_on = DateField()
+    rereview_answered_on = DateField()
+    leader_notified_on = DateField()
+    petitioner_notified_on = DateField()
+
+    # computed on save
+    next_deadline = DateField()
+    next_deadline_label = StringField(max_length=NAME)
+    deadline_problem = StringField(max_length=TEXT)
+    finalized = BooleanField(default=False)  # 复核 answered: the same facts are not accepted again
+    related_cards = ListField(ReferenceField("self"))
+    finality_warning = StringField(max_length=TEXT)
+
+    version = IntField(default=0)  # optimistic locking: the version the editor saw
+    archived = BooleanField(default=False)
+    archived_at = DateTimeField()
+    archived_by = StringField(max_length=NAME)
 
     extra = DictField()  # values of the unit's own fields (see custom_fields)
     fields_version = IntField()  # the version of those fields the record was written under
@@ -71,11 +150,171 @@ class CaseCard(Document):
     meta = {
         "collection": "case_cards",
         "ordering": ["-registered_on"],
-        "indexes": ["unit", "registered_on", "responsible_leader"],
+        # what the lists filter and sort by, and what repeat detection looks up
+        "indexes": [
+            ("unit", "archived", "next_deadline"),
+            ("unit", "archived", "-registered_on"),
+            ("unit", "id_number"),
+            ("unit", "petitioner"),
+            "responsible_leader",
+        ],
     }
 
     def __str__(self):
         return f"{self.number or ''} {self.petitioner}：{self.subject}".strip()
+
+    # --- checks and what is computed on save ---
+
+    def clean(self):
+        from .deadlines import Rules
+
+        problems = {}
+        if len(self.representatives) > MAX_REPRESENTATIVES:
+            problems["representatives"] = (
+                f"代表人数不得超过{MAX_REPRESENTATIVES}人（《信访工作条例》第二十条：多人采用走访形式提出"
+                f"共同的信访事项的，应当推选代表，代表人数不超过5人），现为{len(self.representatives)}人"
+            )  # fmt: skip
+        if self.id_number:
+            self.id_number = self.id_number.strip().upper()
+            if problem := id_number_problem(self.id_number):
+                problems["id_number"] = f"证件号码{problem}"
+        for number, phone in enumerate(self.phones, start=1):
+            if problem := phone_problem(phone):
+                problems["phones"] = f"第{number}个电话{problem}"
+        if self.classification == "routed":
+            self.outcome = "不予受理"
+        if self.outcome == "不予受理" and not self.channel:
+            problems["channel"] = (
+                "不予受理的，须写明引导信访人通过哪一法定途径解决（诉讼、仲裁、行政复议等）"
+            )
+        rules = Rules.for_unit(self.unit) if self.unit else None
+        if self.extension_days:
+            limit = rules["extension"].days if rules else 30
+            if self.extension_days > limit:
+                problems["extension_days"] = (
+                    f"延期不得超过{limit}日（《信访工作条例》第三十四条），且只能延期一次"
+                )
+            if not (self.extension_reason and self.extension_approver):
+                problems["extension_reason"] = "延期须写明理由和批准人"
+        problems.update(self._date_order_problems())
+        if problems:
+            raise ValidationError("；".join(problems.values()), errors=problems)
+        if rules is not None:
+            self._compute_deadlines(rules)
+        self.finalized = self.rereview_answered_on is not None
+
+    _DATE_ORDER = (
+        ("registered_on", "decided_on", "受理或不予受理告知日期不能早于登记日期"),
+        ("decided_on", "replied_on", "答复日期不能早于受理日期"),
+        ("replied_on", "review_requested_on", "复查申请日期不能早于答复日期"),
+        ("review_requested_on", "review_answered_on", "复查答复日期不能早于复查申请日期"),
+        ("review_answered_on", "rereview_requested_on", "复核申请日期不能早于复查答复日期"),
+        ("rereview_requested_on", "rereview_answered_on", "复核答复日期不能早于复核申请日期"),
+    )
+
+    def _date_order_problems(self):
+        problems = {}
+        for earlier, later, message in self._DATE_ORDER:
+            first, then = getattr(self, earlier), getattr(self, later)
+            if first and then and then < first:
+                problems[later] = message
+        return problems
+
+    def _compute_deadlines(self, rules):
+        from .deadlines import card_deadlines, next_office_deadline
+
+        deadlines = card_deadlines(self, rules)
+        upcoming = next_office_deadline(deadlines)
+        self.next_deadline = upcoming.due if upcoming else None
+        self.next_deadline_label = upcoming.label if upcoming else None
+        problems = [d.problem for d in deadlines if d.problem]
+        self.deadline_problem = problems[0] if problems else None
+
+    def deadlines(self):
+        from .deadlines import Rules, card_deadlines
+
+        return card_deadlines(self, Rules.for_unit(self.unit))
+
+    # --- repeat petitions ---
+
+    def find_repeats(self):
+        """Earlier cards of the unit for the same petitioner, or with a near-identical 案由."""
+        if self.unit is None:
+            return []
+        others = CaseCard.objects(unit=self.unit, archived__ne=True)
+        if self.pk is not None:
+            others = others.filter(pk__ne=self.pk)
+        found = {}
+        if self.id_number:
+            for card in others.filter(id_number=self.id_number):
+                found[card.pk] = card
+        if self.petitioner and self.phones:
+            for card in others.filter(petitioner=self.petitioner, phones__in=list(self.phones)):
+                found[card.pk] = card
+        if self.subject:
+            for card in others.only("subject"):
+                if card.pk not in found and _alike(card.subject, self.subject):
+                    found[card.pk] = CaseCard.objects.get(pk=card.pk)
+        return sorted(found.values(), key=lambda c: (c.registered_on or datetime.date.min))
+
+    def link_repeats(self):
+        """Link a new card to the petitions it repeats; warn when the matter was 终结."""
+        repeats = self.find_repeats()
+        if not repeats:
+            return []
+        self.related_cards = [*self.related_cards, *[c for c in repeats
+                                                     if c not in self.related_cards]]  # fmt: skip
+        if self.case_type in (None, "", "初访"):
+            self.case_type = "重复访"
+        finished = [c for c in repeats if c.finalized and _alike(c.subject, self.subject)]
+        if finished:
+            card = finished[-1]
+            self.finality_warning = (
+                f"该事项已于{card.rereview_answered_on:%Y年%-m月%-d日}复核终结"
+                f"（{card.number or card.subject}），"
+                "信访人以同一事实和理由再次提出的，不再受理（《信访工作条例》第三十六条）"
+            )  # fmt: skip
+        return repeats
+
+    # --- saving: versions and history ---
+
+    def save(self, *args, **kwargs):
+        """Save with optimistic locking and a history entry of every change.
+
+        An existing card saves only if nobody saved it since the version it carries was read;
+        otherwise ``ConcurrentEdit`` is raised and nothing is written.
+        """
+        creating = self.pk is None
+        if creating:
+            self.link_repeats()
+            before = None
+        else:
+            before = CaseCard._get_collection().find_one({"_id": self.pk})
+        seen = self.version or 0
+        self.version = seen + 1
+        if not creating:
+            kwargs["save_condition"] = {"version": seen}
+        try:
+            result = super().save(*args, **kwargs)
+        except SaveConditionError:
+            self.version = seen
+            raise ConcurrentEdit(self, seen) from None
+        except Exception:
+            self.version = seen
+            raise
+        CaseCardHistory.record(self, before)
+        return result
+
+    def archive(self):
+        self.archived, self.archived_at = True, datetime.datetime.now().replace(microsecond=0)
+        self.archived_by = audit.actor()
+        self._history_action = "归档"
+        return self.save()
+
+    def restore(self):
+        self.archived, self.archived_at, self.archived_by = False, None, None
+        self._history_action = "恢复"
+        return self.save()
 
     def as_printable(self, field_set=None) -> dict:
         """The card as plain data for the form renderer (``exports.render_case_cards``)."""
@@ -83,7 +322,7 @@ class CaseCard(Document):
 
         values = {
             "petitioner": self.petitioner, "group_size": self.group_size or "",
-            "id_number": self.id_number, "phone": self.phone, "address": self.address,
+            "id_number": self.id_number, "phone": "、".join(self.phones), "address": self.address,
             "source": self.source, "case_type": self.case_type, "category": self.category,
             "department": self.department, "subject": self.subject, "request": self.request,
             "facts": self.facts, "responsible_leader": str(self.responsible_leader or ""),
@@ -125,6 +364,60 @@ CARD_LAYOUT = [
     {"key": "measures", "label": "处理措施", "wide": True, "size": "tall"},
     {"key": "outcome", "label": "处理结果", "wide": True},
 ]  # fmt: skip
+
+
+def _alike(first: str, second: str) -> bool:
+    first, second = (first or "").strip(), (second or "").strip()
+    if not first or not second:
+        return False
+    return difflib.SequenceMatcher(None, first, second).ratio() >= SIMILAR_SUBJECT
+
+
+class CaseCardHistory(Document):
+    """One change of a card: who, when, and each field before and after. Never edited."""
+
+    card = ReferenceField(CaseCard, required=True, reverse_delete_rule=CASCADE)
+    at = DateTimeField(required=True)
+    actor = StringField(max_length=NAME)
+    action = StringField(max_length=SHORT)
+    version = IntField()
+    changes = ListField(DictField())  # {"field", "before", "after"}
+
+    meta = {"collection": "case_card_history", "ordering": ["-at"],
+            "indexes": [("card", "-at")]}  # fmt: skip
+
+    IGNORED = ("_id", "version", "next_deadline", "next_deadline_label", "deadline_problem",
+               "finalized")  # fmt: skip
+
+    @classmethod
+    def record(cls, card, before):
+        after = card.to_mongo().to_dict()
+        before = before or {}
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            if key in cls.IGNORED or before.get(key) == after.get(key):
+                continue
+            changes.append({"field": key, "before": _plain(before.get(key)),
+                            "after": _plain(after.get(key))})  # fmt: skip
+        action = getattr(card, "_history_action", None) or ("登记" if not before else "修改")
+        card._history_action = None
+        if changes or action in ("归档", "恢复", "登记"):
+            cls(card=card, at=datetime.datetime.now().replace(microsecond=0),
+                actor=audit.actor(), action=action, version=card.version,
+                changes=changes).save()  # fmt: skip
+
+
+def _plain(value):
+    """A stored value in a form the history can keep and show."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "binary"):  # an ObjectId
+        return str(value)
+    return value
 
 
 def blank_card(unit, field_set=None) -> dict:

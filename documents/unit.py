@@ -52,6 +52,7 @@ class Unit(Document):
     phone = StringField(max_length=SHORT)
     document_style = StringField(choices=DOCUMENT_STYLES, default="2012")
     even_imprint_page = BooleanField(default=False)  # 版记 on an even page
+    case_categories = ListField(StringField(max_length=NAME))  # 问题类别 its cards choose from
     extra = DictField()  # unit-specific content, no schema change needed
 
     meta = {"collection": "units", "ordering": ["name"], "indexes": ["parent"]}

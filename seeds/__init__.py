@@ -10,6 +10,7 @@ from documents import (
     LeadershipGroup,
     Person,
     Plan,
+    Representative,
     Section,
     TimelineEntry,
     Unit,
@@ -128,6 +129,7 @@ def _definition(data):
 
 def _case_fields(data, people, plan):
     fields = {k: v for k, v in data.items() if k not in ("leader", "timeline")}
+    fields["representatives"] = [Representative(name=n) for n in data.get("representatives", [])]
     if "cadre" in fields.get("extra", {}):  # a person field stores the person's id
         fields["extra"] = {**fields["extra"], "cadre": str(people[fields["extra"]["cadre"]].pk)}
     fields["plan"] = plan

@@ -648,6 +648,10 @@ TOWNSHIP = {
             "measures": "补发补偿款；由包村干部回访",
             "status": "已办结",
             "outcome": "化解",
+            "step": "办结",
+            "classification": "reception",
+            "decided_on": date(2008, 7, 2),
+            "replied_on": date(2008, 7, 14),
         },
         {
             "number": "XXX乡〔2008〕2号",
@@ -671,6 +675,10 @@ TOWNSHIP = {
             "petitioner_status": "情绪稳定，等待验收结果",
             "measures": "停产整改；验收前每周回访一次",
             "status": "办理中",
+            "step": "办理",
+            "classification": "department",
+            "decided_on": date(2008, 7, 3),
+            "representatives": ["西村代表甲", "西村代表乙", "西村代表丙", "西村代表丁"],
         },
         {
             "number": "XXX乡〔2008〕3号",
@@ -694,6 +702,9 @@ TOWNSHIP = {
             "measures": "司法所跟踪调解协议履行",
             "status": "办理中",
             "outcome": "稳控",
+            "step": "办理",
+            "classification": "department",
+            "decided_on": date(2008, 7, 5),
         },
         {
             "number": "XXX乡〔2008〕4号",
@@ -716,6 +727,10 @@ TOWNSHIP = {
             "measures": "诉访分离，引导依法上诉；司法所提供法律咨询",
             "status": "已办结",
             "outcome": "不予受理",
+            "channel": "诉讼",
+            "step": "办结",
+            "classification": "routed",
+            "decided_on": date(2008, 7, 8),
         },
         {
             "number": "XXX乡〔2008〕5号",
@@ -739,6 +754,10 @@ TOWNSHIP = {
             "measures": "临时救助500元；低保审批后回访",
             "status": "已答复",
             "outcome": "息访罢访",
+            "step": "答复",
+            "classification": "department",
+            "decided_on": date(2008, 7, 11),
+            "replied_on": date(2008, 7, 25),
         },
     ],
 }

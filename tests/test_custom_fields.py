@@ -53,8 +53,9 @@ def _shown(html, text):
 
 
 def _card_form(unit, **extra):
+    step = documents.Procedure.for_unit(unit).first
     return {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映问题",
-            "registered_on": "2024-03-01", **extra}  # fmt: skip
+            "registered_on": "2024-03-01", "step": step, **extra}  # fmt: skip
 
 
 # --- definitions ---------------------------------------------------------------------------------
@@ -313,8 +314,9 @@ def test_changing_definitions_keeps_every_stored_value(client, units):
     assert "x__old_note" not in edit and "原值「三次」与当前类型不符" in edit
 
     # saving without a new value keeps the old-type value; the record takes the new version
+    card.reload()
     response = client.post(f"/admin/casecard/edit/?id={card.pk}",
-                           data=_card_form(township, x__risk="低"))  # fmt: skip
+                           data=_card_form(township, x__risk="低", version=card.version))
     assert response.status_code == 302, flashed_errors(response)
     card.reload()
     assert card.extra == {"risk": "低", "times": "三次", "old_note": "要保留"}
