@@ -42,6 +42,7 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = _local_secret(app)
     _init_babel(app)
     _init_admin(app)
+    _init_actor(app)
     _init_routes(app)
     from .cli import register_commands
 
@@ -122,6 +123,18 @@ def _init_admin(app):
         endpoint = getattr(view_class, "endpoint_name", None) or model.__name__.lower()
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
     return admin
+
+
+def _init_actor(app):
+    """Who the history of records names for this request (accounts come with access control)."""
+    from flask_babel import gettext
+
+    from documents import audit
+
+    @app.before_request
+    def name_the_actor():
+        audit.set_actor(session.get("user_name") or gettext("面板用户（%(address)s）",
+                                                             address=request.remote_addr or "-"))
 
 
 def _init_routes(app):

@@ -35,6 +35,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.data_dir:
         os.environ["XINFANG_DATA_DIR"] = os.path.abspath(args.data_dir)
+    from documents import audit
+
+    audit.set_actor("命令行")
     try:
         from admin import create_app
 

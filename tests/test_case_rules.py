@@ -1,0 +1,374 @@
+"""Case cards: the procedure, statutory deadlines on the real calendar, repeat petitions,
+personal-data checks, concurrent edits, history and the archive."""
+
+import datetime
+
+import mongoengine
+import pytest
+
+import documents
+from documents import calendar, deadlines
+from documents.case import CaseCard, Representative
+from documents.deadlines import Rules, card_deadlines
+
+from .conftest import flashed_errors
+
+D = datetime.date
+
+
+@pytest.fixture
+def unit(app):
+    return documents.Unit(name="某乡").save()
+
+
+def _card(unit, **fields):
+    values = {"unit": unit, "petitioner": "张某", "subject": "反映土地补偿问题",
+              "registered_on": D(2024, 3, 1)}  # fmt: skip
+    values.update(fields)
+    return CaseCard(**values)
+
+
+def _due(card, key):
+    return next(d for d in card_deadlines(card, Rules.for_unit(card.unit)) if d.key == key)
+
+
+# --- the calendar -------------------------------------------------------------------------------
+
+
+def test_working_days_skip_the_spring_festival_and_count_the_makeup_sunday():
+    # 2024: 2月10日–17日 holiday, 2月4日 (Sunday) and 2月18日 (Sunday) working days
+    assert calendar.is_working_day(D(2024, 2, 4)) and calendar.is_working_day(D(2024, 2, 18))
+    assert not calendar.is_working_day(D(2024, 2, 12))
+    assert calendar.add_days(D(2024, 2, 8), 2, "working") == D(2024, 2, 18)
+    assert calendar.add_days(D(2024, 2, 8), 2, "calendar") == D(2024, 2, 10)
+
+
+def test_working_days_around_national_day_with_a_working_saturday():
+    # 2024: 10月1日–7日 holiday, 9月29日 (Sunday) and 10月12日 (Saturday) working days
+    assert calendar.add_days(D(2024, 9, 27), 1, "working") == D(2024, 9, 29)
+    assert calendar.add_days(D(2024, 9, 30), 1, "working") == D(2024, 10, 8)
+    assert calendar.add_days(D(2024, 10, 11), 1, "working") == D(2024, 10, 12)
+    assert calendar.next_working_day(D(2024, 10, 1)) == D(2024, 10, 8)
+    assert calendar.subtract_days(D(2024, 10, 8), 2, "working") == D(2024, 9, 29)
+    assert calendar.holiday_name(D(2024, 10, 3)) == "National Day"
+
+
+def test_a_year_without_calendar_data_is_flagged_not_guessed():
+    # the calendar data end with 2026 (published each year by the State Council)
+    with pytest.raises(calendar.CalendarDataMissing, match="节假日数据不含2027年"):
+        calendar.add_days(D(2026, 12, 30), 5, "working")
+    assert calendar.add_days(D(2026, 12, 30), 5, "calendar") == D(2027, 1, 4)
+
+
+# --- the deadlines ------------------------------------------------------------------------------
+
+
+def test_accept_within_15_days_and_handle_within_60(unit):
+    card = _card(unit)
+    assert _due(card, "accept").due == D(2024, 3, 16)
+    card.decided_on = D(2024, 3, 10)
+    assert _due(card, "accept").done_on == D(2024, 3, 10)
+    assert _due(card, "handle").due == D(2024, 5, 9)
+
+
+def test_one_extension_of_at_most_30_days_with_reason_and_approver(unit):
+    card = _card(unit, decided_on=D(2024, 3, 10), extension_days=30,
+                 extension_reason="情况复杂，需要多部门调查", extension_approver="乜冠军")
+    card.validate()
+    assert _due(card, "handle").due == D(2024, 6, 8)
+    card.extension_days = 31
+    with pytest.raises(mongoengine.ValidationError, match="延期不得超过30日"):
+        card.validate()
+    card.extension_days, card.extension_approver = 10, None
+    with pytest.raises(mongoengine.ValidationError, match="延期须写明理由和批准人"):
+        card.validate()
+
+
+def test_review_and_rereview_are_requested_and_answered_within_30_days(unit):
+    card = _card(unit, decided_on=D(2024, 3, 10), replied_on=D(2024, 4, 1))
+    assert _due(card, "review_request").due == D(2024, 5, 1)
+    assert not _due(card, "review_request").office  # the petitioner's window
+    card.review_requested_on = D(2024, 4, 20)
+    assert _due(card, "review_answer").due == D(2024, 5, 20)
+    card.review_answered_on = D(2024, 5, 15)
+    assert _due(card, "rereview_request").due == D(2024, 6, 14)
+    card.rereview_requested_on = D(2024, 6, 1)
+    assert _due(card, "rereview_answer").due == D(2024, 7, 1)
+
+
+def test_leaders_two_days_and_petitioner_one_day_before_a_reception(unit):
+    card = _card(unit, reception_date=D(2024, 10, 8))
+    assert _due(card, "notify_leader").due == D(2024, 10, 6)
+    assert _due(card, "notify_petitioner").due == D(2024, 10, 7)
+
+
+def test_a_case_handed_down_is_objected_to_within_5_working_days(unit):
+    card = _card(unit, source="上级交办", registered_on=D(2024, 9, 27))
+    # 9月29日 (working Sunday), 9月30日, then 10月8日, 9日, 10日
+    assert _due(card, "objection").due == D(2024, 10, 10)
+
+
+def test_a_unit_changes_a_rule_to_working_days(unit):
+    documents.DeadlineRuleSet(unit=unit, rules=[documents.DeadlineRule(
+        key="accept", days=10, day_kind="working")]).save()  # fmt: skip
+    card = _card(unit, registered_on=D(2024, 2, 8))
+    # 2月9日, then (2月10日–17日 holiday) the working Sunday 2月18日, 19–23, 26–28
+    assert _due(card, "accept").due == D(2024, 2, 28)
+    assert _due(card, "accept").basis.startswith("《信访工作条例》")
+
+
+def test_a_rule_repeated_in_a_unit_is_refused(unit):
+    twice = [documents.DeadlineRule(key="accept", days=10),
+             documents.DeadlineRule(key="accept", days=12)]  # fmt: skip
+    rules = documents.DeadlineRuleSet(unit=unit, rules=twice)
+    with pytest.raises(mongoengine.ValidationError, match="期限规则重复：受理告知"):
+        rules.validate()
+
+
+def test_next_deadline_is_stored_and_a_missing_calendar_year_is_shown(unit):
+    card = _card(unit).save()
+    assert card.next_deadline == D(2024, 3, 16) and card.next_deadline_label == "受理告知"
+    documents.DeadlineRuleSet(unit=unit, rules=[documents.DeadlineRule(
+        key="accept", days=10, day_kind="working")]).save()  # fmt: skip
+    late = _card(unit, registered_on=D(2026, 12, 28), petitioner="李某").save()
+    assert late.next_deadline is None and "2027" in late.deadline_problem
+
+
+def test_lists_show_and_filter_overdue_and_due_soon(app, client, unit, monkeypatch):
+    monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
+    _card(unit, petitioner="超期人", registered_on=D(2024, 2, 1)).save()
+    _card(unit, petitioner="临期人", registered_on=D(2024, 2, 29)).save()
+    _card(unit, petitioner="宽裕人", registered_on=D(2024, 3, 10)).save()
+    _card(unit, petitioner="已答复人", registered_on=D(2024, 2, 1), decided_on=D(2024, 2, 5),
+          replied_on=D(2024, 3, 1)).save()  # fmt: skip
+    html = client.get("/admin/casecard/").get_data(as_text=True)
+    assert "已超期 27 天" in html and "还剩 1 天" in html
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    index = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
+
+    def names(value):
+        page = client.get(f"/admin/casecard/?flt0_{index}={value}").get_data(as_text=True)
+        return {n for n in ("超期人", "临期人", "宽裕人", "已答复人") if n in page}
+
+    assert names("overdue") == {"超期人"}
+    assert names("due_soon") == {"临期人"}
+    assert names("pending") == {"宽裕人"}
+    assert names("none") == {"已答复人"}
+    # sorted by deadline
+    page = client.get("/admin/casecard/?sort=7").get_data(as_text=True)
+    assert page.index("超期人") < page.index("临期人") < page.index("宽裕人")
+
+
+# --- the card's own checks -----------------------------------------------------------------------
+
+
+def test_more_than_five_representatives_is_refused_citing_the_rule(unit):
+    card = _card(unit, case_type="集体访", group_size=40,
+                 representatives=[Representative(name=f"代表{i}") for i in range(6)])
+    with pytest.raises(mongoengine.ValidationError, match="《信访工作条例》第二十条"):
+        card.validate()
+    card.representatives = card.representatives[:5]
+    card.validate()
+
+
+def test_representatives_limit_in_the_panel(client, unit):
+    data = {"unit": str(unit.pk), "petitioner": "东村村民", "subject": "集体反映", "step": "登记",
+            "registered_on": "2024-03-01", "case_type": "集体访"}  # fmt: skip
+    for i in range(6):
+        data[f"representatives-{i}-name"] = f"代表{i}"
+    response = client.post("/admin/casecard/new/", data=data)
+    assert response.status_code == 200
+    assert "代表人数不得超过5人" in flashed_errors(response)
+    assert documents.CaseCard.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("11010519491231002", "应为18位"), ("110105194912310021", "校验码不符（最后一位应为X）"),
+     ("110105194902300021", "出生日期不存在"), ("1101051949123100XX", "应为18位")],
+)  # fmt: skip
+def test_id_numbers_are_checked(unit, value, message):
+    with pytest.raises(mongoengine.ValidationError, match=message):
+        _card(unit, id_number=value).validate()
+
+
+def test_valid_id_and_phones_pass_and_lower_x_is_upper(unit):
+    card = _card(unit, id_number="11010519491231002x", phones=["13800138000", "0357-5123456"])
+    card.validate()
+    assert card.id_number == "11010519491231002X"
+    with pytest.raises(mongoengine.ValidationError, match="第2个电话应为11位手机号码"):
+        _card(unit, phones=["13800138000", "12345678901"]).validate()
+
+
+def test_refusal_names_the_channel_and_routing_refuses(unit):
+    with pytest.raises(mongoengine.ValidationError, match="法定途径"):
+        _card(unit, outcome="不予受理").validate()
+    card = _card(unit, classification="routed", channel="诉讼")
+    card.validate()
+    assert card.outcome == "不予受理"
+    assert all(d.key != "handle" for d in card_deadlines(card, Rules.for_unit(unit)))
+
+
+# --- repeat petitions ----------------------------------------------------------------------------
+
+
+def test_same_id_number_links_and_types_a_repeat(unit):
+    first = _card(unit, id_number="11010519491231002X", subject="反映宅基地纠纷").save()
+    second = _card(unit, id_number="11010519491231002X", subject="要求解决工资问题",
+                   registered_on=D(2024, 4, 1)).save()  # fmt: skip
+    assert second.related_cards == [first] and second.case_type == "重复访"
+
+
+def test_same_name_and_phone_or_a_near_identical_subject_link(unit):
+    first = _card(unit, phones=["13800138000"], subject="反映村委会账目不公开的问题").save()
+    by_phone = _card(unit, phones=["13800138000"], subject="另一件事").save()
+    assert by_phone.related_cards == [first]
+    by_subject = _card(unit, petitioner="王某", subject="反映村委会账目不公开问题").save()
+    assert first in by_subject.related_cards
+    other = _card(unit, petitioner="赵某", subject="申请低保").save()
+    assert other.related_cards == [] and other.case_type == "初访"
+
+
+def test_after_rereview_the_same_facts_are_flagged_not_to_be_accepted(unit):
+    _card(unit, id_number="11010519491231002X", subject="要求撤销宅基地使用证",
+          registered_on=D(2023, 1, 2), decided_on=D(2023, 1, 5), replied_on=D(2023, 2, 1),
+          review_requested_on=D(2023, 2, 10),
+          review_answered_on=D(2023, 3, 1), rereview_requested_on=D(2023, 3, 10),
+          rereview_answered_on=D(2023, 4, 1)).save()  # fmt: skip
+    again = _card(unit, id_number="11010519491231002X", subject="要求撤销宅基地使用证。",
+                  registered_on=D(2024, 5, 1)).save()  # fmt: skip
+    assert "复核终结" in again.finality_warning and "不再受理" in again.finality_warning
+    assert again.related_cards[0].finalized
+
+
+# --- the procedure -------------------------------------------------------------------------------
+
+
+def test_the_battalion_procedure_comes_from_its_plan(seeded):
+    battalion = documents.Unit.objects.get(name="山西省隰县民兵农建营")
+    procedure = documents.Procedure.for_unit(battalion)
+    assert procedure.steps == ["申请", "登记", "分类", "通知", "接访", "答复", "督办"]
+    assert procedure.problem(None, "申请") is None
+    assert "应从“申请”开始" in procedure.problem(None, "登记")
+    assert procedure.problem("分类", "通知") is None and procedure.problem("分类", "登记") is None
+    assert "不能从“分类”直接转到“督办”" in procedure.problem("分类", "督办")
+
+
+def test_a_unit_configures_its_steps_and_moves(client, unit):
+    response = client.post("/admin/caseprocedure/new/", data={
+        "unit": str(unit.pk), "steps-0-name": "登记", "steps-1-name": "分类",
+        "steps-2-name": "办结", "moves": "登记→分类\n分类→办结\n登记→办结"})  # fmt: skip
+    assert response.status_code == 302, flashed_errors(response)
+    procedure = documents.Procedure.for_unit(unit)
+    assert procedure.allowed("登记") == ["登记", "分类", "办结"]
+    assert procedure.allowed("办结") == ["办结"]
+    bad = client.post("/admin/caseprocedure/new/", data={
+        "unit": str(unit.pk), "steps-0-name": "登记", "moves": "登记→不存在"})
+    assert "未定义的步骤" in flashed_errors(bad)
+
+
+def test_a_move_the_procedure_does_not_allow_is_refused_in_the_panel(client, unit):
+    card = _card(unit, step="登记").save()
+    form = client.get(f"/admin/casecard/edit/?id={card.pk}").get_data(as_text=True)
+    assert '<option value="分类">' in form and '<option value="答复">' not in form
+    data = {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映土地补偿问题",
+            "registered_on": "2024-03-01", "step": "答复", "version": card.version}  # fmt: skip
+    response = client.post(f"/admin/casecard/edit/?id={card.pk}", data=data)
+    assert response.status_code == 200
+    data["step"] = "分类"
+    response = client.post(f"/admin/casecard/edit/?id={card.pk}", data=data)
+    assert response.status_code == 302, flashed_errors(response)
+    assert CaseCard.objects.get(pk=card.pk).step == "分类"
+
+
+# --- no lost updates -----------------------------------------------------------------------------
+
+
+def test_two_concurrent_edits_on_the_embedded_store_refuse_the_later_save(embedded_app):
+    unit = documents.Unit(name="并发乡").save()
+    card = _card(unit, step="登记").save()
+    first, second = CaseCard.objects.get(pk=card.pk), CaseCard.objects.get(pk=card.pk)
+    first.progress = "甲的进展"
+    first.save()
+    second.progress = "乙的进展"
+    with pytest.raises(documents.ConcurrentEdit):
+        second.save()
+    assert second.progress == "乙的进展"  # the person's input is kept
+    assert CaseCard.objects.get(pk=card.pk).progress == "甲的进展"
+
+
+def test_a_conflicting_save_in_the_panel_keeps_the_input_and_explains(client, unit):
+    card = _card(unit, step="登记").save()
+    seen = card.version
+    base = {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映土地补偿问题",
+            "registered_on": "2024-03-01", "step": "登记", "version": seen}  # fmt: skip
+    assert client.post(f"/admin/casecard/edit/?id={card.pk}",
+                       data={**base, "progress": "甲填写的进展"}).status_code == 302
+    response = client.post(f"/admin/casecard/edit/?id={card.pk}",
+                           data={**base, "progress": "乙填写的进展"})  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "没有保存" in flashed_errors(response) and "目前进展" in flashed_errors(response)
+    assert "乙填写的进展" in html  # the input stays on the form
+    assert CaseCard.objects.get(pk=card.pk).progress == "甲填写的进展"
+    # the form now carries the current version: saving again is a deliberate overwrite
+    current = CaseCard.objects.get(pk=card.pk).version
+    assert f'value="{current}"' in html
+    again = client.post(f"/admin/casecard/edit/?id={card.pk}",
+                        data={**base, "version": current, "progress": "乙填写的进展"})
+    assert again.status_code == 302
+    assert CaseCard.objects.get(pk=card.pk).progress == "乙填写的进展"
+
+
+# --- history and the archive --------------------------------------------------------------------
+
+
+def test_every_change_is_kept_with_who_and_before_and_after(client, unit):
+    from documents import audit
+
+    with audit.acting_as("信访办小王"):
+        card = _card(unit, step="登记", progress="已登记").save()
+    with audit.acting_as("信访办小李"):
+        card.progress, card.measures = "已交办", "转司法所"
+        card.save()
+    entries = list(documents.CaseCardHistory.objects(card=card).order_by("at", "version"))
+    who = [(e.action, e.actor) for e in entries]
+    assert who == [("登记", "信访办小王"), ("修改", "信访办小李")]
+    changes = {c["field"]: (c["before"], c["after"]) for c in entries[1].changes}
+    assert changes == {"progress": ("已登记", "已交办"), "measures": (None, "转司法所")}
+    detail = client.get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
+    assert "修改记录" in detail and "信访办小李" in detail and "已登记 → 已交办" in detail
+
+
+def test_panel_edits_record_the_person_and_delete_archives_and_restores(client, unit):
+    card = _card(unit, step="登记").save()
+    response = client.post("/admin/casecard/delete/", data={"id": str(card.pk)})
+    assert response.status_code == 302
+    assert "移入归档" in client.get("/admin/casecard/").get_data(as_text=True)
+    assert "张某" not in client.get("/admin/casecard/").get_data(as_text=True)
+    assert CaseCard.objects.get(pk=card.pk).archived  # nothing is deleted
+    archive = client.get("/admin/archivedcasecard/").get_data(as_text=True)
+    assert "张某" in archive
+    assert client.get(f"/admin/casecard/edit/?id={card.pk}").status_code == 302
+    client.get(f"/admin/archivedcasecard/restore/?id={card.pk}")
+    assert not CaseCard.objects.get(pk=card.pk).archived
+    assert "张某" in client.get("/admin/casecard/").get_data(as_text=True)
+    actions = [e.action for e in documents.CaseCardHistory.objects(card=card).order_by("at",
+                                                                                       "version")]
+    assert actions == ["登记", "归档", "恢复"]
+    assert all("面板用户" in e.actor for e in documents.CaseCardHistory.objects(card=card)
+               if e.action != "登记")  # fmt: skip
+
+
+def test_the_filtered_list_exports_to_csv_and_xlsx(app, client, unit, monkeypatch):
+    monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
+    _card(unit, petitioner="超期人", registered_on=D(2024, 2, 1)).save()
+    _card(unit, petitioner="宽裕人", registered_on=D(2024, 3, 10)).save()
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    index = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
+    csv = client.get(f"/admin/casecard/export/csv/?flt0_{index}=overdue").get_data(as_text=True)
+    assert "超期人" in csv and "宽裕人" not in csv and "最近期限" in csv.splitlines()[0]
+    xlsx = client.get(f"/admin/casecard/export/xlsx/?flt0_{index}=overdue")
+    assert xlsx.data[:2] == b"PK"
