@@ -83,11 +83,15 @@ def _local_secret(app):
 
 
 def _open_store(app):
-    return store.connect(
+    info = store.connect(
         uri=app.config["MONGODB_URI"],
         data_dir=app.config["DATA_DIR"],
         mock=app.config["MOCK_STORE"],
     )
+    from documents import listing
+
+    listing.sync()  # the embedded store's list index, rebuilt if a process died mid-write
+    return info
 
 
 def _select_locale():

@@ -12,6 +12,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
+from flask_admin.contrib.mongoengine.tools import parse_like_term
 from flask_admin.model import BaseModelView
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -21,7 +22,7 @@ from mongoengine import ListField
 from wtforms.fields import SelectField
 
 import documents
-from documents import custom_fields
+from documents import custom_fields, listing
 from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
 
@@ -379,6 +380,14 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
     def get_query(self):
         return super().get_query().filter(archived__ne=True)
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):  # fmt: skip
+        answer = indexed_list(self, page, sort_column, sort_desc, search, filters, page_size,
+                              archived=False)  # fmt: skip
+        if answer is not None:
+            return answer
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
     def adjust_form(self, form, unit, record):
         procedure = documents.Procedure.for_unit(unit)
         current = record.step if record is not None else None
@@ -607,6 +616,14 @@ class ArchivedCaseCardView(XinfangModelView):
     def get_query(self):
         return super().get_query().filter(archived=True)
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):  # fmt: skip
+        answer = indexed_list(self, page, sort_column, sort_desc, search, filters, page_size,
+                              archived=True)  # fmt: skip
+        if answer is not None:
+            return answer
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
     def render(self, template, **kwargs):
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
@@ -713,6 +730,76 @@ def _shown(value):
     if isinstance(value, dict):
         return "，".join(f"{k}：{_shown(v)}" for k, v in value.items() if k != "_cls")
     return str(value)
+
+
+def indexed_list(view, page, sort_column, sort_desc, search, filters, page_size, archived):
+    """A page of case cards from the embedded store's list index, or None when the index is
+    off (mongomock, MongoDB) or cannot answer (a filter on a unit's own field, say)."""
+    index = listing.current()
+    if index is None:
+        return None
+    conditions = []
+    for position, _name, value in filters or []:
+        flt = view._filters[position]
+        translated = _index_condition(flt, flt.clean(value))
+        if translated is None:
+            return None
+        conditions += translated
+    term = None
+    if search:
+        op, term = parse_like_term(search)
+        if op != "icontains":
+            return None
+    unit = None
+    if request.args.get("unit"):
+        unit = view.scope_unit() if hasattr(view, "scope_unit") else None
+        if unit is None:
+            return 0, []
+    if sort_column is None and view.column_default_sort:
+        sort_column, sort_desc = view.column_default_sort
+    size = view.get_safe_page_size(page_size)
+    total, ids = index.page(
+        unit=unit.pk if unit else None, archived=archived, conditions=conditions, search=term,
+        sort=sort_column or "registered_on", descending=bool(sort_desc),
+        offset=(page or 0) * size, limit=size,
+    )  # fmt: skip
+    cards = {str(c.pk): c for c in documents.CaseCard.objects(pk__in=ids)}
+    return total, [cards[i] for i in ids if i in cards]
+
+
+def _index_condition(flt, value):
+    from .filters import (
+        ChoiceEqualFilter,
+        ChoiceNotEqualFilter,
+        DateBetweenFilter,
+        DateEqualFilter,
+        DateGreaterFilter,
+        DateSmallerFilter,
+    )
+
+    column = flt.column
+    if isinstance(flt, DeadlineStatusFilter):
+        today = deadlines_today()
+        soon = today + datetime.timedelta(days=3)
+        return {"overdue": [("next_deadline", "<", today)],
+                "due_soon": [("next_deadline", ">=", today), ("next_deadline", "<=", soon)],
+                "pending": [("next_deadline", ">", soon)],
+                "none": [("next_deadline", "is null", None)]}.get(value, [])  # fmt: skip
+    if column not in listing.COLUMNS:
+        return None
+    if isinstance(flt, ChoiceEqualFilter):
+        return [(column, "=", value)]
+    if isinstance(flt, ChoiceNotEqualFilter):
+        return [(column, "!=", value)]
+    if isinstance(flt, DateEqualFilter):
+        return [(column, "=", value)]
+    if isinstance(flt, DateGreaterFilter):
+        return [(column, ">", value)]
+    if isinstance(flt, DateSmallerFilter):
+        return [(column, "<", value)]
+    if isinstance(flt, DateBetweenFilter):
+        return [(column, ">=", value[0]), (column, "<=", value[1])]
+    return None
 
 
 def _save_quietly(record):

@@ -23,7 +23,7 @@ from mongoengine import (
 )
 from mongoengine.errors import SaveConditionError
 
-from . import audit
+from . import audit, listing
 from .fields import LONG, NAME, SHORT, TEXT
 from .plan import Plan
 from .unit import Person, Unit
@@ -303,6 +303,7 @@ class CaseCard(Document):
             self.version = seen
             raise
         CaseCardHistory.record(self, before)
+        listing.changed(self)
         return result
 
     def archive(self):

@@ -286,6 +286,9 @@ def connect(
     in ``data_dir``.
     """
     mongoengine.disconnect(alias)
+    from . import listing
+
+    listing.use(None)
     if uri:
         name = db_name_from_uri(uri)
         mongoengine.connect(
@@ -314,6 +317,7 @@ def connect(
         data_dir=str(folder),
         uuidRepresentation="standard",
     )
+    listing.use(folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3")
     return StoreInfo("embedded", str(folder), db_name)
 
 

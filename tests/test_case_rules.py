@@ -372,3 +372,74 @@ def test_the_filtered_list_exports_to_csv_and_xlsx(app, client, unit, monkeypatc
     assert "超期人" in csv and "宽裕人" not in csv and "最近期限" in csv.splitlines()[0]
     xlsx = client.get(f"/admin/casecard/export/xlsx/?flt0_{index}=overdue")
     assert xlsx.data[:2] == b"PK"
+
+
+# --- the list index of the embedded store ---------------------------------------------------------
+
+
+def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_app,
+                                                                      monkeypatch):  # fmt: skip
+    from documents import listing
+
+    monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
+    unit = documents.Unit(name="索引乡").save()
+    other = documents.Unit(name="别的乡").save()
+    _card(unit, petitioner="超期人", registered_on=D(2024, 2, 1), subject="土地问题").save()
+    _card(unit, petitioner="临期人", registered_on=D(2024, 2, 29), subject="工资问题").save()
+    _card(unit, petitioner="宽裕人", registered_on=D(2024, 3, 10), subject="土地补偿").save()
+    _card(other, petitioner="外单位人", registered_on=D(2024, 2, 1), subject="土地").save()
+    archived = _card(unit, petitioner="归档人", registered_on=D(2024, 2, 1)).save()
+    archived.archive()
+    index = listing.current()
+    assert index is not None and index.count() == 5
+    client = embedded_app.test_client()
+    view = next(v for v in embedded_app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    status = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
+    asked = []
+    real_page = index.page
+    monkeypatch.setattr(index, "page", lambda **kw: asked.append(kw) or real_page(**kw))
+
+    def names(url):
+        page = client.get(url).get_data(as_text=True)
+        return [n for n in ("超期人", "临期人", "宽裕人", "外单位人", "归档人") if n in page]
+
+    assert names(f"/admin/casecard/?flt0_{status}=overdue") == ["超期人", "外单位人"]
+    assert names(f"/admin/casecard/?unit={unit.pk}&flt0_{status}=overdue") == ["超期人"]
+    assert names(f"/admin/casecard/?flt0_{status}=due_soon") == ["临期人"]
+    assert names("/admin/casecard/?search=土地") == ["超期人", "宽裕人", "外单位人"]
+    assert names("/admin/archivedcasecard/") == ["归档人"]
+    assert len(asked) == 5  # every list above came from the index
+    sort = [c for c, _ in view._list_columns].index("next_deadline")
+    page = client.get(f"/admin/casecard/?unit={unit.pk}&sort={sort}").get_data(as_text=True)
+    assert page.index("超期人") < page.index("临期人") < page.index("宽裕人")
+
+
+def test_a_filter_the_index_does_not_hold_falls_back_to_the_store(embedded_app):
+    from documents import listing
+
+    unit = documents.Unit(name="自定字段乡").save()
+    documents.FieldSet(unit=unit, target="case_card", fields=[documents.FieldDefinition(
+        key="risk", label="风险", type="choice", choices=["高", "低"])]).save_new_version()
+    _card(unit, petitioner="高风险人", extra={"risk": "高"}).save()
+    _card(unit, petitioner="低风险人", extra={"risk": "低"}).save()
+    client = embedded_app.test_client()
+    view = next(v for v in embedded_app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    with embedded_app.test_request_context(f"/admin/casecard/?unit={unit.pk}"):
+        risk = next(i for i, f in enumerate(view._filters) if f.column == "extra.risk")
+    page = client.get(f"/admin/casecard/?unit={unit.pk}&flt0_{risk}=高").get_data(as_text=True)
+    assert "高风险人" in page and "低风险人" not in page
+    assert listing.current().count() == 2
+
+
+def test_the_index_is_rebuilt_when_it_disagrees_with_the_collection(embedded_app):
+    from documents import listing
+
+    unit = documents.Unit(name="重建乡").save()
+    card = _card(unit).save()
+    index = listing.current()
+    index.remove(card.pk)  # as if the process died between the two writes
+    assert index.count() == 0
+    assert listing.sync() == 1 and index.count() == 1
+    assert listing.sync() is None  # in step: nothing to do
