@@ -134,6 +134,14 @@ class XinfangModelView(ModelView):
         }
         self.column_formatters = {**formatters, **(self.column_formatters or {})}
         self.column_formatters_detail = {**formatters, **(self.column_formatters_detail or {})}
+        # yes/no in Chinese wherever a boolean is shown
+        from flask_admin.contrib.mongoengine import typefmt as mongo_formats
+        from flask_admin.model import typefmt
+
+        yes_no = {bool: lambda view, value, name: gettext("是") if value else gettext("否")}
+        self.column_type_formatters = {**mongo_formats.DEFAULT_FORMATTERS, **yes_no}
+        self.column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, **yes_no}
+        self.column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, **yes_no}
         super().__init__(model, name=name, **kwargs)
 
     def print_links(self, record):
@@ -366,7 +374,8 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
     form_overrides = {"version": VersionField, "step": SelectField, "category": SelectField}
     column_sortable_list = ("number", "registered_on", "petitioner", "case_type", "source",
                             "status", "outcome", "next_deadline", "step")  # fmt: skip
-    column_details_exclude_list = ("extra", "version", "archived", "next_deadline_label")
+    column_details_exclude_list = ("extra", "version", "archived", "archived_at", "archived_by",
+                                   "next_deadline_label", "fields_version")  # fmt: skip
     column_export_exclude_list = ("extra", "version", "related_cards")
 
     def __init__(self, *args, **kwargs):
@@ -714,21 +723,52 @@ def _deadline_cell(view, context, model, name):
 
 
 def _history_row(entry):
-    return {
-        "at": entry.at, "actor": entry.actor, "action": entry.action,
-        "changes": [{"label": label_of(documents.CaseCard, c.get("field")),
-                     "before": _shown(c.get("before")), "after": _shown(c.get("after"))}
-                    for c in entry.changes],
-    }  # fmt: skip
+    card = entry.card
+    field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card else None
+    changes = []
+    for change in entry.changes:
+        name = change.get("field")
+        before, after = change.get("before"), change.get("after")
+        if entry.action == "登记" and before is None and after in (False, [], {}, ""):
+            continue  # a default of a new card is not a change worth showing
+        if name == "extra":
+            changes += _extra_changes(field_set, before or {}, after or {})
+            continue
+        changes.append({"label": label_of(documents.CaseCard, name),
+                        "before": _shown(name, before), "after": _shown(name, after)})
+    return {"at": entry.at, "actor": entry.actor, "action": entry.action, "changes": changes}
 
 
-def _shown(value):
+def _extra_changes(field_set, before, after):
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) == after.get(key):
+            continue
+        definition = field_set.field(key) if field_set else None
+        label = definition.label if definition else key
+        rows.append({"label": label,
+                     "before": custom_fields.display(definition, before.get(key)) or "（空）",
+                     "after": custom_fields.display(definition, after.get(key)) or "（空）"})
+    return rows
+
+
+def _shown(name, value):
     if value in (None, "", [], {}):
         return "（空）"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    field = documents.CaseCard._fields.get(name)
+    choices = getattr(field, "choices", None)
+    if choices and isinstance(next(iter(choices)), tuple):
+        return dict(choices).get(value, value)
+    if isinstance(field, mongoengine.ReferenceField) and isinstance(value, str):
+        record = field.document_type.objects(pk=value).first() if bson.ObjectId.is_valid(
+            value) else None  # fmt: skip
+        return str(record) if record else value
     if isinstance(value, list):
-        return "；".join(_shown(v) for v in value)
+        return "；".join(_shown(None, v) for v in value)
     if isinstance(value, dict):
-        return "，".join(f"{k}：{_shown(v)}" for k, v in value.items() if k != "_cls")
+        return "，".join(f"{k}：{_shown(None, v)}" for k, v in value.items() if k != "_cls")
     return str(value)
 
 
