@@ -126,6 +126,9 @@ def _init_admin(app):
     for view_class, model, name, category in VIEWS:
         endpoint = getattr(view_class, "endpoint_name", None) or model.__name__.lower()
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
+    from .schedule import ScheduleView
+
+    admin.add_view(ScheduleView(name=_l("接访日程"), category=_l("接访"), endpoint="schedule"))
     return admin
 
 

@@ -177,6 +177,11 @@ MODEL_LABELS = {
     "Representative": {"name": _l("姓名"), "phone": _l("电话")},
     "ProcedureState": {"name": _l("步骤名称")},
     "DeadlineRule": {"key": _l("期限事项")},
+    "ReceptionSession": {"leader": _l("接访领导"), "status": _l("状态"), "note": _l("说明"),
+                         "petitioners": _l("接待人数"), "date": _l("接访日期"),
+                         "plan": _l("实施方案")},
+    "LeaderActivity": {"leader": _l("领导"), "kind": _l("类型"), "note": _l("说明"),
+                       "case": _l("关联信访件"), "place": _l("地点")},
 }  # fmt: skip
 
 

@@ -16,10 +16,12 @@ from .plan import (
     normalize_doc_number,
 )
 from .procedure import CaseProcedure, Procedure, ProcedureState
+from .schedule import LeaderActivity, ReceptionSession, ScheduleError
 from .unit import Department, Person, Unit
 
 ALL_DOCUMENTS = (Unit, Person, LeadershipGroup, Plan, CaseCard, CaseCardHistory, FieldSet,
-                 FieldSetVersion, DeadlineRuleSet, CaseProcedure)  # fmt: skip
+                 FieldSetVersion, DeadlineRuleSet, CaseProcedure, ReceptionSession,
+                 LeaderActivity)  # fmt: skip
 
 __all__ = [
     "ALL_DOCUMENTS",
@@ -32,7 +34,10 @@ __all__ = [
     "ConcurrentEdit",
     "DeadlineRule",
     "DeadlineRuleSet",
+    "LeaderActivity",
+    "ReceptionSession",
     "Representative",
+    "ScheduleError",
     "ColumnDefinition",
     "FieldDefinition",
     "FieldSet",

@@ -31,7 +31,7 @@ RECEPTION_KINDS = (
     ("monthly_nth_weekday", "每月第几个星期几"),
     ("monthly_day", "每月固定日期"),
     ("days_per_leader", "每人每月若干天"),
-    ("phase", "阶段内每周若干天"),
+    ("phase", "每周若干天（不固定星期）"),
     ("any_time", "随时接访"),
 )
 WEEKDAYS = ((0, "星期一"), (1, "星期二"), (2, "星期三"), (3, "星期四"), (4, "星期五"),
@@ -139,6 +139,11 @@ class ReceptionArrangement(EmbeddedDocument):
 
     def clean(self):
         _check_range(self.start_date, self.end_date, "接访结束日期", "end_date")
+        from .schedule import rule_problems
+
+        problems = [p.split("：", 1)[-1] for p in rule_problems(self)]
+        if problems:
+            raise ValidationError("；".join(problems), errors={"kind": "；".join(problems)})
 
 
 class Attachment(EmbeddedDocument):
@@ -237,6 +242,17 @@ class Plan(Document):
     def _printable_attachment(self, attachment) -> dict:
         if attachment.kind != "schedule":
             return {"title": attachment.title, "text": attachment.text}
+        from .schedule import ReceptionSession
+
+        sessions = ReceptionSession.objects(plan=self, status__ne="cancelled") if self.pk else []
+        if sessions:
+            rows = [[f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or "",
+                     s.accompany or ""] for s in sessions]  # fmt: skip
+            return {
+                "title": attachment.title, "text": attachment.text, "rows": rows,
+                "headers": ["日期", "星期", "接访领导", "接访地点", "参与接访人员"],
+                "widths": [22, 12, 20, 20, 26],
+            }  # fmt: skip
         rows = [
             [
                 "、".join(r.leaders),

@@ -44,7 +44,8 @@ def load() -> dict[str, int]:
     title; case card by unit and number), so a second run, or a run after edits, adds nothing.
     Returns how many records of each kind were created.
     """
-    created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "自定义字段": 0, "一案一卡": 0}
+    created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "自定义字段": 0, "一案一卡": 0,
+               "接访安排": 0}  # fmt: skip
     for source in SOURCE_UNITS:
         unit, new = _get_or_create(Unit, {"name": source["unit"]["name"]}, _unit_fields(source))
         created["单位"] += new
@@ -57,6 +58,7 @@ def load() -> dict[str, int]:
             Plan, {"unit": unit, "title": source["plan"]["title"]}, _plan_fields(source["plan"])
         )
         created["实施方案"] += new
+        created["接访安排"] += _schedule(plan)
         if source["group"]:
             fields = _group_fields(source["group"], people, plan)
             _, new = _get_or_create(LeadershipGroup, {"unit": unit, "name": fields["name"]}, fields)
@@ -84,6 +86,18 @@ def plan_templates() -> dict[str, Plan]:
         )
         for source in SOURCE_UNITS
     }
+
+
+def _schedule(plan) -> int:
+    """The plan's reception schedule, when it has none yet and its rules give dates."""
+    from documents import schedule
+
+    if schedule.ReceptionSession.objects(plan=plan).first() is not None:
+        return 0
+    try:
+        return schedule.regenerate(plan)["created"]
+    except (schedule.ScheduleError, schedule.CalendarDataMissing):
+        return 0  # e.g. the court's plan says every Friday but gives no period
 
 
 def _get_or_create(document, key, fields):

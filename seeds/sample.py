@@ -478,6 +478,8 @@ SUBDISTRICT = {
              "comparator": "减少"},
             {"name": "街道、部门领导每月主动约访", "metric": "invited_visits_per_leader_month",
              "comparator": ">=", "value": "2", "description": "每月主动约访不少于2件"},
+            {"name": "街道领导每周深入联系村（社区）下访", "metric": "visits_out_per_leader_month",
+             "comparator": ">=", "value": "4", "description": "每周1次深入联系村（社区）下访"},
         ],
         "reporting_duties": [
             {"name": "街道党政班子成员每周接访情况", "cadence": "monthly", "deadline": "次月4日前",
@@ -489,11 +491,11 @@ SUBDISTRICT = {
             {"name": "矛盾纠纷排查周报告", "cadence": "weekly", "deadline": "每周",
              "recipients": ["街道信访办"]},
         ],
+        "period_start": date(2012, 2, 1),
+        "period_end": date(2012, 12, 31),
         "receptions": [
-            {"kind": "weekly", "description": "街道党政领导班子成员坚持每周接待群众来访",
-             "leaders": ["街道党政领导班子成员"], "holiday_rule": "next_working_day"},
-            {"kind": "weekly", "description": "每周1次深入联系村（社区）下访",
-             "leaders": ["街道党政领导班子成员"], "place": "联系村（社区）"},
+            {"kind": "phase", "description": "街道党政领导班子成员坚持每周接待群众来访",
+             "leaders": ["街道党政领导班子成员"], "days_per_week": 1},
             {"kind": "any_time", "description": "部门领导坚持随时接访，各部门制定接待群众来访安排表，"
                                               "并报街道信访办", "leaders": ["部门领导"]},
         ],

@@ -1,0 +1,102 @@
+"""The reception schedule in the panel: a month table per plan, generation, quotas, notices and
+iCalendar feeds."""
+
+import datetime
+
+import bson
+from flask import Response, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+
+import documents
+from documents import deadlines, schedule
+
+
+def _month(text):
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _shift(first, months):
+    year, month = divmod(first.month - 1 + months, 12)
+    return datetime.date(first.year + year, month + 1, 1)
+
+
+class ScheduleView(BaseView):
+    """接访日程: one plan, one month."""
+
+    @expose("/")
+    def index(self):
+        plans = list(documents.Plan.objects.only("title", "unit", "period_start", "receptions"))
+        plan_id = request.args.get("plan", "")
+        plan = next((p for p in plans if str(p.pk) == plan_id), None) or next(
+            (p for p in plans if p.receptions), None)  # fmt: skip
+        context = {"plans": plans, "plan": plan, "month": "", "sessions": []}
+        if plan is None:
+            return self.render("admin/xf_schedule.html", **context)
+        first = _month(request.args.get("month"))
+        if first is None:
+            start = plan.period_start or deadlines.today()
+            first = datetime.date(start.year, start.month, 1)
+        last = _shift(first, 1) - datetime.timedelta(days=1)
+        context.update(
+            month=f"{first:%Y-%m}", previous=f"{_shift(first, -1):%Y-%m}",
+            following=f"{_shift(first, 1):%Y-%m}",
+            sessions=documents.ReceptionSession.objects(plan=plan, date__gte=first,
+                                                        date__lte=last),
+            statuses=dict(schedule.SESSION_STATUSES),
+            activity_kinds=schedule.ACTIVITY_KINDS,
+            quotas=schedule.quotas(plan),
+            compliance=schedule.compliance(plan, first.year, first.month),
+            notices=schedule.notices_due(plan.unit, deadlines.today()),
+        )  # fmt: skip
+        return self.render("admin/xf_schedule.html", **context)
+
+    @expose("/generate/", methods=("POST",))
+    def generate(self):
+        plan_id = request.args.get("plan", "")
+        plan = documents.Plan.objects(pk=plan_id).first() if bson.ObjectId.is_valid(
+            plan_id) else None  # fmt: skip
+        if plan is None:
+            flash(gettext("记录不存在。"), "error")
+            return redirect(url_for(".index"))
+        try:
+            result = schedule.regenerate(plan)
+        except (schedule.ScheduleError, schedule.CalendarDataMissing) as problem:
+            flash(gettext("未能生成日程：%(problem)s", problem=str(problem)), "error")
+        else:
+            flash(gettext("已生成日程：新增 %(created)s 个，替换 %(removed)s 个，保留 %(kept)s 个"
+                          "已接访、对调或手工调整的安排。", **result), "success")  # fmt: skip
+        return redirect(url_for(".index", plan=plan_id, month=request.args.get("month")))
+
+    @expose("/ical/<unit_id>.ics")
+    def ical_unit(self, unit_id):
+        unit = _unit(unit_id)
+        sessions = documents.ReceptionSession.objects(unit=unit, status__ne="cancelled")
+        return _feed(schedule.ical(sessions, f"{unit.name}接访日程"), unit.name)
+
+    @expose("/ical/<unit_id>/<leader>.ics")
+    def ical_leader(self, unit_id, leader):
+        unit = _unit(unit_id)
+        sessions = documents.ReceptionSession.objects(unit=unit, leader=leader,
+                                                      status__ne="cancelled")  # fmt: skip
+        return _feed(schedule.ical(sessions, f"{unit.name}{leader}接访日程"), leader)
+
+
+def _unit(unit_id):
+    from flask import abort
+
+    unit = documents.Unit.objects(pk=unit_id).first() if bson.ObjectId.is_valid(unit_id) else None
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def _feed(data, name):
+    from urllib.parse import quote
+
+    return Response(data, mimetype="text/calendar", headers={
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}.ics"})

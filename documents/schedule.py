@@ -1,0 +1,454 @@
+"""Reception schedules: a plan's reception rules turned into dated sessions on the real calendar.
+
+The rules are the plan's ``ReceptionArrangement``s: every week on a weekday (the court's Fridays),
+the nth weekday of each month (the bureau's first Monday, 节假日顺推), a fixed day of each month,
+a number of days per leader per month spread over the working days (the battalion's 3 days each),
+a number of days every week (the township's 突击月). Dates that fall on a holiday move to the next
+working day, are dropped, or are kept, as the rule says. Leaders of a rule take turns; no leader
+is booked twice on one day. Generated sessions can be regenerated after a rule changes without
+touching those already held, swapped or edited by hand.
+"""
+
+import calendar as month_calendar
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from mongoengine import (
+    CASCADE,
+    NULLIFY,
+    DateField,
+    DateTimeField,
+    Document,
+    IntField,
+    ReferenceField,
+    StringField,
+)
+
+from . import audit
+from .calendar import CalendarDataMissing, is_working_day
+from .fields import NAME, TEXT
+from .plan import Plan
+from .unit import Unit
+
+WEEKDAY_NAMES = "一二三四五六日"
+MAX_WORKING_DAYS_IN_MONTH = 23  # no month has more working days (调休 included)
+
+
+class ScheduleError(ValueError):
+    """A rule that cannot be turned into dates, said in Chinese."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    date: datetime.date
+    leader: str
+    place: str
+    accompany: str
+    rule: int  # the index of the rule in the plan's receptions
+    moved_from: datetime.date | None = None  # the holiday it was moved from
+
+
+def rule_problems(rule, number=None) -> list[str]:
+    """What is wrong with a reception rule, in Chinese (empty when it can be scheduled)."""
+    name = f"第{number}条接访安排" if number else "接访安排"
+    kind = rule.kind
+    problems = []
+    if kind == "any_time":
+        return problems
+    if not rule.leaders:
+        problems.append(f"{name}：没有写接访领导")
+    if kind in ("weekly", "monthly_nth_weekday") and rule.weekday is None:
+        problems.append(f"{name}：没有写星期几")
+    if kind == "monthly_nth_weekday":
+        if not rule.nth:
+            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
+        elif rule.nth > 4:
+            problems.append(f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
+                            "请改为第1至第4个")  # fmt: skip
+    if kind == "monthly_day":
+        if not rule.day_of_month:
+            problems.append(f"{name}：没有写每月几日")
+        elif rule.day_of_month > 28:
+            problems.append(f"{name}：并非每个月都有{rule.day_of_month}日，请改为1日至28日")
+    if kind == "days_per_leader":
+        if not rule.days_per_month:
+            problems.append(f"{name}：没有写每人每月几天")
+        elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
+            total = rule.days_per_month * max(len(rule.leaders), 1)
+            problems.append(f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}"
+                            "个工作日")  # fmt: skip
+    if kind == "phase":
+        if not rule.days_per_week:
+            problems.append(f"{name}：没有写每周几天")
+        elif rule.days_per_week > 5:
+            problems.append(f"{name}：每周最多安排5个工作日，现为{rule.days_per_week}天")
+    if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
+        problems.append(f"{name}：结束日期早于开始日期")
+    return problems
+
+
+def _weekday(weekday):
+    return WEEKDAY_NAMES[weekday] if weekday is not None and 0 <= weekday < 7 else "几"
+
+
+def period_of(plan, rule, start=None, end=None):
+    start = rule.start_date or plan.period_start or start
+    end = rule.end_date or plan.period_end or end
+    if not start or not end:
+        raise ScheduleError("请先填写接访安排或实施方案的起止日期，才能排出日程")
+    return start, end
+
+
+def _months(start, end):
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _working_days(start, end):
+    day = start
+    while day <= end:
+        if is_working_day(day):
+            yield day
+        day += datetime.timedelta(days=1)
+
+
+def _apply_holiday(day, rule, end):
+    """(date, moved_from) after the holiday rule; None when the date is dropped."""
+    if rule.holiday_rule == "keep" or is_working_day(day):
+        return day, None
+    if rule.holiday_rule == "skip":
+        return None
+    moved = day
+    while not is_working_day(moved):
+        moved += datetime.timedelta(days=1)
+    return (moved, day) if moved <= end else None
+
+
+def _candidate_dates(rule, start, end):
+    """The rule's own dates, before holidays and leaders."""
+    kind = rule.kind
+    if kind == "weekly":
+        day = start + datetime.timedelta(days=(rule.weekday - start.weekday()) % 7)
+        while day <= end:
+            yield day
+            day += datetime.timedelta(days=7)
+    elif kind == "monthly_nth_weekday":
+        for year, month in _months(start, end):
+            first = datetime.date(year, month, 1)
+            day = first + datetime.timedelta(days=(rule.weekday - first.weekday()) % 7)
+            day += datetime.timedelta(days=7 * (rule.nth - 1))
+            if start <= day <= end:
+                yield day
+    elif kind == "monthly_day":
+        for year, month in _months(start, end):
+            day = datetime.date(year, month, rule.day_of_month)
+            if start <= day <= end:
+                yield day
+
+
+def _spread(days, count):
+    """``count`` days taken evenly from a list of days."""
+    if count >= len(days):
+        return list(days)
+    step = len(days) / count
+    return [days[int(step * i + step / 2)] for i in range(count)]
+
+
+def generate(plan, start=None, end=None) -> list[Slot]:
+    """Every session of the plan's reception rules between ``start`` and ``end`` (the plan's
+    period by default). Raises ScheduleError for a rule that cannot be scheduled and
+    CalendarDataMissing for a year the holiday calendar does not know."""
+    problems = [p for n, r in enumerate(plan.receptions, start=1) for p in rule_problems(r, n)]
+    if problems:
+        raise ScheduleError("；".join(problems))
+    booked = defaultdict(set)  # date → leaders
+    slots = []
+    for index, rule in enumerate(plan.receptions):
+        if rule.kind == "any_time":
+            continue
+        first, last = period_of(plan, rule, start, end)
+        first, last = max(first, start or first), min(last, end or last)
+        if first > last:
+            continue
+        for slot in _rule_slots(rule, index, first, last):
+            slot = _unbooked(slot, booked, last)
+            if slot is not None:
+                booked[slot.date].add(slot.leader)
+                slots.append(slot)
+    return sorted(slots, key=lambda s: (s.date, s.rule, s.leader))
+
+
+def _rule_slots(rule, index, first, last):
+    leaders = list(rule.leaders)
+    place, accompany = rule.place or "", rule.accompany or ""
+    if rule.kind == "days_per_leader":
+        for year, month in _months(first, last):
+            month_start = max(first, datetime.date(year, month, 1))
+            month_end = min(last, datetime.date(year, month,
+                                                month_calendar.monthrange(year, month)[1]))
+            days = list(_working_days(month_start, month_end))
+            chosen = _spread(days, rule.days_per_month * len(leaders))
+            for n, day in enumerate(chosen):  # leaders take turns over the chosen days
+                yield Slot(day, leaders[n % len(leaders)], place, accompany, index)
+        return
+    if rule.kind == "phase":
+        week_start = first - datetime.timedelta(days=first.weekday())
+        turn = 0
+        while week_start <= last:
+            week = [d for d in _working_days(max(first, week_start),
+                                             min(last, week_start + datetime.timedelta(days=6)))]
+            for day in _spread(week, rule.days_per_week):
+                yield Slot(day, leaders[turn % len(leaders)], place, accompany, index)
+                turn += 1
+            week_start += datetime.timedelta(days=7)
+        return
+    turn = 0
+    for day in _candidate_dates(rule, first, last):
+        moved = _apply_holiday(day, rule, last)
+        if moved is None:
+            continue
+        date, moved_from = moved
+        yield Slot(date, leaders[turn % len(leaders)], place, accompany, index, moved_from)
+        turn += 1
+
+
+def _unbooked(slot, booked, last):
+    """The slot, moved to the next working day if its leader is already booked that day."""
+    day = slot.date
+    while slot.leader in booked[day]:
+        day += datetime.timedelta(days=1)
+        while not is_working_day(day):
+            day += datetime.timedelta(days=1)
+        if day > last:
+            return None
+    if day == slot.date:
+        return slot
+    return Slot(day, slot.leader, slot.place, slot.accompany, slot.rule, slot.moved_from)
+
+
+# --- stored sessions ---
+
+SESSION_STATUSES = (("planned", "计划"), ("held", "已接访"), ("cancelled", "取消"))
+ACTIVITY_KINDS = (("reception", "接访"), ("visit_out", "下访"), ("invited", "约访"),
+                  ("door_visit", "走访"))  # fmt: skip
+
+
+class ReceptionSession(Document):
+    """One reception day of one leader."""
+
+    plan = ReferenceField(Plan, required=True, reverse_delete_rule=CASCADE)
+    unit = ReferenceField(Unit, required=True, reverse_delete_rule=CASCADE)
+    date = DateField(required=True)
+    leader = StringField(required=True, max_length=NAME)
+    place = StringField(max_length=NAME)
+    accompany = StringField(max_length=TEXT)
+    rule = IntField()  # which of the plan's rules made it; None for a session added by hand
+    moved_from = DateField()
+    status = StringField(choices=SESSION_STATUSES, default="planned")
+    generated = IntField(default=1)  # 1: as generated; 0: held, swapped or edited: kept
+    petitioners = IntField(min_value=0)  # how many were received (recorded after the day)
+    note = StringField(max_length=TEXT)
+    changed_at = DateTimeField()
+    changed_by = StringField(max_length=NAME)
+
+    meta = {
+        "collection": "reception_sessions",
+        "ordering": ["date", "leader"],
+        "indexes": [("plan", "date"), ("unit", "date"), ("unit", "leader", "date")],
+    }
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.leader}"
+
+    @property
+    def weekday(self):
+        return f"星期{WEEKDAY_NAMES[self.date.weekday()]}"
+
+    def clean(self):
+        from mongoengine import ValidationError
+
+        if self.status == "held":
+            self.generated = 0
+        clash = ReceptionSession.objects(unit=self.unit, date=self.date, leader=self.leader,
+                                         status__ne="cancelled")  # fmt: skip
+        if self.pk is not None:
+            clash = clash.filter(pk__ne=self.pk)
+        if self.status != "cancelled" and clash.first():
+            message = f"{self.leader}在{self.date:%Y年%-m月%-d日}已有接访安排，不能重复安排"
+            raise ValidationError(message, errors={"date": message})
+
+
+class LeaderActivity(Document):
+    """A 下访, 约访 or 走访 a leader made, counted against the plan's quotas."""
+
+    unit = ReferenceField(Unit, required=True, reverse_delete_rule=CASCADE)
+    leader = StringField(required=True, max_length=NAME)
+    kind = StringField(required=True, choices=ACTIVITY_KINDS)
+    date = DateField(required=True)
+    place = StringField(max_length=NAME)
+    case = ReferenceField("CaseCard", reverse_delete_rule=NULLIFY)
+    note = StringField(max_length=TEXT)
+
+    meta = {"collection": "leader_activities", "ordering": ["-date"],
+            "indexes": [("unit", "leader", "date")]}  # fmt: skip
+
+    def __str__(self):
+        return f"{self.date} {self.leader}{dict(ACTIVITY_KINDS).get(self.kind, '')}"
+
+
+def regenerate(plan, start=None, end=None) -> dict:
+    """Store the plan's schedule: sessions still as generated are replaced, every other one
+    (held, swapped, edited, added by hand) is kept, and no kept session is booked twice."""
+    slots = generate(plan, start, end)
+    stale = ReceptionSession.objects(plan=plan, generated=1, status="planned")
+    if start:
+        stale = stale.filter(date__gte=start)
+    if end:
+        stale = stale.filter(date__lte=end)
+    removed = stale.count()
+    stale.delete()
+    kept = {(s.date, s.leader) for s in ReceptionSession.objects(plan=plan)}
+    created = 0
+    for slot in slots:
+        if (slot.date, slot.leader) in kept:
+            continue
+        ReceptionSession(plan=plan, unit=plan.unit, date=slot.date, leader=slot.leader,
+                         place=slot.place, accompany=slot.accompany, rule=slot.rule,
+                         moved_from=slot.moved_from).save()  # fmt: skip
+        created += 1
+    return {"created": created, "removed": removed, "kept": len(kept)}
+
+
+def swap(first: ReceptionSession, second: ReceptionSession):
+    """Two leaders exchange their days; both sessions are kept from then on."""
+    if first.unit != second.unit:
+        raise ScheduleError("只能与本单位的接访安排对调")
+    if first.leader == second.leader:
+        raise ScheduleError("两个安排是同一位领导，无需对调")
+    now, who = datetime.datetime.now().replace(microsecond=0), audit.actor()
+    first_leader, second_leader = first.leader, second.leader
+    note = f"{first_leader}与{second_leader}对调：{first.date:%-m月%-d日}↔{second.date:%-m月%-d日}"
+    clashes = [(s.date, leader) for s, leader in ((first, second_leader), (second, first_leader))
+               if ReceptionSession.objects(unit=s.unit, date=s.date, leader=leader,
+                                           status__ne="cancelled").first()]  # fmt: skip
+    if clashes:
+        day, leader = clashes[0]
+        raise ScheduleError(f"{leader}在{day:%Y年%-m月%-d日}已有接访安排，不能对调")
+    for session, leader in ((first, second_leader), (second, first_leader)):
+        session.leader, session.generated = leader, 0
+        session.note = "；".join(filter(None, [session.note, note]))
+        session.changed_at, session.changed_by = now, who
+        session.save(validate=False)
+    return note
+
+
+# --- quotas and notices -------------------------------------------------------------------------
+
+QUOTA_METRICS = {
+    "visits_out_per_leader_month": ("visit_out", "每月下访"),
+    "invited_visits_per_leader_month": ("invited", "每月约访"),
+    "reception_days_per_leader_month": ("reception", "每月接访天数"),
+}
+
+
+def quotas(plan) -> dict:
+    """kind → (label, minimum per leader per month) from the plan's targets."""
+    result = {}
+    for target in plan.targets:
+        if target.metric in QUOTA_METRICS and target.comparator == ">=" and target.value:
+            kind, label = QUOTA_METRICS[target.metric]
+            try:
+                result[kind] = (label, int(float(str(target.value).rstrip("次件天 "))))
+            except ValueError:
+                continue
+    return result
+
+
+def compliance(plan, year: int, month: int) -> list[dict]:
+    """Per leader of the plan: what the month counted against each quota."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, month_calendar.monthrange(year, month)[1])
+    required = quotas(plan)
+    leaders = sorted({leader for rule in plan.receptions for leader in rule.leaders})
+    sessions = Counter(s.leader for s in ReceptionSession.objects(
+        plan=plan, status="held", date__gte=first, date__lte=last))  # fmt: skip
+    activities = Counter((a.leader, a.kind) for a in LeaderActivity.objects(
+        unit=plan.unit, date__gte=first, date__lte=last))  # fmt: skip
+    leaders += sorted({leader for leader, _ in activities} - set(leaders))
+    rows = []
+    for leader in leaders:
+        counts = {"reception": sessions[leader] + activities[(leader, "reception")],
+                  "visit_out": activities[(leader, "visit_out")],
+                  "invited": activities[(leader, "invited")],
+                  "door_visit": activities[(leader, "door_visit")]}  # fmt: skip
+        checks = {kind: counts[kind] >= minimum for kind, (_, minimum) in required.items()}
+        rows.append({"leader": leader, "counts": counts, "checks": checks,
+                     "ok": all(checks.values())})  # fmt: skip
+    return rows
+
+
+def notices_due(unit, today: datetime.date, days_ahead: int = 7) -> list[dict]:
+    """The notices to send in the coming days: leaders before their reception days, and
+    petitioners before the reception they were invited to (dates by the deadline rules)."""
+    from .case import CaseCard
+    from .deadlines import Rules, _deadline
+
+    rules = Rules.for_unit(unit)
+    horizon = today + datetime.timedelta(days=days_ahead)
+    result = []
+    sessions = ReceptionSession.objects(unit=unit, status="planned", date__gte=today,
+                                        date__lte=horizon + datetime.timedelta(days=3))
+    for session in sessions:
+        notice = _deadline(rules, "notify_leader", session.date, None, before=True)
+        if notice.due is None or notice.due <= horizon:
+            result.append({"due": notice.due, "whom": session.leader, "kind": "通知接访领导",
+                           "about": f"{session.date:%Y-%m-%d} {session.place or ''}接访",
+                           "problem": notice.problem})  # fmt: skip
+    cards = CaseCard.objects(unit=unit, archived__ne=True, reception_date__gte=today,
+                             reception_date__lte=horizon + datetime.timedelta(days=3))
+    for card in cards:
+        for key, done, whom in (("notify_petitioner", card.petitioner_notified_on, card.petitioner),
+                                ("notify_leader", card.leader_notified_on,
+                                 str(card.reception_leader or card.responsible_leader or ""))):
+            if done:
+                continue
+            notice = _deadline(rules, key, card.reception_date, None, before=True)
+            if notice.due is None or notice.due <= horizon:
+                kind = "书面通知信访人" if key == "notify_petitioner" else "通知接访领导"
+                result.append({"due": notice.due, "whom": whom, "kind": kind,
+                               "about": f"{card.reception_date:%Y-%m-%d} 接访：{card.subject}",
+                               "problem": notice.problem})  # fmt: skip
+    return sorted(result, key=lambda n: (n["due"] or datetime.date.max, n["kind"]))
+
+
+def ical(sessions, name: str) -> bytes:
+    """An iCalendar feed of reception sessions (one all-day event each)."""
+    import icalendar
+
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//xinfang//接访日程//ZH")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", name)
+    for session in sessions:
+        event = icalendar.Event()
+        event.add("uid", f"{session.pk}@xinfang")
+        event.add("summary", f"{session.leader}接访")
+        event.add("dtstart", session.date)
+        event.add("dtend", session.date + datetime.timedelta(days=1))
+        event.add("dtstamp", datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+        if session.place:
+            event.add("location", session.place)
+        description = [f"参与人员：{session.accompany}" if session.accompany else "",
+                       session.note or ""]  # fmt: skip
+        if any(description):
+            event.add("description", "\n".join(d for d in description if d))
+        feed.add_component(event)
+    return feed.to_ical()
+
+
+__all__ = ["CalendarDataMissing", "LeaderActivity", "ReceptionSession", "ScheduleError", "Slot",
+           "compliance", "generate", "ical", "notices_due", "quotas", "regenerate",
+           "rule_problems", "swap"]  # fmt: skip

@@ -1,0 +1,276 @@
+"""Reception schedules: each source unit's rule on the real calendar of its year, rotation,
+no double booking, regeneration that keeps what was recorded, swaps, quotas, notices, feeds."""
+
+import datetime
+from collections import Counter, defaultdict
+
+import icalendar
+import mongoengine
+import pytest
+
+import documents
+from documents import calendar, deadlines, schedule
+from documents.plan import ReceptionArrangement as Rule
+
+from .conftest import flashed_errors
+
+D = datetime.date
+
+
+def _plan(name):
+    return documents.Plan.objects.get(unit=documents.Unit.objects.get(name=name))
+
+
+def _by_month(slots):
+    months = defaultdict(Counter)
+    for slot in slots:
+        months[(slot.date.year, slot.date.month)][slot.leader] += 1
+    return months
+
+
+def _assert_no_double_booking(slots):
+    seen = Counter((slot.date, slot.leader) for slot in slots)
+    assert max(seen.values()) == 1
+
+
+def test_battalion_three_days_a_month_each_march_to_december_2012(seeded):
+    slots = schedule.generate(_plan("山西省隰县民兵农建营"))
+    assert len(slots) == 90
+    months = _by_month(slots)
+    assert sorted(months) == [(2012, m) for m in range(3, 13)]
+    for counts in months.values():
+        assert counts == {"支部书记": 3, "营长": 3, "副营长": 3}
+    assert all(calendar.is_working_day(s.date) for s in slots)
+    # 2012: 国庆 10月1日–7日 off, 9月29日 (Saturday) a working day
+    assert not any(D(2012, 10, 1) <= s.date <= D(2012, 10, 7) for s in slots)
+    _assert_no_double_booking(slots)
+    assert len({s.date for s in slots}) == 90  # the three leaders never share a day
+    assert {s.place for s in slots} == {"机关会议室"}
+
+
+def test_bureau_first_monday_moves_past_holidays_in_2010(seeded):
+    slots = schedule.generate(_plan("贺州市司法局"))
+    assert len(slots) == 12
+    by_month = {s.date.month: s for s in slots}
+    assert by_month[1].date == D(2010, 1, 4) and by_month[1].moved_from is None
+    assert (by_month[4].date, by_month[4].moved_from) == (D(2010, 4, 6), D(2010, 4, 5))  # 清明
+    assert (by_month[5].date, by_month[5].moved_from) == (D(2010, 5, 4), D(2010, 5, 3))  # 劳动节
+    assert (by_month[10].date, by_month[10].moved_from) == (D(2010, 10, 8), D(2010, 10, 4))
+    assert all(calendar.is_working_day(s.date) for s in slots)
+    assert {s.place for s in slots} == {"局办公楼五楼小会议室"}
+
+
+def test_court_every_friday_skips_holiday_fridays(seeded):
+    plan = _plan("XX区人民法院")
+    slots = schedule.generate(plan, D(2012, 1, 1), D(2012, 12, 31))
+    fridays = [D(2012, 1, 6) + datetime.timedelta(days=7 * n) for n in range(52)]
+    assert [s.date for s in slots] == [f for f in fridays if calendar.is_working_day(f)]
+    assert D(2012, 10, 5) not in [s.date for s in slots]  # 国庆
+    assert {s.leader for s in slots} == {"院长"}
+
+
+def test_township_secretary_at_least_three_days_a_week_in_the_july_drive(seeded):
+    slots = schedule.generate(_plan("XXX乡"))
+    assert all(D(2008, 7, 1) <= s.date <= D(2008, 7, 31) for s in slots)
+    weeks = Counter(s.date.isocalendar()[1] for s in slots)
+    for week, count in weeks.items():
+        days = [D(2008, 7, 1) + datetime.timedelta(days=n) for n in range(31)]
+        working = [d for d in days if d.isocalendar()[1] == week and calendar.is_working_day(d)]
+        assert count == min(3, len(working))
+    assert {s.leader for s in slots} == {"乡党委书记"}
+
+
+def test_subdistrict_leaders_receive_every_week_of_2012(seeded):
+    slots = schedule.generate(_plan("嘉善县魏塘街道"))
+    weeks = Counter(s.date.isocalendar()[:2] for s in slots)
+    assert set(weeks.values()) == {1}
+    assert all(calendar.is_working_day(s.date) for s in slots)
+
+
+def test_leaders_of_a_rule_take_turns_and_are_never_booked_twice(app):
+    unit = documents.Unit(name="轮值局").save()
+    plan = documents.Plan(unit=unit, title="方案", period_start=D(2024, 3, 1),
+                          period_end=D(2024, 3, 31), receptions=[
+        Rule(kind="weekly", weekday=0, leaders=["局长", "副局长甲", "副局长乙"]),
+        Rule(kind="monthly_day", day_of_month=11, leaders=["局长"]),
+    ]).save()  # fmt: skip
+    slots = schedule.generate(plan)
+    mondays = [s for s in slots if s.rule == 0]
+    assert [s.leader for s in mondays] == ["局长", "副局长甲", "副局长乙", "局长"]
+    eleventh = next(s for s in slots if s.rule == 1)
+    # 3月11日 (Monday) the 局长 already receives by the weekly rule: moved a working day on
+    assert mondays[1].date == D(2024, 3, 11) and mondays[1].leader == "副局长甲"
+    assert eleventh.date in (D(2024, 3, 11), D(2024, 3, 12))
+    _assert_no_double_booking(slots)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [(Rule(kind="monthly_nth_weekday", nth=5, weekday=0, leaders=["局长"]),
+      "并非每个月都有第5个星期一"),
+     (Rule(kind="days_per_leader", days_per_month=40, leaders=["局长"]),
+      "每月共需40天，而一个月最多只有23个工作日"),
+     (Rule(kind="weekly", weekday=4, leaders=["院长"], start_date=D(2024, 5, 1),
+           end_date=D(2024, 4, 1)), "结束日期早于开始日期"),
+     (Rule(kind="weekly", leaders=["院长"]), "没有写星期几"),
+     (Rule(kind="monthly_day", day_of_month=31, leaders=["院长"]), "并非每个月都有31日"),
+     (Rule(kind="phase", days_per_week=6, leaders=["书记"]), "每周最多安排5个工作日"),
+     (Rule(kind="weekly", weekday=4), "没有写接访领导")],
+)  # fmt: skip
+def test_bad_rules_get_clear_messages(rule, message):
+    assert any(message in p for p in schedule.rule_problems(rule))
+    with pytest.raises(mongoengine.ValidationError):
+        rule.validate()
+
+
+def test_a_bad_rule_is_refused_on_the_plan_form(client, seeded):
+    plan = _plan("贺州市司法局")
+    response = client.post(f"/admin/plan/edit/?id={plan.pk}", data={
+        "unit": str(plan.unit.pk), "title": plan.title, "kind": plan.kind,
+        "receptions-0-kind": "monthly_nth_weekday", "receptions-0-nth": "5",
+        "receptions-0-weekday": "0", "receptions-0-leaders": "局长",
+        "receptions-0-holiday_rule": "next_working_day"})  # fmt: skip
+    assert response.status_code == 200
+    assert "并非每个月都有第5个星期一" in flashed_errors(response)
+    assert documents.Plan.objects.get(pk=plan.pk).receptions[0].nth == 1
+
+
+def test_a_year_beyond_the_calendar_data_is_refused(client, seeded):
+    unit = documents.Unit.objects.get(name="XX区人民法院")
+    plan = documents.Plan(unit=unit, title="明年方案", period_start=D(2027, 1, 1),
+                          period_end=D(2027, 6, 30), receptions=[
+        Rule(kind="weekly", weekday=4, leaders=["院长"])]).save()  # fmt: skip
+    with pytest.raises(calendar.CalendarDataMissing, match="2027"):
+        schedule.generate(plan)
+    response = client.post(f"/admin/schedule/generate/?plan={plan.pk}")
+    assert "未能生成日程：节假日数据不含2027年" in flashed_errors(
+        client.get(response.headers["Location"]))  # fmt: skip
+    assert documents.ReceptionSession.objects(plan=plan).count() == 0
+
+
+def test_regenerating_after_a_rule_edit_keeps_recorded_sessions(seeded):
+    plan = _plan("山西省隰县民兵农建营")
+    assert schedule.regenerate(plan)["created"] == 90
+    sessions = list(documents.ReceptionSession.objects(plan=plan).order_by("date"))
+    held = sessions[0]
+    held.status, held.petitioners = "held", 4
+    held.save()
+    schedule.swap(sessions[1], sessions[2])
+    plan.receptions[0].days_per_month = 2
+    plan.save()
+    result = schedule.regenerate(plan)
+    assert result["removed"] == 87 and result["kept"] == 3
+    stored = documents.ReceptionSession.objects(plan=plan)
+    assert documents.ReceptionSession.objects.get(pk=held.pk).petitioners == 4
+    kept = {(s.date, s.leader) for s in stored if not s.generated}
+    assert len(kept) == 3
+    months = Counter((s.date.month, s.leader) for s in stored)
+    assert all(n <= 3 for n in months.values())
+    assert sum(months[(m, "营长")] for m in range(4, 13)) == 18  # 2 a month after March
+    _assert_no_double_booking(list(stored))
+
+
+def test_a_swap_is_recorded_and_a_double_booking_refused(seeded):
+    plan = _plan("山西省隰县民兵农建营")
+    schedule.regenerate(plan)
+    first, second, third, fourth = documents.ReceptionSession.objects(plan=plan).order_by(
+        "date")[:4]  # fmt: skip
+    leaders = (first.leader, second.leader)
+    note = schedule.swap(first, second)
+    first.reload()
+    second.reload()
+    assert (first.leader, second.leader) == leaders[::-1]
+    assert note in first.note and first.generated == 0
+    # third's leader also receives on fourth's day: swapping would book that leader twice
+    documents.ReceptionSession(plan=plan, unit=plan.unit, date=fourth.date,
+                               leader=third.leader).save()  # fmt: skip
+    with pytest.raises(schedule.ScheduleError, match="已有接访安排，不能对调"):
+        schedule.swap(third, fourth)
+    duplicate = documents.ReceptionSession(plan=plan, unit=plan.unit, date=first.date,
+                                           leader=first.leader)  # fmt: skip
+    with pytest.raises(mongoengine.ValidationError, match="不能重复安排"):
+        duplicate.save()
+
+
+def test_the_swap_action_in_the_panel(client, seeded):
+    plan = _plan("山西省隰县民兵农建营")
+    schedule.regenerate(plan)
+    first, second = documents.ReceptionSession.objects(plan=plan).order_by("date")[:2]
+    response = client.post("/admin/receptionsession/action/", data={
+        "action": "swap", "rowid": [str(first.pk), str(second.pk)]})
+    assert "已对调" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert documents.ReceptionSession.objects.get(pk=first.pk).leader == second.leader
+    response = client.post("/admin/receptionsession/action/", data={
+        "action": "swap", "rowid": [str(first.pk)]})
+    assert "请选择两个接访安排" in flashed_errors(client.get(response.headers["Location"]))
+
+
+def test_quotas_and_compliance_per_leader_and_month(seeded):
+    plan = _plan("山西省隰县民兵农建营")
+    assert schedule.quotas(plan) == {"visit_out": ("每月下访", 2), "reception": ("每月接访天数", 3)}
+    schedule.regenerate(plan)
+    for session in documents.ReceptionSession.objects(plan=plan, leader="营长",
+                                                      date__lt=D(2012, 4, 1)):  # fmt: skip
+        session.status = "held"
+        session.save()
+    for day in (D(2012, 3, 12), D(2012, 3, 26)):
+        documents.LeaderActivity(unit=plan.unit, leader="营长", kind="visit_out",
+                                 date=day).save()  # fmt: skip
+    documents.LeaderActivity(unit=plan.unit, leader="支部书记", kind="visit_out",
+                             date=D(2012, 3, 20)).save()  # fmt: skip
+    rows = {row["leader"]: row for row in schedule.compliance(plan, 2012, 3)}
+    assert rows["营长"]["ok"] and rows["营长"]["counts"]["reception"] == 3
+    assert not rows["支部书记"]["ok"]
+    assert rows["支部书记"]["checks"] == {"visit_out": False, "reception": False}
+
+
+def test_notices_due_to_leaders_and_petitioners(seeded, monkeypatch):
+    plan = _plan("山西省隰县民兵农建营")
+    schedule.regenerate(plan)
+    first = documents.ReceptionSession.objects(plan=plan).order_by("date").first()
+    today = first.date - datetime.timedelta(days=3)
+    card = documents.CaseCard(unit=plan.unit, petitioner="周某", subject="反映问题",
+                              registered_on=today, step="申请",
+                              reception_date=first.date).save()  # fmt: skip
+    notices = schedule.notices_due(plan.unit, today)
+    leader = next(n for n in notices if n["whom"] == first.leader)
+    assert leader["due"] == first.date - datetime.timedelta(days=2)
+    petitioner = next(n for n in notices if n["whom"] == "周某")
+    assert petitioner["due"] == first.date - datetime.timedelta(days=1)
+    assert petitioner["kind"] == "书面通知信访人"
+    card.petitioner_notified_on = today
+    card.save()
+    assert not any(n["whom"] == "周某" for n in schedule.notices_due(plan.unit, today))
+    monkeypatch.setattr(deadlines, "today", lambda: today)
+
+
+def test_ical_feeds_per_unit_and_per_leader(client, seeded):
+    plan = _plan("山西省隰县民兵农建营")
+    schedule.regenerate(plan)
+    feed = icalendar.Calendar.from_ical(
+        client.get(f"/admin/schedule/ical/{plan.unit.pk}.ics").data)  # fmt: skip
+    events = [c for c in feed.walk() if c.name == "VEVENT"]
+    assert len(events) == 90
+    assert {str(e["location"]) for e in events} == {"机关会议室"}
+    leader = icalendar.Calendar.from_ical(
+        client.get(f"/admin/schedule/ical/{plan.unit.pk}/营长.ics").data)  # fmt: skip
+    dates = sorted(e.decoded("dtstart") for e in leader.walk() if e.name == "VEVENT")
+    assert len(dates) == 30 and dates[0].year == 2012
+    assert client.get("/admin/schedule/ical/zzz.ics").status_code == 404
+
+
+def test_the_month_page_and_the_printed_schedule(client, seeded):
+    from .pdfgeometry import lines, open_pdf
+
+    plan = _plan("山西省隰县民兵农建营")
+    response = client.post(f"/admin/schedule/generate/?plan={plan.pk}&month=2012-03")
+    assert response.status_code == 302
+    page = client.get(f"/admin/schedule/?plan={plan.pk}&month=2012-03").get_data(as_text=True)
+    assert page.count("机关会议室") == 9 and "本月任务完成情况" in page and "待发通知" in page
+    pdf = open_pdf(client.get(f"/admin/plan/schedule/?id={plan.pk}").data)
+    text = "".join(line.text for p in pdf.pages for line in lines(p))
+    first = documents.ReceptionSession.objects(plan=plan).order_by("date").first()
+    assert f"{first.date:%Y年%-m月%-d日}" in text and first.leader in text
+    circular = open_pdf(client.get(f"/admin/plan/pdf/?id={plan.pk}").data)
+    printed = "".join(line.text for p in circular.pages for line in lines(p))
+    assert f"{first.date:%Y年%-m月%-d日}" in printed  # the plan's 附件 is the dated schedule
