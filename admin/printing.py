@@ -23,9 +23,10 @@ def plan_pdf(plan, style=None, fonts=None) -> bytes:
 def schedule_pdf(plan, fonts=None) -> bytes:
     attachment = plan._printable_attachment(documents.Attachment(title="接访日程安排表",
                                                                  kind="schedule"))  # fmt: skip
+    subtitle = "　".join(filter(None, [plan.title, attachment.get("text")]))
     return forms.render_table(
         f"{plan.unit.name}接访日程安排表", attachment["headers"], attachment["rows"],
-        subtitle=plan.title, widths=attachment["widths"], font_overrides=fonts,
+        subtitle=subtitle, widths=attachment["widths"], font_overrides=fonts,
     )  # fmt: skip
 
 

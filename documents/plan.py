@@ -246,13 +246,21 @@ class Plan(Document):
 
         sessions = ReceptionSession.objects(plan=self, status__ne="cancelled") if self.pk else []
         if sessions:
-            rows = [[f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or "",
-                     s.accompany or ""] for s in sessions]  # fmt: skip
-            return {
-                "title": attachment.title, "text": attachment.text, "rows": rows,
-                "headers": ["日期", "星期", "接访领导", "接访地点", "参与接访人员"],
-                "widths": [22, 12, 20, 20, 26],
-            }  # fmt: skip
+            accompany = {s.accompany or "" for s in sessions}
+            if len(accompany) == 1:  # the same people every time: said once, under the table
+                note = f"注：参与接访人员为{accompany.pop()}。" if sessions[0].accompany else ""
+                rows = [[f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or ""]
+                        for s in sessions]  # fmt: skip
+                headers, widths = ["日期", "星期", "接访领导", "接访地点"], [30, 16, 27, 27]
+            else:
+                note = ""
+                rows = [[f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or "",
+                         s.accompany or ""] for s in sessions]  # fmt: skip
+                headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
+                widths = [22, 12, 20, 20, 26]
+            text = "\n".join(filter(None, [attachment.text, note]))
+            return {"title": attachment.title, "text": text, "rows": rows, "headers": headers,
+                    "widths": widths}  # fmt: skip
         rows = [
             [
                 "、".join(r.leaders),

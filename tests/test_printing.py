@@ -39,7 +39,9 @@ def test_plan_preview_download_and_style(client, battalion_plan):
 def test_schedule_table_of_a_plan(client, battalion_plan):
     response = client.get(f"/admin/plan/schedule/?id={battalion_plan.pk}")
     text, pages = _text(response.data)
-    assert "山西省隰县民兵农建营接访日程安排表" in text and "机关会议室" in text and pages == 1
+    assert "山西省隰县民兵农建营接访日程安排表" in text and "机关会议室" in text
+    assert "2012年3月2日星期五支部书记机关会议室" in text  # one session a line
+    assert 1 < pages <= 4 and "注：参与接访人员为信访事项涉及的各股" in text
 
 
 def test_unknown_plan_or_a_failed_rendering_is_a_message_not_a_500(client, battalion_plan,
