@@ -12,12 +12,19 @@ from flask_babel import lazy_gettext as _l
 import documents
 from documents import store
 
+from .auth import scoped
+
 LOCALES = {"zh_Hans_CN": "简体中文", "en": "English"}
 DEFAULT_LOCALE = "zh_Hans_CN"
 
 
 class HomeView(AdminIndexView):
     """The front page: the units and what they hold."""
+
+    def is_accessible(self):
+        from flask_login import current_user
+
+        return current_user.is_authenticated
 
     @expose("/")
     def index(self):
@@ -28,7 +35,8 @@ class HomeView(AdminIndexView):
                 "cases": documents.CaseCard.objects(unit=unit).count(),
                 "people": documents.Person.objects(unit=unit).count(),
             }
-            for unit in documents.Unit.objects.only("name", "short_name", "kind")
+            for unit in scoped(documents.Unit, documents.Unit.objects.only("name", "short_name",
+                                                                            "kind"))
         ]
         return self.render("admin/home.html", units=units)
 
@@ -43,6 +51,9 @@ def create_app(test_config=None):
     _init_babel(app)
     _init_admin(app)
     _init_actor(app)
+    from .auth import init_auth
+
+    init_auth(app)
     _init_routes(app)
     from .cli import register_commands
 
@@ -59,6 +70,11 @@ def _configure(app, test_config):
         BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
         BABEL_TRANSLATION_DIRECTORIES=str(pathlib.Path(__file__).parent / "translations"),
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        CSRF_ENABLED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,  # set XINFANG_SESSION_COOKIE_SECURE=true behind HTTPS
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
         FLASK_ADMIN_SWATCH="default",
     )
     app.config.from_prefixed_env("XINFANG")

@@ -102,9 +102,21 @@ class LinesField(fields.TextAreaField):
 
 
 class ModelSelectField(_ModelSelectField):
-    """Flask-Admin's reference drop-down, refusing a malformed id instead of failing with a 500."""
+    """Flask-Admin's reference drop-down, offering only records the account may see, and
+    refusing a malformed id or one outside that scope instead of failing with a 500."""
+
+    def _scope(self):
+        from .auth import scoped
+
+        if self.queryset is not None:
+            self.queryset = scoped(self.queryset._document, self.queryset)
+
+    def iter_choices(self):
+        self._scope()
+        return super().iter_choices()
 
     def process_formdata(self, valuelist):
+        self._scope()
         try:
             super().process_formdata(valuelist)
         except DocumentValidationError:

@@ -30,13 +30,14 @@ def schedule_pdf(plan, fonts=None) -> bytes:
     )  # fmt: skip
 
 
-def cards_pdf(cards, fonts=None) -> bytes:
+def cards_pdf(cards, fonts=None, mask=False) -> bytes:
+    """Cards as one PDF; ``mask`` hides the middle of ID numbers and phones."""
     sets = {}
     printable = []
     for card in cards:
         if card.unit.pk not in sets:
             sets[card.unit.pk] = documents.FieldSet.for_unit(card.unit, "case_card")
-        printable.append(card.as_printable(sets[card.unit.pk]))
+        printable.append(card.as_printable(sets[card.unit.pk], mask=mask))
     return forms.render_case_cards(printable, fonts)
 
 

@@ -4,12 +4,14 @@ iCalendar feeds."""
 import datetime
 
 import bson
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 
 import documents
 from documents import deadlines, schedule
+
+from . import auth
 
 
 def _month(text):
@@ -28,9 +30,16 @@ def _shift(first, months):
 class ScheduleView(BaseView):
     """接访日程: one plan, one month."""
 
+    def is_accessible(self):
+        return auth.can("schedule:read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        auth.require("schedule:read")
+
     @expose("/")
     def index(self):
-        plans = list(documents.Plan.objects.only("title", "unit", "period_start", "receptions"))
+        plans = list(auth.scoped(documents.Plan, documents.Plan.objects.only(
+            "title", "unit", "period_start", "receptions")))  # fmt: skip
         plan_id = request.args.get("plan", "")
         plan = next((p for p in plans if str(p.pk) == plan_id), None) or next(
             (p for p in plans if p.receptions), None)  # fmt: skip
@@ -52,17 +61,20 @@ class ScheduleView(BaseView):
             quotas=schedule.quotas(plan),
             compliance=schedule.compliance(plan, first.year, first.month),
             notices=schedule.notices_due(plan.unit, deadlines.today()),
+            can_write=auth.can("schedule:write"), feed_token=auth.feed_token,
         )  # fmt: skip
         return self.render("admin/xf_schedule.html", **context)
 
     @expose("/generate/", methods=("POST",))
     def generate(self):
+        auth.require("schedule:write")
+        if not auth.csrf_ok():
+            abort(400)
         plan_id = request.args.get("plan", "")
-        plan = documents.Plan.objects(pk=plan_id).first() if bson.ObjectId.is_valid(
-            plan_id) else None  # fmt: skip
+        plan = auth.scoped(documents.Plan, documents.Plan.objects(pk=plan_id)).first() \
+            if bson.ObjectId.is_valid(plan_id) else None  # fmt: skip
         if plan is None:
-            flash(gettext("记录不存在。"), "error")
-            return redirect(url_for(".index"))
+            abort(404)
         try:
             result = schedule.regenerate(plan)
         except (schedule.ScheduleError, schedule.CalendarDataMissing) as problem:
@@ -87,11 +99,11 @@ class ScheduleView(BaseView):
 
 
 def _unit(unit_id):
-    from flask import abort
-
     unit = documents.Unit.objects(pk=unit_id).first() if bson.ObjectId.is_valid(unit_id) else None
     if unit is None:
         abort(404)
+    if auth.current_user.is_authenticated and not auth.unit_allowed(unit):
+        abort(404)  # a feed with a token was checked for its unit already
     return unit
 
 

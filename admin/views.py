@@ -7,7 +7,7 @@ import re
 
 import bson
 import mongoengine
-from flask import flash, redirect, request
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
@@ -17,16 +17,18 @@ from flask_admin.model import BaseModelView
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup, escape
 from mongoengine import ListField
 from wtforms.fields import SelectField
 
 import documents
-from documents import audit, custom_fields, listing, schedule
+from documents import accounts, audit, custom_fields, listing, schedule
 from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
 
 from . import printing
+from .auth import XinfangForm, address, can, csrf_ok, require, scope_form, scoped
 from .custom import CustomFieldsMixin
 from .filters import ReferenceFilter, XinfangFilterConverter
 from .forms import VersionField, XinfangConverter, subdocument_forms
@@ -102,13 +104,19 @@ def render_nested(view, context, model, name):
 
 
 class XinfangModelView(ModelView):
-    """The base of every view: Chinese labels, nested forms, JSON fields, Chinese errors."""
+    """The base of every view: Chinese labels, nested forms, JSON fields, Chinese errors,
+    permissions, the unit scope of the account, CSRF tokens and the audit log."""
 
     model_form_converter = XinfangConverter
+    form_base_class = XinfangForm
+    read_permission = "unit:read"
+    write_permission = "unit:write"
+    delete_permission = None  # the write permission unless set
+    allow_create = allow_edit = allow_delete = True
+    allow_export = False
     extra_js = ["/static/xinfang.js"]  # reordering of nested rows, field settings by type
     filter_converter = XinfangFilterConverter()
     can_view_details = True
-    can_export = False
     page_size = 50
     details_modal = False
     edit_modal = False
@@ -144,6 +152,86 @@ class XinfangModelView(ModelView):
         self.column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, **yes_no}
         super().__init__(model, name=name, **kwargs)
 
+    # --- permissions ---
+
+    def is_accessible(self):
+        return can(self.read_permission)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("login", next=request.full_path))
+        require(self.read_permission)
+
+    @property
+    def can_create(self):
+        return self.allow_create and can(self.write_permission)
+
+    @property
+    def can_edit(self):
+        return self.allow_edit and can(self.write_permission)
+
+    @property
+    def can_delete(self):
+        return self.allow_delete and can(self.delete_permission or self.write_permission)
+
+    @property
+    def can_export(self):
+        return self.allow_export and can("export")
+
+    def _handle_view(self, name, **kwargs):
+        # a POST that changes data needs the write permission, whatever the form says
+        if request.method == "POST" and name in ("create_view", "edit_view", "action_view"):
+            require(self.write_permission)
+        if request.method == "POST" and name == "delete_view":
+            require(self.delete_permission or self.write_permission)
+        return super()._handle_view(name, **kwargs)
+
+    # --- the unit scope ---
+
+    def get_query(self):
+        return scoped(self.model, super().get_query())
+
+    def get_count_query(self):
+        return scoped(self.model, super().get_count_query())
+
+    def get_one(self, id):
+        record = self._get_one_or_none(id)
+        if record is None:
+            abort(404)
+        return record
+
+    def _get_one_or_none(self, id):
+        try:
+            return self.get_query().filter(pk=id).first()
+        except (mongoengine.ValidationError, bson.errors.InvalidId):
+            return None
+
+    def create_form(self, obj=None):
+        return scope_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return scope_form(super().edit_form(obj))
+
+    # --- the audit log ---
+
+    def after_model_change(self, form, model, is_created):
+        accounts.record("create" if is_created else "update", actor=current_user.name,
+                        username=current_user.username, target=self.model.__name__,
+                        target_id=model.pk, detail=str(model)[:200], address=address())
+
+    def on_model_delete(self, model):
+        accounts.record("delete", actor=current_user.name, username=current_user.username,
+                        target=self.model.__name__, target_id=model.pk,
+                        detail=str(model)[:200], address=address())  # fmt: skip
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        require("export")
+        accounts.record("export", actor=current_user.name, username=current_user.username,
+                        target=self.model.__name__, detail=request.query_string.decode()[:500],
+                        address=address())  # fmt: skip
+        return super().export(export_type)
+
     def print_links(self, record):
         return []
 
@@ -154,6 +242,9 @@ class XinfangModelView(ModelView):
 
     def printed(self, make_pdf, filename, download=None):
         """A PDF response, or back to the list with the reason when it cannot be made."""
+        require("print")
+        accounts.record("print", actor=current_user.name, username=current_user.username,
+                        target=self.model.__name__, detail=filename, address=address())
         try:
             data = make_pdf()
         except Exception as exc:  # a font or layout failure must not become a 500
@@ -168,13 +259,6 @@ class XinfangModelView(ModelView):
         # Flask-Admin's MongoEngine view has none and shows "None" in the search box
         names = [str(self.column_labels.get(n, n)) for n in self.column_searchable_list or ()]
         return gettext("搜索：%(fields)s", fields="、".join(names)) if names else None
-
-    def get_one(self, id):
-        # A malformed id is simply a record that does not exist (Flask-Admin says so in Chinese)
-        try:
-            return self.get_query().filter(pk=id).first()
-        except (mongoengine.ValidationError, bson.errors.InvalidId):
-            return None
 
     def _process_ajax_references(self):
         # Flask-Admin walks the subdocument configs by field type *name* and fails on
@@ -241,7 +325,7 @@ class ScopedListMixin(CustomFieldsMixin):
     """Lists of plans and case cards, scoped to one unit by the `unit` argument."""
 
     list_template = "admin/xf_list.html"
-    can_export = True
+    allow_export = True
     export_types = ["csv", "xlsx"]
 
     def get_query(self):
@@ -263,6 +347,7 @@ class ScopedListMixin(CustomFieldsMixin):
 
 
 class PlanView(ScopedListMixin, XinfangModelView):
+    read_permission, write_permission = "plan:read", "plan:write"
     custom_target = "plan"
     column_list = ("title", "unit", "kind", "doc_number", "date_written", "period_start",
                    "period_end")  # fmt: skip
@@ -304,18 +389,12 @@ class PlanView(ScopedListMixin, XinfangModelView):
     @expose("/pdf/")
     def pdf_view(self):
         plan = self.get_one(request.args.get("id", ""))
-        if plan is None:
-            flash(gettext("记录不存在。"), "error")
-            return redirect(self.get_url(".index_view"))
         return self.printed(lambda: printing.plan_pdf(
             plan, request.args.get("style"), printing.font_overrides()), f"{plan.title}.pdf")
 
     @expose("/schedule/")
     def schedule_view(self):
         plan = self.get_one(request.args.get("id", ""))
-        if plan is None:
-            flash(gettext("记录不存在。"), "error")
-            return redirect(self.get_url(".index_view"))
         return self.printed(lambda: printing.schedule_pdf(plan, printing.font_overrides()),
                             f"{plan.unit.name}接访日程安排表.pdf")  # fmt: skip
 
@@ -330,6 +409,9 @@ class PlanView(ScopedListMixin, XinfangModelView):
             "chosen_title": (request.values.get("title") or "").strip(),
         }
         if request.method == "POST":
+            require("plan:write")
+            if not csrf_ok():
+                abort(400)
             plan, problem = self._plan_from_template(templates, **chosen)
             if plan is not None:
                 flash(gettext("已从模板新建方案，请继续编辑。"), "success")
@@ -369,6 +451,8 @@ class PlanView(ScopedListMixin, XinfangModelView):
 
 
 class CaseCardView(ScopedListMixin, XinfangModelView):
+    read_permission, write_permission = "case:read", "case:write"
+    delete_permission = "case:delete"
     custom_target = "case_card"
     details_template = "admin/xf_case_details.html"
     form_overrides = {"version": VersionField, "step": SelectField, "category": SelectField}
@@ -383,7 +467,9 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
             EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("打印一案一卡"))]
         self.column_filters = (*self.column_filters, DeadlineStatusFilter("next_deadline",
                                                                           _l("期限状态")))
-        self.column_formatters = {"next_deadline": _deadline_cell}
+        self.column_formatters = {"next_deadline": _deadline_cell, **_PERSONAL_FORMATTERS}
+        self.column_formatters_detail = dict(_PERSONAL_FORMATTERS)
+        self.column_formatters_export = dict(_PERSONAL_FORMATTERS)
         super().__init__(*args, **kwargs)
 
     def get_query(self):
@@ -398,6 +484,12 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
         return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
 
     def adjust_form(self, form, unit, record):
+        if not can("personal_data"):  # who may not see them may not change them either
+            for name in PERSONAL_FIELDS:
+                if name in form:
+                    del form[name]
+        elif record is not None and (record.id_number or record.phones):
+            _log_personal_view(record, "编辑表单")
         procedure = documents.Procedure.for_unit(unit)
         current = record.step if record is not None else None
         steps = procedure.allowed(current) if current else [procedure.first]
@@ -467,6 +559,8 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
     def render(self, template, **kwargs):
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
+            if can("personal_data") and (model.id_number or model.phones):
+                _log_personal_view(model, "详情")
             rules = Rules.for_unit(model.unit)
             today = deadlines_today()
             kwargs["xf_deadlines"] = [{
@@ -495,11 +589,9 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
     @expose("/pdf/")
     def pdf_view(self):
         card = self.get_one(request.args.get("id", ""))
-        if card is None:
-            flash(gettext("记录不存在。"), "error")
-            return redirect(self.get_url(".index_view"))
         name = f"一案一卡{card.number or card.petitioner}.pdf"
-        return self.printed(lambda: printing.cards_pdf([card], printing.font_overrides()), name)
+        return self.printed(lambda: printing.cards_pdf([card], printing.font_overrides(),
+                                                       mask=not can("personal_data")), name)
 
     @expose("/blank/")
     def blank_view(self):
@@ -519,7 +611,8 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
         if not cards:
             flash(gettext("请先选择要打印的卡片。"), "error")
             return redirect(self.get_url(".index_view"))
-        return self.printed(lambda: printing.cards_pdf(cards, printing.font_overrides()),
+        return self.printed(lambda: printing.cards_pdf(cards, printing.font_overrides(),
+                                                       mask=not can("personal_data")),
                             "一案一卡.pdf", download=True)  # fmt: skip
     column_list = ("number", "registered_on", "petitioner", "subject", "case_type", "source",
                    "step", "next_deadline", "responsible_leader", "outcome", "unit")  # fmt: skip
@@ -542,6 +635,8 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
 
 class FieldSetView(XinfangModelView):
     """A unit's own fields: define, change (nothing is lost), migrate values."""
+
+    read_permission = write_permission = "fields:write"
 
     column_list = ("unit", "target", "version", "fields", "updated_at")
     column_details_list = ("unit", "target", "version", "fields", "updated_at", "json_schema")
@@ -568,17 +663,17 @@ class FieldSetView(XinfangModelView):
 
     @expose("/migrate/", methods=("GET", "POST"))
     def migrate_view(self):
-        return_url = self.get_url(".index_view")
         field_set = self.get_one(request.args.get("id", ""))
-        if field_set is None:
-            flash(gettext("记录不存在。"), "error")
-            return redirect(return_url)
+        if request.method == "POST" and not csrf_ok():
+            abort(400)
+
         records = self._records(field_set)
         sources = self._sources(field_set, records)
         failures = []
         if request.method == "POST":
             source = request.form.get("source", "")
             target = field_set.field(request.form.get("target", ""))
+            require("fields:write")
             if source not in dict(sources) or target is None or target.retired:
                 flash(gettext("请选择要迁移的字段和目标字段。"), "error")
             else:
@@ -611,16 +706,12 @@ class ArchivedCaseCardView(XinfangModelView):
     """Archived case cards: shown, printed and restored, not edited."""
 
     endpoint_name = "archivedcasecard"
-    can_create = can_edit = can_delete = False
+    allow_create = allow_edit = allow_delete = False
+    read_permission = write_permission = "case:delete"
     column_list = ("number", "registered_on", "petitioner", "subject", "unit", "archived_at",
                    "archived_by")  # fmt: skip
     column_searchable_list = ("number", "petitioner", "subject")
     details_template = "admin/xf_case_details.html"
-
-    def __init__(self, *args, **kwargs):
-        self.column_extra_row_actions = [
-            EndpointLinkRowAction("fa fa-undo", ".restore_view", title=_l("恢复"))]
-        super().__init__(*args, **kwargs)
 
     def get_query(self):
         return super().get_query().filter(archived=True)
@@ -642,16 +733,6 @@ class ArchivedCaseCardView(XinfangModelView):
                                     documents.CaseCardHistory.objects(card=model)]  # fmt: skip
         return super().render(template, **kwargs)
 
-    @expose("/restore/")
-    def restore_view(self):
-        card = self.get_one(request.args.get("id", ""))
-        if card is None:
-            flash(gettext("记录不存在。"), "error")
-        else:
-            card.restore()
-            flash(gettext("已恢复卡片：%(card)s", card=str(card)), "success")
-        return redirect(self.get_url(".index_view"))
-
     @action("restore", _l("恢复选中的卡片"))
     def action_restore(self, ids):
         restored = 0
@@ -663,6 +744,8 @@ class ArchivedCaseCardView(XinfangModelView):
 
 class ReceptionSessionView(XinfangModelView):
     """Reception days: recorded as held, moved, swapped between leaders, added by hand."""
+
+    read_permission, write_permission = "schedule:read", "schedule:write"
 
     column_list = ("date", "leader", "place", "accompany", "status", "petitioners", "note", "unit")
     column_searchable_list = ("leader", "place", "note")
@@ -698,6 +781,8 @@ class ReceptionSessionView(XinfangModelView):
 class LeaderActivityView(XinfangModelView):
     """下访, 约访 and 走访 of leaders, counted against the plan's quotas."""
 
+    read_permission, write_permission = "schedule:read", "schedule:write"
+
     column_list = ("date", "leader", "kind", "place", "case", "note", "unit")
     column_filters = ("date", "kind", "leader")
     column_searchable_list = ("leader", "place", "note")
@@ -710,11 +795,13 @@ class LeaderActivityView(XinfangModelView):
 
 
 class DeadlineRuleSetView(XinfangModelView):
+    read_permission, write_permission = "case:read", "rules:write"
     column_list = ("unit", "rules", "due_soon_days")
     form_columns = ("unit", "rules", "due_soon_days", "note")
 
 
 class CaseProcedureView(XinfangModelView):
+    read_permission, write_permission = "case:read", "rules:write"
     column_list = ("unit", "steps", "moves")
     form_columns = ("unit", "steps", "moves")
 
@@ -888,6 +975,34 @@ def _index_condition(flt, value):
     if isinstance(flt, DateBetweenFilter):
         return [(column, ">=", value[0]), (column, "<=", value[1])]
     return None
+
+
+PERSONAL_FIELDS = ("id_number", "phones", "representatives")
+
+
+def _masked(mask):
+    def formatter(view, context, model, name):
+        value = getattr(model, name)
+        if name == "representatives":
+            shown = [str(r) for r in value]
+            return "、".join(shown)
+        if can("personal_data"):
+            return "、".join(value) if isinstance(value, list) else (value or "")
+        if isinstance(value, list):
+            return "、".join(mask(v) for v in value)
+        return mask(value) if value else ""
+
+    return formatter
+
+
+_PERSONAL_FORMATTERS = {"id_number": _masked(accounts.mask_id),
+                        "phones": _masked(accounts.mask_phone)}  # fmt: skip
+
+
+def _log_personal_view(card, where):
+    accounts.record("view_personal", actor=current_user.name, username=current_user.username,
+                    target="CaseCard", target_id=card.pk, detail=f"{where}：{card}"[:200],
+                    address=address())  # fmt: skip
 
 
 def _save_quietly(record):

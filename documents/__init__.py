@@ -1,5 +1,6 @@
 """The domain: MongoEngine documents of xinfang and the rules that belong to them (no Flask)."""
 
+from .accounts import Account, AuditEvent, Role
 from .case import CaseCard, CaseCardHistory, ConcurrentEdit, Representative, TimelineEntry
 from .custom_fields import ColumnDefinition, FieldDefinition, FieldSet, FieldSetVersion
 from .deadlines import DeadlineRule, DeadlineRuleSet
@@ -21,10 +22,13 @@ from .unit import Department, Person, Unit
 
 ALL_DOCUMENTS = (Unit, Person, LeadershipGroup, Plan, CaseCard, CaseCardHistory, FieldSet,
                  FieldSetVersion, DeadlineRuleSet, CaseProcedure, ReceptionSession,
-                 LeaderActivity)  # fmt: skip
+                 LeaderActivity, Role, Account, AuditEvent)  # fmt: skip
 
 __all__ = [
     "ALL_DOCUMENTS",
+    "Account",
+    "AuditEvent",
+    "Role",
     "Attachment",
     "CaseCard",
     "CaseCardHistory",

@@ -317,13 +317,17 @@ class CaseCard(Document):
         self._history_action = "恢复"
         return self.save()
 
-    def as_printable(self, field_set=None) -> dict:
-        """The card as plain data for the form renderer (``exports.render_case_cards``)."""
+    def as_printable(self, field_set=None, mask=False) -> dict:
+        """The card as plain data for the form renderer (``exports.render_case_cards``);
+        ``mask`` hides the middle of the ID number and phones."""
+        from .accounts import mask_id, mask_phone
         from .custom_fields import display
 
+        id_number = mask_id(self.id_number) if mask and self.id_number else self.id_number
+        phones = [mask_phone(p) for p in self.phones] if mask else list(self.phones)
         values = {
             "petitioner": self.petitioner, "group_size": self.group_size or "",
-            "id_number": self.id_number, "phone": "、".join(self.phones), "address": self.address,
+            "id_number": id_number, "phone": "、".join(phones), "address": self.address,
             "source": self.source, "case_type": self.case_type, "category": self.category,
             "department": self.department, "subject": self.subject, "request": self.request,
             "facts": self.facts, "responsible_leader": str(self.responsible_leader or ""),

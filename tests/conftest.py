@@ -2,8 +2,10 @@
 
 import mongoengine
 import pytest
+from flask.testing import FlaskClient
 from jinja2 import StrictUndefined
 
+import documents
 from admin import create_app
 
 
@@ -23,12 +25,38 @@ class LoudUndefined(StrictUndefined):
     __hash__ = StrictUndefined.__hash__
 
 
-def _make_app(config):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", **config})
+class SignedInClient(FlaskClient):
+    """A test client signed in as the app's test account (``app.config["TEST_ACCOUNT"]``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        account_id = self.application.config.get("TEST_ACCOUNT")
+        if account_id:
+            with self.session_transaction() as session:
+                session["_user_id"] = account_id
+                session["_fresh"] = True
+
+
+def make_account(username, role_key, unit=None, person=None, password="secret-123"):
+    """An account with one of the four roles, for tests."""
+    from documents import accounts
+
+    roles = accounts.ensure_roles()
+    account = documents.Account(username=username, name=username, role=roles[role_key],
+                                unit=unit, person=person)  # fmt: skip
+    account.set_password(password)
+    return account.save()
+
+
+def _make_app(config, signed_in=True):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CSRF_ENABLED": False, **config})
     app.jinja_env.undefined = LoudUndefined
     # each mongomock client has a store of its own, and each embedded store a fresh folder
     db = mongoengine.get_db()
     assert all(db[name].count_documents({}) == 0 for name in db.list_collection_names())
+    if signed_in:
+        app.config["TEST_ACCOUNT"] = str(make_account("tester", "admin").pk)
+    app.test_client_class = SignedInClient
     return app
 
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import threading
 
+import mongoengine
 import pytest
 from werkzeug.serving import make_server
 
@@ -21,13 +22,18 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def panel(embedded_app):
-    server = make_server("127.0.0.1", 0, embedded_app, threaded=True)
+def panel(tmp_path):
+    from .conftest import _make_app
+
+    # the real thing: CSRF tokens on, and a person who logs in through the login page
+    app = _make_app({"DATA_DIR": str(tmp_path / "data"), "CSRF_ENABLED": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    mongoengine.disconnect_all()
 
 
 @pytest.fixture
@@ -129,6 +135,18 @@ class Office:
 
 def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     office = Office(browser, panel)
+
+    # 0. signing in (a page the panel sends everyone to first)
+    office.open("/admin/")
+    assert "/login" in browser.current_url
+    office.type("username", "tester")
+    office.type("password", "wrong-password-1")
+    office.click_text("登录", "button")
+    assert "用户名或密码不正确" in office.messages()
+    office.type("username", "tester")
+    office.type("password", "secret-123")
+    office.click_text("登录", "button")
+    assert browser.current_url.endswith("/admin/")
 
     # 1. the unit
     office.open("/admin/unit/new/")

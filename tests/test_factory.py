@@ -23,8 +23,11 @@ def test_root_redirects_to_panel(client):
 def test_second_app_in_same_process_has_its_own_admin():
     first = create_app({"TESTING": True, "MOCK_STORE": True, "SECRET_KEY": "x"})
     second = create_app({"TESTING": True, "MOCK_STORE": True, "SECRET_KEY": "x"})
-    assert first.test_client().get("/admin/unit/").status_code == 200
-    assert second.test_client().get("/admin/unit/").status_code == 200
+    for app in (first, second):
+        client = app.test_client()
+        assert client.get("/login").status_code == 200
+        response = client.get("/admin/unit/")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_english_is_available(client):

@@ -47,7 +47,7 @@ def test_schedule_table_of_a_plan(client, battalion_plan):
 def test_unknown_plan_or_a_failed_rendering_is_a_message_not_a_500(client, battalion_plan,
                                                                   monkeypatch):  # fmt: skip
     response = client.get("/admin/plan/pdf/?id=zzz")
-    assert response.status_code == 302
+    assert response.status_code == 404
     from admin import printing
 
     def broken(*args, **kwargs):

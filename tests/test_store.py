@@ -185,9 +185,12 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
 
+    from .conftest import make_account
+
     folder = tmp_path / "data"
     _connect(folder)
     unit = documents.Unit(name="多进程面板单位").save()
+    make_account("clerk", "staff", unit=unit, password="clerk-pass-1")
     mongoengine.disconnect_all()
 
     port = _free_port()
@@ -211,11 +214,28 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
             def redirect_request(self, *args):
                 return None
 
-        opener = urllib.request.build_opener(NoRedirect)
+        import http.cookiejar
+        import re
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(jar))
+
+        def token(path):
+            page = opener.open(f"{base}{path}", timeout=30).read().decode()
+            return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+        login = urllib.parse.urlencode({"username": "clerk", "password": "clerk-pass-1",
+                                        "csrf_token": token("/login")}).encode()  # fmt: skip
+        try:
+            opener.open(f"{base}/login", data=login, timeout=30)
+        except urllib.error.HTTPError as redirect:
+            assert redirect.code == 302
+        form_token = token("/admin/person/new/")
 
         def post(i):
             data = urllib.parse.urlencode(
-                {"name": f"面板人员{i}", "unit": str(unit.pk), "extra": ""}
+                {"name": f"面板人员{i}", "unit": str(unit.pk), "extra": "",
+                 "csrf_token": form_token}
             ).encode()
             try:
                 return opener.open(f"{base}/admin/person/new/", data=data, timeout=30).status

@@ -1,0 +1,211 @@
+"""Logins, CSRF tokens, permissions and the unit scope of every request."""
+
+import datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_admin.form import SecureForm
+from flask_babel import gettext
+from flask_login import LoginManager, current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
+from wtforms import PasswordField, StringField, validators
+
+import documents
+from documents import accounts, audit
+
+MAX_FAILURES = 5  # failed logins in 15 minutes, per name or per address
+OPEN_ENDPOINTS = {"login", "static", "admin.static", "set_language"}
+
+
+class XinfangForm(SecureForm):
+    """Every form of the panel carries a CSRF token bound to the session."""
+
+    class Meta:
+        @property
+        def csrf(self):
+            return current_app.config.get("CSRF_ENABLED", True)
+
+        @property
+        def csrf_secret(self):
+            return current_app.secret_key.encode() if isinstance(
+                current_app.secret_key, str) else current_app.secret_key  # fmt: skip
+
+        @property
+        def csrf_context(self):
+            return session
+
+
+class LoginForm(XinfangForm):
+    username = StringField(validators=[validators.InputRequired(message="请填写用户名")])
+    password = PasswordField(validators=[validators.InputRequired(message="请填写密码")])
+
+
+def csrf_ok() -> bool:
+    """For the panel's own POST endpoints (Flask-Admin's forms check theirs themselves)."""
+    form = XinfangForm(request.form)
+    return form.validate()
+
+
+def csrf_field() -> Markup:
+    return Markup(XinfangForm().csrf_token()) if current_app.config.get(
+        "CSRF_ENABLED", True) else Markup("")  # fmt: skip
+
+
+def address() -> str:
+    return request.remote_addr or "-"
+
+
+def init_auth(app):
+    manager = LoginManager(app)
+    manager.login_view = "login"
+
+    @manager.user_loader
+    def load(account_id):
+        account = documents.Account.objects(pk=account_id).first()
+        return account if account is not None and account.active else None
+
+    @app.context_processor
+    def tokens():
+        return {"xf_csrf_field": csrf_field, "current_user": current_user}
+
+    @app.before_request
+    def require_login():
+        if request.endpoint in OPEN_ENDPOINTS or _feed_token_ok():
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("login", next=request.full_path))
+        audit.set_actor(current_user.name)
+        return None
+
+    @app.route("/login", methods=("GET", "POST"))
+    def login():
+        form = LoginForm(request.form if request.method == "POST" else None)
+        if request.method == "POST":
+            result = _try_login(form)
+            if result is not None:
+                return result
+        return render_template("auth/login.html", form=form)
+
+    @app.route("/logout", methods=("POST",))
+    def logout():
+        if not csrf_ok():
+            abort(400)
+        accounts.record("logout", actor=current_user.name, username=current_user.username,
+                        address=address())  # fmt: skip
+        logout_user()
+        session.clear()
+        return redirect(url_for("login"))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template("errors/400.html"), 400
+
+
+def _try_login(form):
+    username = (form.username.data or "").strip()
+    if not form.validate():
+        if "csrf_token" in form.errors:
+            flash(gettext("页面已过期，请重新登录。"), "error")
+        return None
+    if accounts.recent_failures(username, address()) >= MAX_FAILURES:
+        flash(gettext("登录失败次数过多，请15分钟后再试。"), "error")
+        return None
+    account = documents.Account.objects(username=username).first()
+    if account is None or not account.active or not account.check_password(form.password.data):
+        accounts.record("login_failed", actor=username, username=username, address=address())
+        flash(gettext("用户名或密码不正确。"), "error")
+        return None
+    session.clear()
+    login_user(account)
+    account.last_login = datetime.datetime.now().replace(microsecond=0)
+    account.save()
+    accounts.record("login", actor=account.name, username=account.username, address=address())
+    target = request.args.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("admin.index")
+    return redirect(target)
+
+
+# --- feeds for calendar programs, which cannot log in -------------------------------------------
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt="xinfang-feed")
+
+
+def feed_token(unit_id) -> str:
+    return _serializer().dumps({"account": current_user.get_id(), "unit": str(unit_id)})
+
+
+def _feed_token_ok() -> bool:
+    if request.endpoint not in ("schedule.ical_unit", "schedule.ical_leader"):
+        return False
+    try:
+        data = _serializer().loads(request.args.get("token", ""))
+    except BadSignature:
+        return False
+    account = documents.Account.objects(pk=data.get("account")).first()
+    if account is None or not account.active or not account.can("schedule:read"):
+        return False
+    if data.get("unit") != (request.view_args or {}).get("unit_id"):
+        return False
+    allowed = account.unit_ids()
+    return allowed is None or any(str(u) == data["unit"] for u in allowed)
+
+
+# --- permissions and scope -----------------------------------------------------------------------
+
+
+def can(permission) -> bool:
+    return current_user.is_authenticated and current_user.can(permission)
+
+
+def allowed_unit_ids():
+    """None: every unit; else the ids of the units the current account may see."""
+    if not current_user.is_authenticated:
+        return []
+    return current_user.unit_ids()
+
+
+def unit_allowed(unit) -> bool:
+    ids = allowed_unit_ids()
+    return ids is None or (unit is not None and unit.pk in ids)
+
+
+def require(permission):
+    if not can(permission):
+        accounts.record("denied", actor=current_user.name if current_user.is_authenticated
+                        else "", target=request.path, detail=permission, address=address())
+        abort(403)
+
+
+def scoped(model, query):
+    """A query narrowed to what the current account may see."""
+    from mongoengine import Q
+
+    if not current_user.is_authenticated:
+        return query.filter(pk__in=[])
+    ids = current_user.unit_ids()
+    if ids is not None:
+        if model is documents.Unit:
+            query = query.filter(pk__in=ids)
+        elif "unit" in model._fields:
+            query = query.filter(unit__in=ids)
+    if current_user.can("case:own"):
+        person = current_user.person
+        if model is documents.CaseCard:
+            query = query.filter(Q(responsible_leader=person) | Q(reception_leader=person)) \
+                if person else query.filter(pk__in=[])  # fmt: skip
+        elif model in (documents.ReceptionSession, documents.LeaderActivity):
+            names = [n for n in (person.name, person.title) if n] if person else []
+            query = query.filter(leader__in=names)
+    return query
+
+
+def scope_form(form):
+    """Reference drop-downs of a form offer only records the account may see."""
+    return form  # the drop-downs scope themselves (forms.ModelSelectField)

@@ -1,0 +1,195 @@
+"""Accounts, roles and their permissions, and the audit log (who did what, never edited)."""
+
+import datetime
+import re
+
+from mongoengine import (
+    CASCADE,
+    DENY,
+    NULLIFY,
+    BooleanField,
+    DateTimeField,
+    Document,
+    ListField,
+    ReferenceField,
+    StringField,
+    ValidationError,
+)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .fields import NAME, SHORT, TEXT
+from .unit import Person, Unit
+
+# What a role may do: reading and writing each area, and the special rights.
+PERMISSIONS = (
+    ("unit:read", "查看单位、人员、领导小组"), ("unit:write", "维护单位、人员、领导小组"),
+    ("plan:read", "查看实施方案"), ("plan:write", "编写实施方案"),
+    ("fields:write", "定义自定义字段"),
+    ("case:read", "查看一案一卡"), ("case:write", "登记和办理一案一卡"),
+    ("case:delete", "归档和恢复一案一卡"),
+    ("case:own", "只看本人包案的一案一卡和本人的接访安排"),
+    ("schedule:read", "查看接访日程"), ("schedule:write", "安排和记录接访"),
+    ("rules:write", "设置办理程序和期限规则"),
+    ("personal_data", "查看完整的证件号码和电话"),
+    ("export", "导出列表"), ("print", "打印公文和卡片"),
+    ("audit:read", "查看审计日志"), ("accounts:write", "管理账号和角色"),
+)  # fmt: skip
+SCOPES = (("unit", "本单位"), ("subunits", "本单位及下级单位"), ("all", "全部单位"))
+
+DEFAULT_ROLES = {
+    "admin": ("系统管理员", [p for p, _ in PERMISSIONS if p != "case:own"], "all"),
+    "staff": ("信访办工作人员", ["unit:read", "unit:write", "plan:read", "plan:write",
+                                 "fields:write", "case:read", "case:write", "case:delete",
+                                 "schedule:read", "schedule:write", "rules:write",
+                                 "personal_data", "export", "print"], "unit"),
+    "leader": ("领导干部", ["unit:read", "plan:read", "case:read", "case:write", "case:own",
+                            "schedule:read", "schedule:write", "print"], "unit"),
+    "superior": ("上级机关", ["unit:read", "plan:read", "case:read", "schedule:read", "export",
+                              "print"], "subunits"),
+}  # fmt: skip
+
+
+class Role(Document):
+    key = StringField(required=True, unique=True, max_length=SHORT, regex=r"^[a-z_]+$")
+    name = StringField(required=True, max_length=NAME)
+    permissions = ListField(StringField(choices=PERMISSIONS))
+    scope = StringField(choices=SCOPES, default="unit")
+
+    meta = {"collection": "roles"}
+
+    def __str__(self):
+        return self.name or self.key
+
+    def allows(self, permission) -> bool:
+        return permission in self.permissions
+
+
+class Account(Document):
+    username = StringField(required=True, unique=True, max_length=SHORT,
+                           regex=r"^[A-Za-z0-9_.@-]{2,50}$")  # fmt: skip
+    name = StringField(required=True, max_length=NAME)
+    password_hash = StringField(required=True, max_length=TEXT)
+    role = ReferenceField(Role, required=True, reverse_delete_rule=DENY)
+    unit = ReferenceField(Unit, reverse_delete_rule=CASCADE)
+    person = ReferenceField(Person, reverse_delete_rule=NULLIFY)  # a leader's own record
+    active = BooleanField(default=True)
+    last_login = DateTimeField()
+
+    meta = {"collection": "accounts"}
+
+    def __str__(self):
+        return f"{self.name}（{self.username}）"
+
+    # Flask-Login
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return bool(self.active)
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return str(self.pk)
+
+    def set_password(self, password: str):
+        problem = password_problem(password)
+        if problem:
+            raise ValidationError(problem, errors={"password_hash": problem})
+        self.password_hash = generate_password_hash(password)  # scrypt by default
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def can(self, permission) -> bool:
+        return self.is_active and self.role is not None and self.role.allows(permission)
+
+    def unit_ids(self):
+        """The units this account may see; None for all."""
+        scope = self.role.scope if self.role else "unit"
+        if scope == "all":
+            return None
+        if self.unit is None:
+            return []
+        ids = [self.unit.pk]
+        if scope == "subunits":
+            frontier = [self.unit.pk]
+            while frontier:
+                children = [u.pk for u in Unit.objects(parent__in=frontier).only("id")]
+                frontier = [c for c in children if c not in ids]
+                ids += frontier
+        return ids
+
+
+def password_problem(password: str) -> str | None:
+    if len(password or "") < 8:
+        return "密码至少8位"
+    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+        return "密码须同时包含字母和数字"
+    return None
+
+
+class AuditEvent(Document):
+    """One thing someone did: logins (failed too), changes, exports, prints, personal data."""
+
+    at = DateTimeField(required=True)
+    actor = StringField(max_length=NAME)
+    username = StringField(max_length=SHORT)
+    action = StringField(required=True, max_length=SHORT)
+    target = StringField(max_length=NAME)
+    target_id = StringField(max_length=SHORT)
+    detail = StringField(max_length=TEXT)
+    address = StringField(max_length=SHORT)
+
+    meta = {"collection": "audit_events", "ordering": ["-at"],
+            "indexes": [("action", "username", "at"), ("address", "at"), "-at"]}  # fmt: skip
+
+    ACTIONS = {"login": "登录", "login_failed": "登录失败", "logout": "退出", "create": "新建",
+               "update": "修改", "delete": "删除", "export": "导出", "print": "打印",
+               "view_personal": "查看个人信息", "denied": "越权访问"}  # fmt: skip
+
+    def __str__(self):
+        return f"{self.at} {self.actor} {self.ACTIONS.get(self.action, self.action)}"
+
+
+def record(action, *, actor="", username="", target="", target_id="", detail="", address=""):
+    AuditEvent(at=datetime.datetime.now().replace(microsecond=0), actor=actor,
+               username=username, action=action, target=target, target_id=str(target_id or ""),
+               detail=detail[:2000], address=address).save()  # fmt: skip
+
+
+def recent_failures(username, address, minutes=15) -> int:
+    since = datetime.datetime.now() - datetime.timedelta(minutes=minutes)
+    by_name = AuditEvent.objects(action="login_failed", username=username, at__gte=since).count()
+    by_address = AuditEvent.objects(action="login_failed", address=address,
+                                    at__gte=since).count() if address else 0  # fmt: skip
+    return max(by_name, by_address)
+
+
+def ensure_roles():
+    """The four roles, created with their default permissions when missing."""
+    roles = {}
+    for key, (name, permissions, scope) in DEFAULT_ROLES.items():
+        role = Role.objects(key=key).first()
+        if role is None:
+            role = Role(key=key, name=name, permissions=permissions, scope=scope).save()
+        roles[key] = role
+    return roles
+
+
+def mask_id(value: str) -> str:
+    value = value or ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 7) + value[-3:]
+
+
+def mask_phone(value: str) -> str:
+    value = value or ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
