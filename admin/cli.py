@@ -32,6 +32,12 @@ def main(argv=None) -> int:
     export.add_argument("--style", choices=("2012", "1999"), help="公文格式（默认按单位设置）")
     commands.add_parser("check", help="检查存储、记录数、字体和系统库")
 
+    create_admin = commands.add_parser("create-admin", help="新建系统管理员账号")
+    create_admin.add_argument("--username", required=True, help="用户名")
+    create_admin.add_argument("--name", default="系统管理员", help="姓名")
+    create_admin.add_argument("--password", help="密码（不给则提示输入，也可用环境变量 "
+                                                 "XINFANG_ADMIN_PASSWORD）")
+
     args = parser.parse_args(argv)
     if args.data_dir:
         os.environ["XINFANG_DATA_DIR"] = os.path.abspath(args.data_dir)
@@ -45,7 +51,8 @@ def main(argv=None) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    commands_by_name = {"serve": _serve, "seed": _seed, "check": _check, "export": _export}
+    commands_by_name = {"serve": _serve, "seed": _seed, "check": _check, "export": _export,
+                        "create-admin": _create_admin}  # fmt: skip
     return commands_by_name[args.command](app, args)
 
 
@@ -112,6 +119,40 @@ def _check(app, args) -> int:
         problems += 1
     print("检查通过。" if not problems else f"发现 {problems} 个问题。")
     return 0 if not problems else 1
+
+
+def _create_admin(app, args) -> int:
+    import getpass
+
+    import mongoengine
+
+    import documents
+    from documents import accounts
+
+    password = args.password or os.environ.get("XINFANG_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            print("错误：请用 --password 或环境变量 XINFANG_ADMIN_PASSWORD 给出密码",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再输一遍：") != password:
+            print("错误：两次输入的密码不一致", file=sys.stderr)
+            return 1
+    if documents.Account.objects(username=args.username).first() is not None:
+        print(f"错误：用户名“{args.username}”已存在", file=sys.stderr)
+        return 1
+    roles = accounts.ensure_roles()
+    account = documents.Account(username=args.username, name=args.name, role=roles["admin"])
+    try:
+        account.set_password(password)
+        account.save()
+    except mongoengine.ValidationError as problem:
+        print(f"错误：{problem.message if hasattr(problem, 'message') else problem}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"已新建系统管理员：{args.username}")
+    return 0
 
 
 class _NotFound(Exception):

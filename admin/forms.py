@@ -146,7 +146,7 @@ class XinfangConverter(CustomModelConverter):
         unbound = super().convert(model, field, field_args)
         # An optional choice gets a blank option that stores nothing, instead of a value that
         # is not among the choices.
-        if unbound is not None and field.choices and not field.required:
+        if unbound is not None and getattr(field, "choices", None) and not field.required:
             if not isinstance(field, ListField) and "choices" in unbound.kwargs:
                 unbound.kwargs["choices"] = [("", "—"), *unbound.kwargs["choices"]]
                 unbound.kwargs["coerce"] = _blank_is_none(unbound.kwargs.get("coerce", str))

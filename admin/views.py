@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from mongoengine import ListField
-from wtforms.fields import SelectField
+from wtforms.fields import PasswordField, SelectField
 
 import documents
 from documents import accounts, audit, custom_fields, listing, schedule
@@ -794,6 +794,57 @@ class LeaderActivityView(XinfangModelView):
         super().__init__(*args, **kwargs)
 
 
+class RoleView(XinfangModelView):
+    """Roles and what they may do: data an administrator edits."""
+
+    read_permission = write_permission = "accounts:write"
+    column_list = ("key", "name", "scope", "permissions")
+    form_columns = ("key", "name", "scope", "permissions")
+    column_formatters = {"permissions": lambda v, c, m, n: "、".join(
+        dict(accounts.PERMISSIONS).get(p, p) for p in m.permissions)}  # fmt: skip
+
+
+class AccountView(XinfangModelView):
+    """Accounts: a password is set here, never shown; the hash is all that is stored."""
+
+    read_permission = write_permission = "accounts:write"
+    column_list = ("username", "name", "role", "unit", "person", "active", "last_login")
+    column_searchable_list = ("username", "name")
+    form_columns = ("username", "name", "role", "unit", "person", "active", "new_password")
+    form_extra_fields = {"new_password": PasswordField(_l("新密码（不修改请留空）"))}
+    column_details_exclude_list = ("password_hash",)
+    column_export_exclude_list = ("password_hash",)
+
+    def on_model_change(self, form, model, is_created):
+        password = form.new_password.data
+        if password:
+            model.set_password(password)
+        elif is_created:
+            raise mongoengine.ValidationError("新账号须设置密码",
+                                              errors={"password_hash": "新账号须设置密码"})
+
+
+class AuditView(XinfangModelView):
+    """The audit log: viewable and filterable by administrators, editable by nobody."""
+
+    read_permission = "audit:read"
+    write_permission = "never"  # no role has it: nobody changes the log
+    allow_create = allow_edit = allow_delete = False
+    column_list = ("at", "actor", "username", "action", "target", "target_id", "detail",
+                   "address")  # fmt: skip
+    column_filters = ("at", "action", "username", "actor", "address")
+    column_searchable_list = ("actor", "username", "detail", "target_id")
+    column_default_sort = ("at", True)
+    column_formatters = {"action": lambda v, c, m, n: documents.AuditEvent.ACTIONS.get(
+        m.action, m.action)}  # fmt: skip
+
+    def get_query(self):
+        return self.model.objects  # every unit's events: administrators only
+
+    def get_count_query(self):
+        return self.model.objects
+
+
 class DeadlineRuleSetView(XinfangModelView):
     read_permission, write_permission = "case:read", "rules:write"
     column_list = ("unit", "rules", "due_soon_days")
@@ -1021,6 +1072,9 @@ VIEWS = (
     (DeadlineRuleSetView, documents.DeadlineRuleSet, _l("期限规则"), _l("一案一卡")),
     (ReceptionSessionView, documents.ReceptionSession, _l("接访安排"), _l("接访")),
     (LeaderActivityView, documents.LeaderActivity, _l("下访、约访记录"), _l("接访")),
+    (AccountView, documents.Account, _l("账号"), _l("系统")),
+    (RoleView, documents.Role, _l("角色与权限"), _l("系统")),
+    (AuditView, documents.AuditEvent, _l("审计日志"), _l("系统")),
 )
 
 __all__ = ["VIEWS", "XinfangModelView"]

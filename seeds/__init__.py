@@ -25,7 +25,7 @@ from documents.plan import (
     Target,
 )
 
-from .sample import SOURCE_UNITS
+from .sample import DEMO_ACCOUNTS, SOURCE_UNITS, SUPERIOR_UNIT, TOWNSHIP
 
 _PLAN_PARTS = {
     "targets": Target,
@@ -45,10 +45,15 @@ def load() -> dict[str, int]:
     Returns how many records of each kind were created.
     """
     created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "自定义字段": 0, "一案一卡": 0,
-               "接访安排": 0}  # fmt: skip
+               "接访安排": 0, "账号": 0}  # fmt: skip
+    superior, new = _get_or_create(Unit, {"name": SUPERIOR_UNIT["name"]}, dict(SUPERIOR_UNIT))
+    created["单位"] += new
     for source in SOURCE_UNITS:
         unit, new = _get_or_create(Unit, {"name": source["unit"]["name"]}, _unit_fields(source))
         created["单位"] += new
+        if new and source is TOWNSHIP:
+            unit.parent = superior
+            unit.save()
         people = {}
         for data in source["people"]:
             person, new = _get_or_create(Person, {"unit": unit, "name": data["name"]}, data)
@@ -75,7 +80,29 @@ def load() -> dict[str, int]:
                 fields["fields_version"] = field_set.version
             _, new = _get_or_create(CaseCard, {"unit": unit, "number": data["number"]}, fields)
             created["一案一卡"] += new
+    created["账号"] = _accounts()
     return created
+
+
+def _accounts() -> int:
+    """The demo accounts, created when missing; an existing account is never touched."""
+    from documents import Account
+    from documents.accounts import ensure_roles
+
+    roles = ensure_roles()
+    made = 0
+    for data in DEMO_ACCOUNTS:
+        if Account.objects(username=data["username"]).first() is not None:
+            continue
+        unit = Unit.objects(name=data["unit"]).first() if data.get("unit") else None
+        person = Person.objects(unit=unit, name=data["person"]).first() if data.get(
+            "person") else None  # fmt: skip
+        account = Account(username=data["username"], name=data["name"],
+                          role=roles[data["role"]], unit=unit, person=person)  # fmt: skip
+        account.set_password(data["password"])
+        account.save()
+        made += 1
+    return made
 
 
 def plan_templates() -> dict[str, Plan]:

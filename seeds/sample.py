@@ -794,3 +794,19 @@ for _card, _values in zip(TOWNSHIP["cases"], [
     _card["extra"] = _values
 
 SOURCE_UNITS = (COURT, BUREAU, BATTALION, SUBDISTRICT, TOWNSHIP)
+
+# The body above the township that receives its reports (its 县信访局), so that a superior's
+# read-only account has something to look at.
+SUPERIOR_UNIT = {"name": "XX县信访局", "short_name": "县信访局", "kind": "县直部门",
+                 "issuer_marks": ["XX县信访局"]}  # fmt: skip
+
+# One demo account per role (listed in the README; change the passwords before real use).
+DEMO_ACCOUNTS = [
+    {"username": "admin", "name": "系统管理员", "role": "admin", "password": "Admin-2026"},
+    {"username": "xiangxinfang", "name": "XXX乡信访办", "role": "staff", "unit": "XXX乡",
+     "password": "Staff-2026"},
+    {"username": "nieguanjun", "name": "乜冠军", "role": "leader", "unit": "XXX乡",
+     "person": "乜冠军", "password": "Leader-2026"},
+    {"username": "xianxinfangju", "name": "XX县信访局", "role": "superior", "unit": "XX县信访局",
+     "password": "Superior-2026"},
+]  # fmt: skip

@@ -17,7 +17,7 @@ def _isolated(monkeypatch, tmp_path):
 
 def test_seed_then_seed_again(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path / "d"), "seed"]) == 0
-    assert "单位 5 条" in capsys.readouterr().out
+    assert "单位 6 条" in capsys.readouterr().out
     assert main(["--data-dir", str(tmp_path / "d"), "seed"]) == 0
     assert "单位 0 条" in capsys.readouterr().out
 
@@ -28,7 +28,7 @@ def test_check_reports_store_counts_fonts_and_libraries(tmp_path, capsys):
     code = main(["--data-dir", str(tmp_path / "d"), "check"])
     out = capsys.readouterr().out
     assert f"存储：embedded  位置：{tmp_path / 'd'}" in out
-    assert "units: 5 条" in out and "case_cards: 5 条" in out
+    assert "units: 6 条" in out and "case_cards: 5 条" in out
     for role in ("小标宋", "仿宋", "黑体", "楷体"):
         assert f"{role}: " in out
     assert "libharfbuzz-subset0" in out and "WeasyPrint" in out

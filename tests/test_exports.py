@@ -32,10 +32,7 @@ def sample_plans():
     # the sample into the default connection of a fresh mock store instead
     store.connect(mock=True)
     seeds.load()
-    plans = {
-        unit.name: documents.Plan.objects.get(unit=unit).as_printable()
-        for unit in documents.Unit.objects
-    }
+    plans = {plan.unit.name: plan.as_printable() for plan in documents.Plan.objects}
     import mongoengine
 
     mongoengine.disconnect_all()
