@@ -317,9 +317,11 @@ class CustomFieldsMixin:
         return cache["unit"]
 
     def _find_scope_unit(self):
+        from .auth import scoped
+
         unit_id = request.args.get("unit") or (request.form.get("unit") if request.form else None)
         if unit_id and bson.ObjectId.is_valid(unit_id):
-            return documents.Unit.objects(pk=unit_id).first()
+            return scoped(documents.Unit, documents.Unit.objects(pk=unit_id)).first()
         record_id = request.args.get("id")
         if record_id and bson.ObjectId.is_valid(record_id):
             record = self.model.objects(pk=record_id).only("unit").first()

@@ -131,14 +131,18 @@ class CardIndex:
         self.upsert_rows(rows)
         return len(rows)
 
-    def page(self, *, unit=None, archived=False, conditions=(), search=None, sort="registered_on",
-             descending=True, offset=0, limit=50):  # fmt: skip
-        """(total, ids of one page). ``conditions`` are (column, operator, value) with operator
-        one of =, !=, <, <=, >, >=, "is null"."""
+    def page(self, *, unit=None, units=None, archived=False, conditions=(), search=None,
+             sort="registered_on", descending=True, offset=0, limit=50):  # fmt: skip
+        """(total, ids of one page). ``units`` limits to the units an account may see (None:
+        all); ``conditions`` are (column, operator, value) with operator one of =, !=, <, <=,
+        >, >=, "is null"."""
         where, params = ["archived = ?"], [1 if archived else 0]
         if unit is not None:
             where.append("unit = ?")
             params.append(str(unit))
+        if units is not None:
+            where.append(f"unit IN ({', '.join('?' * len(units))})" if units else "0")
+            params += [str(u) for u in units]
         for column, operator, value in conditions:
             if column not in COLUMNS or operator not in ("=", "!=", "<", "<=", ">", ">=",
                                                           "is null"):  # fmt: skip

@@ -1,5 +1,7 @@
 """Fixtures: an app on a fresh mongomock database per test, and one on the embedded store."""
 
+import contextlib
+
 import mongoengine
 import pytest
 from flask.testing import FlaskClient
@@ -95,3 +97,13 @@ def flashed_errors(response) -> str:
     parts = re.findall(r'(?s)class="alert alert-danger[^"]*">(.*?)</div>', html)
     parts += re.findall(r'(?s)class="(?:help-block|invalid-feedback)[^"]*">(.*?)</', html)
     return " ".join(re.sub(r"<[^>]+>|&times;|\s+", " ", part).strip() for part in parts)
+
+
+@contextlib.contextmanager
+def request_as_tester(app, url):
+    """A request context of ``url`` with the app's test account signed in."""
+    from flask_login import login_user
+
+    with app.test_request_context(url):
+        login_user(documents.Account.objects.get(pk=app.config["TEST_ACCOUNT"]))
+        yield

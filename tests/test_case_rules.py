@@ -11,7 +11,7 @@ from documents import calendar, deadlines
 from documents.case import CaseCard, Representative
 from documents.deadlines import Rules, card_deadlines
 
-from .conftest import flashed_errors
+from .conftest import flashed_errors, request_as_tester
 
 D = datetime.date
 
@@ -427,7 +427,7 @@ def test_a_filter_the_index_does_not_hold_falls_back_to_the_store(embedded_app):
     client = embedded_app.test_client()
     view = next(v for v in embedded_app.extensions["admin"][0]._views
                 if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
-    with embedded_app.test_request_context(f"/admin/casecard/?unit={unit.pk}"):
+    with request_as_tester(embedded_app, f"/admin/casecard/?unit={unit.pk}"):
         risk = next(i for i, f in enumerate(view._filters) if f.column == "extra.risk")
     page = client.get(f"/admin/casecard/?unit={unit.pk}&flt0_{risk}=高").get_data(as_text=True)
     assert "高风险人" in page and "低风险人" not in page

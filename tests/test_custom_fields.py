@@ -10,7 +10,7 @@ from documents import custom_fields
 from documents.custom_fields import ColumnDefinition as Column
 from documents.custom_fields import FieldDefinition as Field
 
-from .conftest import flashed_errors
+from .conftest import flashed_errors, request_as_tester
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def test_fields_are_list_columns_filters_search_and_export_of_that_unit(app, cli
 
     html = client.get(f"/admin/casecard/?unit={township.pk}").get_data(as_text=True)
     assert "风险等级" in html and "回访日期" in html and "2024-04-01" in html
-    with app.test_request_context(f"/admin/casecard/?unit={township.pk}"):
+    with request_as_tester(app, f"/admin/casecard/?unit={township.pk}"):
         filters = {(str(f.name), f.operation()): i for i, f in enumerate(_view(app, "casecard")
                                                                          ._filters)}  # fmt: skip
     risk = filters[("风险等级", "等于")]
@@ -267,7 +267,7 @@ def test_one_units_fields_never_show_in_another_units_pages(app, client, units):
         assert "承办法官" in html, url
     for url in ("/admin/casecard/", f"/admin/casecard/?unit={township.pk}"):
         assert "承办法官" not in client.get(url).get_data(as_text=True)
-    with app.test_request_context(f"/admin/casecard/?unit={court.pk}"):
+    with request_as_tester(app, f"/admin/casecard/?unit={court.pk}"):
         assert "风险等级" not in [str(f.name) for f in _view(app, "casecard")._filters]
     # the plan fields of a unit are not its case-card fields
     assert "风险等级" not in client.get(f"/admin/plan/new/?unit={township.pk}").get_data(
