@@ -458,7 +458,21 @@ class PlanView(ScopedListMixin, XinfangModelView):
         return plan, None
 
 
-class CaseCardView(ScopedListMixin, XinfangModelView):
+class IndexedCardListMixin:
+    """Card lists answered by the embedded store's list index where it can (see listing)."""
+
+    list_archived = False
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):  # fmt: skip
+        answer = indexed_list(self, page, sort_column, sort_desc, search, filters, page_size,
+                              archived=self.list_archived)  # fmt: skip
+        if answer is not None:
+            return answer
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
+
+class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
     read_permission, write_permission = "case:read", "case:write"
     delete_permission = "case:delete"
     custom_target = "case_card"
@@ -488,14 +502,6 @@ class CaseCardView(ScopedListMixin, XinfangModelView):
 
     def get_query(self):
         return super().get_query().filter(archived__ne=True)
-
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):  # fmt: skip
-        answer = indexed_list(self, page, sort_column, sort_desc, search, filters, page_size,
-                              archived=False)  # fmt: skip
-        if answer is not None:
-            return answer
-        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
 
     def adjust_form(self, form, unit, record):
         if not can("personal_data"):  # who may not see them may not change them either
@@ -716,10 +722,11 @@ class FieldSetView(XinfangModelView):
         return list(keys.items())
 
 
-class ArchivedCaseCardView(XinfangModelView):
+class ArchivedCaseCardView(IndexedCardListMixin, XinfangModelView):
     """Archived case cards: shown, printed and restored, not edited."""
 
     endpoint_name = "archivedcasecard"
+    list_archived = True
     allow_create = allow_edit = allow_delete = False
     read_permission = write_permission = "case:delete"
     column_list = ("number", "registered_on", "petitioner", "subject", "unit", "archived_at",
@@ -729,14 +736,6 @@ class ArchivedCaseCardView(XinfangModelView):
 
     def get_query(self):
         return super().get_query().filter(archived=True)
-
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):  # fmt: skip
-        answer = indexed_list(self, page, sort_column, sort_desc, search, filters, page_size,
-                              archived=True)  # fmt: skip
-        if answer is not None:
-            return answer
-        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
 
     def render(self, template, **kwargs):
         model = kwargs.get("model")
