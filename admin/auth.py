@@ -185,9 +185,10 @@ def require(permission):
 
 def scoped(model, query):
     """A query narrowed to what the current account may see."""
+    from flask import has_request_context
     from mongoengine import Q
 
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:
         return query.filter(pk__in=[])
     ids = current_user.unit_ids()
     if ids is not None:

@@ -10,7 +10,6 @@ never appear in another unit's pages.
 """
 
 import re
-from collections import OrderedDict
 
 import bson
 import mongoengine
@@ -18,7 +17,6 @@ from flask import g, has_request_context, request
 from flask_admin.contrib.mongoengine import filters as me_filters
 from flask_admin.contrib.mongoengine.tools import parse_like_term
 from flask_admin.helpers import get_form_data
-from flask_admin.model.base import FilterGroup
 from flask_admin.model.fields import InlineFieldList, InlineFormField
 from flask_babel import gettext
 from markupsafe import Markup, escape
@@ -305,8 +303,7 @@ class CustomFieldsMixin:
     _export_columns = _scoped("_export_columns")
     _sortable_columns = _scoped("_sortable_columns")
     _filters = _scoped("_filters")
-    _filter_groups = _scoped("_filter_groups")
-    _filter_args = _scoped("_filter_args")
+    _filter_args = _scoped("_filter_args")  # the drop-down groups follow _filters (views.py)
 
     # which unit and which fields this request is about
 
@@ -359,9 +356,9 @@ class CustomFieldsMixin:
         if name == "_sortable_columns":
             return {**(base or {}), **{f"extra.{f.key}": f"extra.{f.key}" for f in active
                                if f.type in ("text", "number", "date", "choice", "boolean")}}
-        filters, groups, args = self._custom_filters(base_filters=self.__dict__.get(
+        filters, args = self._custom_filters(base_filters=self.__dict__.get(
             "_xf_base_filters") or [], active=active)  # fmt: skip
-        return {"_filters": filters, "_filter_groups": groups, "_filter_args": args}[name]
+        return {"_filters": filters, "_filter_args": args}[name]
 
     def _custom_filters(self, base_filters, active):
         cache = g.setdefault("xf_scope", {})
@@ -370,18 +367,8 @@ class CustomFieldsMixin:
             filters = list(base_filters)
             for definition in active:
                 filters += filters_for(definition)
-            groups, args = OrderedDict(), {}
-            for index, flt in enumerate(filters):
-                key = str(flt.name)
-                if key not in groups:
-                    groups[key] = FilterGroup(flt.name)
-                groups[key].append({
-                    "index": index, "arg": self.get_filter_arg(index, flt),
-                    "operation": flt.operation(), "options": flt.get_options(self) or None,
-                    "type": flt.data_type,
-                })  # fmt: skip
-                args[self.get_filter_arg(index, flt)] = (index, flt)
-            cache["filters"] = (filters, groups, args)
+            args = {self.get_filter_arg(i, flt): (i, flt) for i, flt in enumerate(filters)}
+            cache["filters"] = (filters, args)
         return cache["filters"]
 
     # values in lists, detail pages and exports

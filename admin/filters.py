@@ -1,8 +1,11 @@
 """List filters: dates, choice fields as drop-downs, and references as drop-downs of names."""
 
+from collections import OrderedDict
+
 import bson
 from flask_admin.contrib.mongoengine import filters as me_filters
 from flask_admin.model import filters as base_filters
+from flask_admin.model.base import FilterGroup
 from flask_babel import gettext
 
 
@@ -43,7 +46,9 @@ class ReferenceFilter(me_filters.BaseMongoEngineFilter):
         self.document = document
 
     def _options(self):
-        return [(str(item.pk), str(item)) for item in self.document.objects]
+        from .auth import scoped
+
+        return [(str(item.pk), str(item)) for item in scoped(self.document, self.document.objects)]
 
     def apply(self, query, value):
         if not bson.ObjectId.is_valid(value):
@@ -72,3 +77,18 @@ class XinfangFilterConverter(me_filters.FilterConverter):
             column_name = column if isinstance(column, str) else column.name
             return [f(column_name, name) for f in self.date_filters]
         return super().convert(type_name, column, name)
+
+
+def filter_groups(view, filters):
+    """The add-filter drop-down of a list, its options read now (Flask-Admin reads them once, at
+    start-up, so new units never showed and every unit did)."""
+    groups = OrderedDict()
+    for index, flt in enumerate(filters or []):
+        key = str(flt.name)
+        if key not in groups:
+            groups[key] = FilterGroup(flt.name)
+        groups[key].append({
+            "index": index, "arg": view.get_filter_arg(index, flt), "operation": flt.operation(),
+            "options": flt.get_options(view) or None, "type": flt.data_type,
+        })  # fmt: skip
+    return groups or None

@@ -7,7 +7,7 @@ import re
 
 import bson
 import mongoengine
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
@@ -30,7 +30,7 @@ from documents.deadlines import STATUS_LABELS, Rules
 from . import printing
 from .auth import XinfangForm, address, can, csrf_ok, require, scope_form, scoped
 from .custom import CustomFieldsMixin
-from .filters import ReferenceFilter, XinfangFilterConverter
+from .filters import ReferenceFilter, XinfangFilterConverter, filter_groups
 from .forms import VersionField, XinfangConverter, subdocument_forms
 from .labels import label_of, labels_for
 
@@ -185,6 +185,16 @@ class XinfangModelView(ModelView):
         if request.method == "POST" and name == "delete_view":
             require(self.delete_permission or self.write_permission)
         return super()._handle_view(name, **kwargs)
+
+    @property
+    def _filter_groups(self):
+        if not has_request_context():
+            return self.__dict__.get("_xf_filter_groups")
+        return filter_groups(self, self._filters)
+
+    @_filter_groups.setter
+    def _filter_groups(self, value):
+        self.__dict__["_xf_filter_groups"] = value
 
     # --- the unit scope ---
 
@@ -346,7 +356,7 @@ class ScopedListMixin(CustomFieldsMixin):
 
     def render(self, template, **kwargs):
         kwargs.setdefault("xf_scope_unit", self.scope_unit() if request.args.get("unit") else None)
-        kwargs.setdefault("xf_units", documents.Unit.objects.only("name"))
+        kwargs.setdefault("xf_units", scoped(documents.Unit, documents.Unit.objects.only("name")))
         kwargs.setdefault("xf_extra_links", self.extra_links())
         return super().render(template, **kwargs)
 
@@ -425,14 +435,15 @@ class PlanView(ScopedListMixin, XinfangModelView):
                 flash(gettext("已从模板新建方案，请继续编辑。"), "success")
                 return redirect(self.get_url(".edit_view", id=plan.pk))
             flash(problem, "error")
-        plans = documents.Plan.objects.only("title", "unit").select_related()
+        plans = scoped(documents.Plan, documents.Plan.objects.only("title", "unit"))
         return self.render("admin/xf_from_template.html", templates=list(templates),
-                           plans=plans, units=documents.Unit.objects.only("name"),
+                           plans=plans,
+                           units=scoped(documents.Unit, documents.Unit.objects.only("name")),
                            **chosen)  # fmt: skip
 
     def _plan_from_template(self, templates, chosen_unit, chosen_template, chosen_title):
-        unit = documents.Unit.objects(pk=chosen_unit).first() if bson.ObjectId.is_valid(
-            chosen_unit) else None  # fmt: skip
+        unit = scoped(documents.Unit, documents.Unit.objects(pk=chosen_unit)).first() \
+            if bson.ObjectId.is_valid(chosen_unit) else None  # fmt: skip
         if unit is None:
             return None, gettext("请选择单位。")
         if not chosen_title:
@@ -448,7 +459,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
         elif chosen_template.startswith("plan:"):
             plan_id = chosen_template.split(":", 1)[1]
             if bson.ObjectId.is_valid(plan_id):
-                source = documents.Plan.objects(pk=plan_id).first()
+                source = scoped(documents.Plan, documents.Plan.objects(pk=plan_id)).first()
         elif chosen_template == "blank":
             source = documents.Plan()
         if source is None:
@@ -616,8 +627,8 @@ class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
     @expose("/blank/")
     def blank_view(self):
         unit_id = request.args.get("unit", "")
-        unit = documents.Unit.objects(pk=unit_id).first() if bson.ObjectId.is_valid(
-            unit_id) else None  # fmt: skip
+        unit = scoped(documents.Unit, documents.Unit.objects(pk=unit_id)).first() \
+            if bson.ObjectId.is_valid(unit_id) else None  # fmt: skip
         if unit is None:
             flash(gettext("请选择单位。"), "error")
             return redirect(self.get_url(".index_view"))

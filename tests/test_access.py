@@ -349,3 +349,17 @@ def test_the_embedded_store_list_index_keeps_to_the_scope(tmp_path):
     admin = signed_in(app, "admin").get("/admin/casecard/").get_data(as_text=True)
     assert "营外人" in admin
     mongoengine.disconnect_all()
+
+
+def test_no_page_names_another_units_records_in_its_drop_downs_or_menus(site):
+    client = signed_in(site["app"], "xiangxinfang")
+    battalion = site["battalion"]
+    for url in ("/admin/person/", "/admin/casecard/", "/admin/plan/",
+                "/admin/plan/from-template/"):  # fmt: skip
+        page = client.get(url).get_data(as_text=True)
+        assert "山西省隰县民兵农建营" not in page and str(battalion.pk) not in page, url
+    assert client.get(f"/admin/casecard/blank/?unit={battalion.pk}").status_code == 302
+    response = client.post("/admin/plan/from-template/", data={
+        "unit": str(battalion.pk), "template": "blank", "title": "越权方案"})
+    assert "请选择单位" in flashed_errors(response)
+    assert not documents.Plan.objects(title="越权方案").first()

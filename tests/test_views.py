@@ -283,3 +283,18 @@ def test_case_cards_scope_to_a_unit_and_filter_by_date(seeded):
     url = f"/admin/casecard/?unit={township.pk}&flt0_{date_filter}=2008-07-06"
     html = client.get(url).get_data(as_text=True)
     assert "XXX乡〔2008〕4号" in html and "XXX乡〔2008〕1号" not in html
+
+
+def test_unit_filter_offers_units_created_after_start_up(client):
+    import json
+    import re
+
+    def unit_options():
+        page = client.get("/admin/person/").get_data(as_text=True)
+        data = re.search(r'id="filter-groups-data" class="d-none">(.*?)</div>', page, re.S)
+        groups = json.loads(data.group(1)) if data else {}
+        return {tuple(o) for g in groups.values() for f in g for o in (f["options"] or [])}
+
+    assert ("x", "后来新建的单位") not in unit_options()
+    unit = _unit("后来新建的单位")
+    assert (str(unit.pk), "后来") in unit_options()  # its short name
