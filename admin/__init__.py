@@ -6,7 +6,7 @@ import pathlib
 from flask import Flask, redirect, render_template, request, session, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 from flask_babel import lazy_gettext as _l
 
 import documents
@@ -50,7 +50,6 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = _local_secret(app)
     _init_babel(app)
     _init_admin(app)
-    _init_actor(app)
     from .auth import init_auth
 
     init_auth(app)
@@ -148,18 +147,6 @@ def _init_admin(app):
     return admin
 
 
-def _init_actor(app):
-    """Who the history of records names for this request (accounts come with access control)."""
-    from flask_babel import gettext
-
-    from documents import audit
-
-    @app.before_request
-    def name_the_actor():
-        audit.set_actor(session.get("user_name") or gettext("面板用户（%(address)s）",
-                                                             address=request.remote_addr or "-"))
-
-
 def _init_routes(app):
     @app.route("/")
     def root():
@@ -167,8 +154,8 @@ def _init_routes(app):
 
     @app.errorhandler(404)
     def not_found(error):
-        return render_template("errors/404.html"), 404
+        return render_template("error.html", message=gettext("页面或记录不存在")), 404
 
     @app.errorhandler(413)
     def too_large(error):
-        return render_template("errors/413.html"), 413
+        return render_template("error.html", message=gettext("上传的内容过大（上限 20 MB）")), 413

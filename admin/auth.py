@@ -70,11 +70,15 @@ def init_auth(app):
 
     @app.before_request
     def require_login():
+        # who the history of records names for this request
+        if current_user.is_authenticated:
+            audit.set_actor(current_user.name)
+        else:
+            audit.set_actor(gettext("面板用户（%(address)s）", address=address()))
         if request.endpoint in OPEN_ENDPOINTS or _feed_token_ok():
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("login", next=request.full_path))
-        audit.set_actor(current_user.name)
         return None
 
     @app.route("/login", methods=("GET", "POST"))
@@ -98,11 +102,11 @@ def init_auth(app):
 
     @app.errorhandler(403)
     def forbidden(error):
-        return render_template("errors/403.html"), 403
+        return render_template("error.html", message=gettext("没有权限访问这个页面")), 403
 
     @app.errorhandler(400)
     def bad_request(error):
-        return render_template("errors/400.html"), 400
+        return render_template("error.html", message=gettext("请求无效，请刷新页面后重试")), 400
 
 
 def _try_login(form):
@@ -205,8 +209,3 @@ def scoped(model, query):
             names = [n for n in (person.name, person.title) if n] if person else []
             query = query.filter(leader__in=names)
     return query
-
-
-def scope_form(form):
-    """Reference drop-downs of a form offer only records the account may see."""
-    return form  # the drop-downs scope themselves (forms.ModelSelectField)

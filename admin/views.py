@@ -28,7 +28,7 @@ from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
 
 from . import printing
-from .auth import XinfangForm, address, can, csrf_ok, require, scope_form, scoped
+from .auth import XinfangForm, address, can, csrf_ok, require, scoped
 from .custom import CustomFieldsMixin
 from .filters import ReferenceFilter, XinfangFilterConverter, filter_groups
 from .forms import VersionField, XinfangConverter, subdocument_forms
@@ -215,12 +215,6 @@ class XinfangModelView(ModelView):
             return self.get_query().filter(pk=id).first()
         except (mongoengine.ValidationError, bson.errors.InvalidId):
             return None
-
-    def create_form(self, obj=None):
-        return scope_form(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return scope_form(super().edit_form(obj))
 
     @action("delete", _l("删除"), _l("确定删除所选的记录吗？"))
     def action_delete(self, ids):

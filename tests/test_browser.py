@@ -142,10 +142,13 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     office.type("username", "tester")
     office.type("password", "wrong-password-1")
     office.click_text("登录", "button")
+    office.wait.until(lambda d: office.messages())
     assert "用户名或密码不正确" in office.messages()
     office.type("username", "tester")
     office.type("password", "secret-123")
     office.click_text("登录", "button")
+    # the click returns before the redirect lands
+    office.wait.until(lambda d: "/login" not in d.current_url)
     assert browser.current_url.endswith("/admin/")
 
     # 1. the unit

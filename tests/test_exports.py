@@ -27,10 +27,7 @@ def near(value, expected, tolerance=1.0):
 def sample_plans():
     from documents import store
 
-    store.connect(mock=True, alias="exports-tests")
-    # a module-wide mongomock under its own alias would not be seen by the documents, so load
-    # the sample into the default connection of a fresh mock store instead
-    store.connect(mock=True)
+    store.connect(mock=True)  # a fresh in-memory store for this module
     seeds.load()
     plans = {plan.unit.name: plan.as_printable() for plan in documents.Plan.objects}
     import mongoengine

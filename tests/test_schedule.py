@@ -9,7 +9,7 @@ import mongoengine
 import pytest
 
 import documents
-from documents import calendar, deadlines, schedule
+from documents import calendar, schedule
 from documents.plan import ReceptionArrangement as Rule
 
 from .conftest import flashed_errors
@@ -224,7 +224,7 @@ def test_quotas_and_compliance_per_leader_and_month(seeded):
     assert rows["支部书记"]["checks"] == {"visit_out": False, "reception": False}
 
 
-def test_notices_due_to_leaders_and_petitioners(seeded, monkeypatch):
+def test_notices_due_to_leaders_and_petitioners(seeded):
     plan = _plan("山西省隰县民兵农建营")
     schedule.regenerate(plan)
     first = documents.ReceptionSession.objects(plan=plan).order_by("date").first()
@@ -241,7 +241,6 @@ def test_notices_due_to_leaders_and_petitioners(seeded, monkeypatch):
     card.petitioner_notified_on = today
     card.save()
     assert not any(n["whom"] == "周某" for n in schedule.notices_due(plan.unit, today))
-    monkeypatch.setattr(deadlines, "today", lambda: today)
 
 
 def test_ical_feeds_per_unit_and_per_leader(client, seeded):
