@@ -95,6 +95,8 @@ FIELD_LABELS = {
     "id_number": _l("证件号码"),
     "source": _l("来源"),
     "case_type": _l("信访类型"),
+    "marks": _l("同时属于"),
+    "closed_on": _l("办结日期"),
     "category": _l("问题类别"),
     "subject": _l("案由"),
     "request": _l("请求"),

@@ -648,13 +648,13 @@ class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
     column_export_exclude_list = ("extra",)
     form_columns = (
         "unit", "plan", "number", "registered_on", "step", "petitioner", "group_size",
-        "representatives", "id_number", "phones", "address", "source", "case_type", "category",
-        "subject", "request", "facts", "responsible_leader", "department", "classification",
-        "reception_leader", "reception_date", "timeline", "progress", "petitioner_status",
-        "measures", "decided_on", "replied_on", "extension_days", "extension_reason",
-        "extension_approver", "review_requested_on", "review_answered_on",
+        "representatives", "id_number", "phones", "address", "source", "case_type", "marks",
+        "category", "subject", "request", "facts", "responsible_leader", "department",
+        "classification", "reception_leader", "reception_date", "timeline", "progress",
+        "petitioner_status", "measures", "decided_on", "replied_on", "extension_days",
+        "extension_reason", "extension_approver", "review_requested_on", "review_answered_on",
         "rereview_requested_on", "rereview_answered_on", "leader_notified_on",
-        "petitioner_notified_on", "status", "outcome", "channel", "version",
+        "petitioner_notified_on", "status", "closed_on", "outcome", "channel", "version",
     )  # fmt: skip
 
 

@@ -31,6 +31,8 @@ from .validators import id_number_problem, phone_problem
 
 SOURCES = ("来访", "来信", "网上", "电话", "上级交办", "上级督办")
 CASE_TYPES = ("初访", "重复访", "越级访", "集体访", "赴京访")
+# what else a petition was, besides its type: the reports count each of these
+CASE_MARKS = ("越级访", "集体访", "赴京访", "赴省访", "非正常访", "群体性事件")
 OUTCOMES = ("化解", "息访罢访", "稳控", "不予受理")
 STATUSES = ("登记", "办理中", "已答复", "已办结")
 CHANNELS = ("诉讼", "仲裁", "行政复议", "其他法定途径")
@@ -96,6 +98,7 @@ class CaseCard(Document):
     address = StringField(max_length=TEXT)
     source = StringField(choices=SOURCES, default="来访")
     case_type = StringField(choices=CASE_TYPES, default="初访")
+    marks = ListField(StringField(choices=CASE_MARKS))  # 越级访 and 赴京访 at once, …
     category = StringField(max_length=NAME)  # 征地拆迁, 劳动社保 … configurable per unit
 
     # 一案一卡: 案由, 包案责任人, 处理过程, 目前进展, 当事人动态, 处理措施
@@ -110,6 +113,7 @@ class CaseCard(Document):
     measures = StringField(max_length=LONG)  # 处理措施
     status = StringField(choices=STATUSES, default="登记")
     outcome = StringField(choices=OUTCOMES)
+    closed_on = DateField()  # 办结日期: set when the status becomes 已办结
     channel = StringField(choices=CHANNELS)  # where a refused petitioner was told to go
 
     # the unit's procedure
@@ -197,6 +201,15 @@ class CaseCard(Document):
             if not (self.extension_reason and self.extension_approver):
                 problems["extension_reason"] = "延期须写明理由和批准人"
         problems.update(self._date_order_problems())
+        if self.status == "已办结":
+            if self.closed_on is None:
+                from .deadlines import today
+
+                self.closed_on = today()
+            elif self.registered_on and self.closed_on < self.registered_on:
+                problems["closed_on"] = "办结日期不能早于登记日期"
+        elif self.closed_on is not None:
+            problems["closed_on"] = "尚未办结的卡片不能填写办结日期（请先把办理状态改为“已办结”）"
         if problems:
             raise ValidationError("；".join(problems.values()), errors=problems)
         if rules is not None:

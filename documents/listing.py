@@ -17,7 +17,9 @@ import threading
 
 COLUMNS = ("unit", "archived", "next_deadline", "registered_on", "number", "petitioner",
            "subject", "category", "department", "source", "case_type", "status", "outcome",
-           "step", "search")  # fmt: skip
+           "step", "search", "marks", "closed_on")  # fmt: skip
+# the table is made anew (and refilled from the collection) when its columns change
+SCHEMA_VERSION = 3
 SORTABLE = ("next_deadline", "registered_on", "number", "petitioner", "case_type", "source",
             "status", "outcome", "step")  # fmt: skip
 EQUALITY = ("category", "department", "source", "case_type", "status", "outcome", "step")
@@ -51,7 +53,7 @@ def sync():
     from .case import CaseCard
 
     collection = CaseCard._get_collection()
-    if _current.count() != collection.count_documents({}):
+    if _current.stale or _current.count() != collection.count_documents({}):
         return _current.rebuild(collection)
     return None
 
@@ -70,8 +72,13 @@ class CardIndex:
     def __init__(self, path):
         self.path = pathlib.Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.stale = False
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                db.execute("DROP TABLE IF EXISTS cards")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self.stale = True
             db.execute(
                 "CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, version INTEGER, "
                 + ", ".join(f"{c} {'INTEGER' if c == 'archived' else 'TEXT'}" for c in COLUMNS)
@@ -79,7 +86,14 @@ class CardIndex:
             )
             for columns in (("archived", "next_deadline"), ("unit", "archived", "next_deadline"),
                             ("archived", "registered_on"),
-                            ("unit", "archived", "registered_on")):  # fmt: skip
+                            ("unit", "archived", "registered_on"),
+                            # covering indexes of the reports' counts (no table lookups)
+                            ("unit", "archived", "next_deadline", "registered_on"),
+                            ("unit", "archived", "registered_on", "closed_on", "outcome"),
+                            ("unit", "archived", "registered_on", "case_type", "outcome",
+                             "status", "marks"),
+                            ("unit", "archived", "registered_on", "source",
+                             "category")):  # fmt: skip
                 name = "by_" + "_".join(columns)
                 db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cards ({', '.join(columns)})")
 
@@ -102,6 +116,8 @@ class CardIndex:
             "next_deadline": _text(doc.get("next_deadline")),
             "registered_on": _text(doc.get("registered_on")),
             "search": "\n".join(w for w in words if w),
+            # |越级访|赴京访|: one mark is matched by instr(marks, '|越级访|')
+            "marks": "|" + "|".join(doc.get("marks") or []) + "|" if doc.get("marks") else None,
         }  # fmt: skip
         for column in COLUMNS:
             values.setdefault(column, _text(doc.get(column)))
@@ -129,7 +145,30 @@ class CardIndex:
         with self._connect() as db:
             db.execute("DELETE FROM cards")
         self.upsert_rows(rows)
+        self.stale = False
         return len(rows)
+
+    def earliest(self, units, conditions, limit):
+        """(total, ids) of the cards meeting ``conditions`` with the earliest next deadline."""
+        where, params = ["archived = 0", f"unit IN ({', '.join('?' * len(units))})"], [
+            str(u) for u in units]  # fmt: skip
+        for column, operator, value in conditions:
+            if column not in COLUMNS or operator not in ("=", "<", "<=", ">", ">="):
+                raise ValueError(f"the card index cannot filter {column} {operator}")
+            where.append(f"{column} {operator} ?")
+            params.append(_text(value))
+        clause = " AND ".join(where) if units else "0"
+        with self._connect() as db:
+            total = db.execute(f"SELECT count(*) FROM cards WHERE {clause}", params).fetchone()[0]
+            ids = [row[0] for row in db.execute(
+                f"SELECT id FROM cards WHERE {clause} ORDER BY next_deadline, id LIMIT ?",
+                [*params, limit])]  # fmt: skip
+        return total, ids
+
+    def query(self, sql, params=()):
+        """Rows of a read-only query on the table (the reports' aggregates)."""
+        with self._connect() as db:
+            return db.execute(sql, params).fetchall()
 
     def page(self, *, unit=None, units=None, archived=False, conditions=(), search=None,
              sort="registered_on", descending=True, offset=0, limit=50):  # fmt: skip

@@ -63,7 +63,10 @@ def load() -> dict[str, int]:
             Plan, {"unit": unit, "title": source["plan"]["title"]}, _plan_fields(source["plan"])
         )
         created["实施方案"] += new
-        created["接访安排"] += _schedule(plan)
+        scheduled = _schedule(plan)
+        created["接访安排"] += scheduled
+        if scheduled:
+            _record_held(plan, source.get("held_sessions") or {})
         if source["group"]:
             fields = _group_fields(source["group"], people, plan)
             _, new = _get_or_create(LeadershipGroup, {"unit": unit, "name": fields["name"]}, fields)
@@ -125,6 +128,16 @@ def _schedule(plan) -> int:
         return schedule.regenerate(plan)["created"]
     except (schedule.ScheduleError, schedule.CalendarDataMissing):
         return 0  # e.g. the court's plan says every Friday but gives no period
+
+
+def _record_held(plan, held):
+    """Mark the sample's reception days that were held, with the petitioners received."""
+    from documents import schedule
+
+    for day, petitioners in held.items():
+        for session in schedule.ReceptionSession.objects(plan=plan, date=day):
+            session.status, session.petitioners = "held", petitioners
+            session.save()
 
 
 def _get_or_create(document, key, fields):

@@ -625,6 +625,9 @@ TOWNSHIP = {
              "days_per_week": 3, "start_date": date(2008, 7, 1), "end_date": date(2008, 7, 31)},
         ],
     },
+    # the secretary's reception days already held, with how many petitioners he received
+    # (illustrative, matching the cards' timelines: 7月9日 李某某 and others, 7月14日 …)
+    "held_sessions": {date(2008, 7, 9): 3, date(2008, 7, 14): 2},
     # 一案一卡 of the township: illustrative cards in the shape the plan asks for
     "cases": [
         {
@@ -654,6 +657,7 @@ TOWNSHIP = {
             "classification": "reception",
             "decided_on": date(2008, 7, 2),
             "replied_on": date(2008, 7, 14),
+            "closed_on": date(2008, 7, 14),
         },
         {
             "number": "XXX乡〔2008〕2号",
@@ -733,6 +737,7 @@ TOWNSHIP = {
             "step": "办结",
             "classification": "routed",
             "decided_on": date(2008, 7, 8),
+            "closed_on": date(2008, 7, 8),
         },
         {
             "number": "XXX乡〔2008〕5号",
