@@ -17,12 +17,13 @@ from .plan import (
     normalize_doc_number,
 )
 from .procedure import CaseProcedure, Procedure, ProcedureState
+from .reports import Report
 from .schedule import LeaderActivity, ReceptionSession, ScheduleError
 from .unit import Department, Person, Unit
 
 ALL_DOCUMENTS = (Unit, Person, LeadershipGroup, Plan, CaseCard, CaseCardHistory, FieldSet,
                  FieldSetVersion, DeadlineRuleSet, CaseProcedure, ReceptionSession,
-                 LeaderActivity, Role, Account, AuditEvent)  # fmt: skip
+                 LeaderActivity, Role, Account, AuditEvent, Report)  # fmt: skip
 
 __all__ = [
     "ALL_DOCUMENTS",
@@ -40,6 +41,7 @@ __all__ = [
     "DeadlineRuleSet",
     "LeaderActivity",
     "ReceptionSession",
+    "Report",
     "Representative",
     "ScheduleError",
     "ColumnDefinition",

@@ -150,7 +150,9 @@ class Attachment(EmbeddedDocument):
     """An attachment printed after the body; the schedule is generated from the arrangements."""
 
     title = StringField(required=True, max_length=NAME)
-    kind = StringField(choices=(("schedule", "接访日程安排表"), ("text", "文字")), default="text")
+    kind = StringField(choices=(("schedule", "接访日程安排表"), ("text", "文字"),
+                                ("table", "表格（每行一条，各栏以 | 分隔，第一行为表头）")),
+                       default="text")  # fmt: skip
     text = StringField(max_length=LONG)
 
     def __str__(self):
@@ -240,6 +242,14 @@ class Plan(Document):
         }  # fmt: skip
 
     def _printable_attachment(self, attachment) -> dict:
+        if attachment.kind == "table":
+            lines = [[cell.strip() for cell in line.split("|")]
+                     for line in (attachment.text or "").splitlines() if line.strip()]
+            if lines:
+                width = max(len(line) for line in lines)
+                rows = [line + [""] * (width - len(line)) for line in lines]
+                return {"title": attachment.title, "text": "", "headers": rows[0],
+                        "rows": rows[1:]}  # fmt: skip
         if attachment.kind != "schedule":
             return {"title": attachment.title, "text": attachment.text}
         from .schedule import ReceptionSession

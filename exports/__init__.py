@@ -6,5 +6,7 @@ report used by ``xinfang check``.
 
 from .circular import doc_number, render_circular
 from .fonts import FONT_ROLES, font_report, missing_glyphs
+from .workbook import tables_xlsx
 
-__all__ = ["FONT_ROLES", "doc_number", "font_report", "missing_glyphs", "render_circular"]
+__all__ = ["FONT_ROLES", "doc_number", "font_report", "missing_glyphs", "render_circular",
+           "tables_xlsx"]
