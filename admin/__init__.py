@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 import documents
 from documents import store
 
+from . import auth
 from .auth import scoped
 
 LOCALES = {"zh_Hans_CN": "简体中文", "en": "English"}
@@ -28,17 +29,24 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        units = [
+        from documents import figures
+
+        from .reports import chosen_unit, dashboard
+
+        units = list(scoped(documents.Unit, documents.Unit.objects.only("name", "short_name",
+                                                                         "kind")))  # fmt: skip
+        counts = figures.card_counts(units) if units else {}
+        rows = [
             {
                 "unit": unit,
                 "plans": documents.Plan.objects(unit=unit).count(),
-                "cases": documents.CaseCard.objects(unit=unit).count(),
+                "cases": counts.get(str(unit.pk), 0),
                 "people": documents.Person.objects(unit=unit).count(),
             }
-            for unit in scoped(documents.Unit, documents.Unit.objects.only("name", "short_name",
-                                                                            "kind"))
+            for unit in units
         ]
-        return self.render("admin/home.html", units=units)
+        unit = chosen_unit(units, counts) if auth.can("case:read") else None
+        return self.render("admin/home.html", units=rows, d=dashboard(units, unit))
 
 
 def create_app(test_config=None):
@@ -144,6 +152,9 @@ def _init_admin(app):
     from .schedule import ScheduleView
 
     admin.add_view(ScheduleView(name=_l("接访日程"), category=_l("接访"), endpoint="schedule"))
+    from .reports import ReportsView
+
+    admin.add_view(ReportsView(name=_l("报送事项"), category=_l("统计报送"), endpoint="reports"))
     return admin
 
 

@@ -77,6 +77,26 @@ def embedded_app(tmp_path):
 
 
 @pytest.fixture
+def mongodb_app():
+    """The app on the real MongoDB server of ``MONGODB_TEST_URI`` (emptied first); skipped
+    without one."""
+    import os
+
+    uri = os.environ.get("MONGODB_TEST_URI")
+    if not uri:
+        pytest.skip("MONGODB_TEST_URI is not set")
+    mongoengine.disconnect_all()
+    probe = create_app({"TESTING": True, "SECRET_KEY": "test", "MONGODB_URI": uri})
+    with probe.app_context():
+        db = mongoengine.get_db()
+        for name in db.list_collection_names():
+            db.drop_collection(name)
+    app = _make_app({"MONGODB_URI": uri})
+    yield app
+    mongoengine.disconnect_all()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -7,25 +7,19 @@ import pytest
 
 import documents
 import seeds
-from admin import create_app
 
 URI = os.environ.get("MONGODB_TEST_URI")
 pytestmark = pytest.mark.skipif(not URI, reason="MONGODB_TEST_URI is not set")
 
 
 @pytest.fixture
-def server_app():
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "MONGODB_URI": URI})
-    db = mongoengine.get_db()
-    for name in db.list_collection_names():
-        db.drop_collection(name)
-    yield app
-    mongoengine.disconnect_all()
+def server_app(mongodb_app):
+    return mongodb_app
 
 
 def test_seed_and_browse_on_a_real_server(server_app):
     assert server_app.extensions["xinfang_store"].kind == "mongodb"
-    assert seeds.load()["单位"] == 5
+    assert seeds.load()["单位"] == 6
     assert set(seeds.load().values()) == {0}
     client = server_app.test_client()
     plan = documents.Plan.objects.get(doc_number="隰民农营发〔2012〕2号")
