@@ -81,6 +81,15 @@ LABELS = {
     "resolution_rate": "化解率",
 }
 PERCENT = ("resolution_rate",)
+# per leader and month, counted from the schedule and the visit records (documents.schedule)
+QUOTA_METRICS = {
+    "visits_out_per_leader_month": ("visit_out", "每月下访"),
+    "invited_visits_per_leader_month": ("invited", "每月约访"),
+    "reception_days_per_leader_month": ("reception", "每月接访天数"),
+}
+# what a plan's target can be measured by (Target.metric)
+METRICS = tuple(LABELS.items()) + tuple(
+    (key, f"每位领导{label}（次/天）") for key, (_, label) in QUOTA_METRICS.items())
 BREAKDOWNS = (("source", "按来源"), ("case_type", "按类型"), ("category", "按问题类别"),
               ("outcome", "按处理结果"), ("status", "按办理状态"))  # fmt: skip
 

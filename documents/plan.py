@@ -19,6 +19,7 @@ from mongoengine import (
 )
 
 from .fields import HEADING, LONG, NAME, SHORT, TEXT
+from .figures import METRICS
 from .unit import DOCUMENT_STYLES, Unit
 
 PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
@@ -58,7 +59,7 @@ class Target(EmbeddedDocument):
 
     name = StringField(required=True, max_length=NAME)
     group = StringField(max_length=NAME)  # e.g. 三个零指标, 一下降、三减少
-    metric = StringField(max_length=SHORT)  # the figure it is measured by, e.g. resolution_rate
+    metric = StringField(choices=METRICS)  # the figure it is measured by, e.g. 化解率
     comparator = StringField(choices=(">=", "<=", "=", "下降", "减少", "不发生"), default=">=")
     value = StringField(max_length=SHORT)  # "95%", "0"
     description = StringField(max_length=TEXT)

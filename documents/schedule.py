@@ -28,6 +28,7 @@ from mongoengine import (
 from . import audit
 from .calendar import CalendarDataMissing, is_working_day
 from .fields import NAME, TEXT
+from .figures import QUOTA_METRICS
 from .plan import Plan
 from .unit import Unit
 
@@ -347,11 +348,6 @@ def swap(first: ReceptionSession, second: ReceptionSession):
 
 # --- quotas and notices -------------------------------------------------------------------------
 
-QUOTA_METRICS = {
-    "visits_out_per_leader_month": ("visit_out", "每月下访"),
-    "invited_visits_per_leader_month": ("invited", "每月约访"),
-    "reception_days_per_leader_month": ("reception", "每月接访天数"),
-}
 
 
 def quotas(plan) -> dict:

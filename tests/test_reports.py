@@ -398,3 +398,22 @@ def test_a_superior_reads_reports_but_does_not_draft_and_a_leader_sees_own_cards
     html = client.get("/admin/?start=2024-05-01&end=2024-05-31").get_data(as_text=True)
     assert "信访人0420" in html and "信访人0110" not in html  # only the card he answers for
     assert "40%" in html  # the unit's figures are not personal data
+
+
+def test_marks_and_the_closing_date_are_entered_on_the_card_form(town, store):
+    unit, _ = town
+    client = store.test_client()
+    form = {"unit": str(unit.pk), "registered_on": "2024-05-30", "petitioner": "周某",
+            "source": "来访", "case_type": "越级访", "marks": ["赴京访", "非正常访"],
+            "subject": "反映林地承包合同纠纷", "status": "办理中", "closed_on": "2024-05-30",
+            "extra": ""}  # fmt: skip
+    refused = client.post("/admin/casecard/new/", data=form)
+    assert "尚未办结的卡片不能填写办结日期" in flashed_errors(refused)
+    assert not documents.CaseCard.objects(petitioner="周某")
+    saved = client.post("/admin/casecard/new/", data={**form, "closed_on": ""})
+    assert saved.status_code == 302, flashed_errors(saved)
+    card = documents.CaseCard.objects.get(petitioner="周某")
+    assert card.marks == ["赴京访", "非正常访"] and card.closed_on is None
+    may = figures.period_figures([unit], *MAY)
+    assert (may["beijing_cases"], may["abnormal_beijing_cases"]) == (2, 1)
+    assert may["level_skipping_beijing_cases"] == 2
