@@ -155,6 +155,10 @@ def _init_admin(app):
     from .reports import ReportsView
 
     admin.add_view(ReportsView(name=_l("报送事项"), category=_l("统计报送"), endpoint="reports"))
+    from flask_admin.menu import MenuLink
+
+    admin.add_link(MenuLink(name=_l("目标考核与活动总结"), endpoint="reports.targets",
+                            category=_l("统计报送")))  # fmt: skip
     return admin
 
 

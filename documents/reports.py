@@ -468,15 +468,23 @@ def draft_summary(plan, start, end, title=None) -> Plan:
     current, previous = unit_figures(unit, start, end)
     results = target_results(plan, start, end, current=current, previous=previous)
     period = Period(start, end, datetime.datetime.combine(end, END_OF_DAY))
-    thinking = plan.preamble or ""
+    # the plan's own 指导思想 section where it has one, else its opening paragraph
+    guiding = next((x.text for x in plan.sections if "指导思想" in (x.heading or "")), None)
+    thinking = guiding or plan.preamble or ""
     if plan.principles:
         thinking = "\n".join(filter(None, [thinking, "坚持" + "；".join(plan.principles) + "。"]))
     aims = []
+    words = {">=": "不低于", "<=": "不高于", "=": "为"}
     for row in results:
-        aim = row["name"] + (f"{row['comparator']}{row['value']}" if row["value"] and
-                             row["comparator"] in (">=", "<=", "=") else "")  # fmt: skip
+        aim = row["name"]
+        if row["value"] and row["comparator"] in words:
+            aim += words[row["comparator"]] + row["value"]
         if row["met"] is not None:
-            aim += f"：实际{row['actual'] or '—'}，{'已达到' if row['met'] else '未达到'}"
+            result = "已达到" if row["met"] else "未达到"
+            if row["comparator"] in ("下降", "减少"):
+                aim += f"：本期{row['actual']}，上期{row['previous']}，{result}"
+            else:
+                aim += f"：实际{row['actual'] or '—'}，{result}"
         aims.append(aim + "。")
     arrangements = [r.description for r in plan.receptions if r.description]
     activity = "\n".join(filter(None, [
