@@ -251,3 +251,48 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     rows = office.rows()
     assert len(rows) == 1 and "刘某某" in rows[0] and "王干部" in rows[0]
     assert re.search(r"unit=[0-9a-f]{24}", browser.current_url)
+
+
+def test_dashboard_charts_and_a_report_from_draft_to_submission(panel, browser):
+    import seeds
+
+    seeds.load()
+    office = Office(browser, panel)
+    office.open("/login")
+    office.type("username", "tester")
+    office.type("password", "secret-123")
+    office.click_text("登录", "button")
+    office.wait.until(lambda d: "/login" not in d.current_url)
+
+    # the township's July 2008 on the front page: the charts are drawn by the local Chart.js
+    township = documents.Unit.objects.get(name="XXX乡")
+    office.open(f"/admin/?unit={township.pk}&start=2008-07-01&end=2008-07-31")
+    office.wait.until(lambda d: d.execute_script(
+        "return window.Chart ? Object.keys(Chart.instances).length : 0") == 3)  # fmt: skip
+    assert browser.execute_script(
+        "return Chart.getChart('xf-months').data.datasets[0].data.slice(-1)[0]") == 5
+    assert "50%" in office.find(".row").text  # 化解率 among the tiles
+
+    # the battalion's first weekly report: drafted, edited, submitted, frozen
+    battalion = documents.Unit.objects.get(name__contains="农建营")
+    office.open(f"/admin/reports/?unit={battalion.pk}&start=2012-03-01&end=2012-03-03")
+    office.click_text("起草", "button")
+    office.wait.until(lambda d: "/admin/reports/" in d.current_url and "draft" not in
+                      d.current_url and d.find_elements("id", "text"))  # fmt: skip
+    text = office.find("#text")
+    text.clear()
+    text.send_keys("本周无信访事项。")
+    office.click_text("保存并报送", "button")
+    office.wait.until(lambda d: _accept_alert(d))
+    office.wait.until(lambda d: "已冻结" in office.messages())
+    report = documents.Report.objects.get(unit=battalion)
+    assert report.state == "submitted" and report.text == "本周无信访事项。"
+    assert not browser.find_elements("id", "text")  # no form any more
+
+
+def _accept_alert(driver):
+    try:
+        driver.switch_to.alert.accept()
+        return True
+    except Exception:  # noqa: BLE001 - not there yet
+        return False
