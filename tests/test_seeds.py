@@ -8,7 +8,7 @@ import pytest
 
 import documents
 import seeds
-from seeds.clean import clean
+from documents.textclean import clean
 from seeds.sample import SOURCE_UNITS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,7 @@
-"""Turns a Traditional-Chinese copy with converter artifacts back into clean Simplified Chinese."""
+"""Turns a Traditional-Chinese copy with converter artifacts back into clean Simplified Chinese.
+
+Used to build the sample data from ``shared/seeds`` and by the importer for every text a unit
+brings (documents.importer)."""
 
 import re
 
@@ -34,13 +37,15 @@ def to_simplified(text: str) -> str:
     return _CONVERTER.convert(text)
 
 
-def clean(text: str) -> str:
-    """Simplified text without the converter's artifacts."""
+def clean(text: str, keep_spaces: bool = False) -> str:
+    """Simplified text without the converter's artifacts. ``keep_spaces`` keeps the spaces
+    between Chinese words (they separate the terms of a 主题词 line)."""
     text = _PINYIN.sub("", to_simplified(text))
     text = _HTML_TAG.sub("", text)
     for damaged, original in MOJIBAKE.items():
         text = text.replace(to_simplified(damaged), original)
-    text = _CJK_SPACE.sub("", text)
+    if not keep_spaces:
+        text = _CJK_SPACE.sub("", text)
     for pattern, replacement in _PUNCTUATION:
         text = pattern.sub(replacement, text)
     return text
