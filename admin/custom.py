@@ -406,11 +406,14 @@ class CustomFieldsMixin:
 
     # forms
 
-    def _custom_form(self, form_class, record=None):
+    def _custom_form(self, form_class, record=None, formdata=True):
+        """The form with the unit's own fields; ``formdata=None`` fills it from ``record`` only
+        (an unsaved record shown for review)."""
+        formdata = get_form_data() if formdata is True else formdata
         unit = record.unit if record is not None else self.scope_unit()
         field_set = documents.FieldSet.for_unit(unit, self.custom_target)
         if field_set is None or not field_set.active:
-            form = form_class(get_form_data(), obj=record)
+            form = form_class(formdata, obj=record)
             self._limit_choices_to_unit(form, unit, record)
             return form, None
         stored = (record.extra or {}) if record is not None else {}
@@ -424,7 +427,7 @@ class CustomFieldsMixin:
                 initial[name] = form_value(definition, definition.default)
         extra_fields["populate_obj"] = _populate_core_fields
         widened = type(form_class.__name__, (form_class,), extra_fields)
-        form = widened(get_form_data(), obj=record, **initial)
+        form = widened(formdata, obj=record, **initial)
         self._limit_choices_to_unit(form, unit, record)
         return form, field_set
 

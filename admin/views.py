@@ -386,7 +386,106 @@ class PlanView(ScopedListMixin, XinfangModelView):
 
     def extra_links(self):
         return [(gettext("从模板新建"), self.get_url(".from_template_view",
-                                                   unit=request.args.get("unit")))]  # fmt: skip
+                                                   unit=request.args.get("unit"))),
+                (gettext("从 Word 或文字导入"),
+                 self.get_url(".import_view", unit=request.args.get("unit")))]  # fmt: skip
+
+    # --- importing an existing document (documents.importer) ---
+
+    @expose("/import/", methods=("GET", "POST"))
+    def import_view(self):
+        """Upload or paste → the recognised structure beside the source → confirm → saved."""
+        from documents import importer
+
+        units = list(scoped(documents.Unit, documents.Unit.objects.only("name")))
+        chosen = {"unit": request.values.get("unit") or "", "text": request.form.get("text", ""),
+                  "part": request.form.get("part", ""), "parts": []}  # fmt: skip
+        if request.method == "GET":
+            return self.render("admin/xf_import.html", units=units, **chosen)
+        require("plan:write")
+        if not csrf_ok():
+            abort(400)
+        unit = next((u for u in units if str(u.pk) == chosen["unit"]), None)
+        try:
+            upload = request.files.get("file")
+            if upload is not None and upload.filename:
+                chosen["text"] = importer.read_upload(upload.filename, upload.read())
+            if unit is None:
+                raise importer.ImportProblem(gettext("请选择要导入到哪个单位。"))
+            importer.check_text(chosen["text"])
+            parts = importer.split_documents(chosen["text"])
+            if len(parts) > 1 and not chosen["part"].isdigit():
+                chosen["parts"] = [name for name, _ in parts]
+                flash(gettext("文件中有 %(n)s 篇文件，请选择要导入哪一篇。", n=len(parts)), "info")
+                return self.render("admin/xf_import.html", units=units, **chosen)
+            source = parts[min(int(chosen["part"] or 0), len(parts) - 1)][1]
+            imported = importer.import_text(source)
+        except importer.ImportProblem as problem:
+            flash(str(problem), "error")
+            return self.render("admin/xf_import.html", units=units, **chosen)
+        plan = imported.plan(unit)
+        form, _ = self._custom_form(self._create_form_class, plan, formdata=None)
+        return self._render_review(unit, source, imported, form)
+
+    @expose("/import/confirm/", methods=("POST",))
+    def import_confirm_view(self):
+        """Saves what the person reviewed: the plan, and the leadership group when kept."""
+        from documents import importer
+
+        require("plan:write")
+        if not csrf_ok():
+            abort(400)
+        unit = scoped(documents.Unit, documents.Unit.objects(pk=request.form.get("unit"))).first() \
+            if bson.ObjectId.is_valid(request.form.get("unit", "")) else None  # fmt: skip
+        source = request.form.get("source", "")
+        if unit is None or not source.strip():
+            flash(gettext("导入的内容已失效，请重新上传或粘贴。"), "error")
+            return redirect(self.get_url(".import_view"))
+        try:
+            imported = importer.import_text(source)
+        except importer.ImportProblem as problem:
+            flash(str(problem), "error")
+            return redirect(self.get_url(".import_view"))
+        form = self.create_form()
+        group, problems = _reviewed_group(request.form, unit)
+        for problem in problems:
+            flash(problem, "error")
+        if problems or not self.validate_form(form):
+            if not problems:
+                flash(gettext("有内容需要更正，尚未保存。"), "error")
+            return self._render_review(unit, source, imported, form)
+        if form.unit.data is None or form.unit.data.pk != unit.pk:
+            flash(gettext("导入的方案只能保存到所选单位。"), "error")
+            return self._render_review(unit, source, imported, form)
+        plan = self.create_model(form)
+        if not plan:
+            return self._render_review(unit, source, imported, form)
+        if group is not None:
+            members, group = group
+            for member in group.members:
+                person = members.get(member.name)
+                if person is not None and person.pk is None:
+                    person.save()
+                member.person = person
+            group.plan = plan
+            group.save()
+        flash(gettext("已导入并保存“%(title)s”。", title=plan.title), "success")
+        return redirect(self.get_url(".details_view", id=plan.pk))
+
+    def _render_review(self, unit, source, imported, form):
+        from flask_admin.form import FormOpts
+
+        group = imported.group if request.method == "GET" or "group-name" not in request.form \
+            else _group_from_form(request.form)  # fmt: skip
+        return self.render(
+            "admin/xf_import_review.html", unit=unit, source=source, imported=imported,
+            form=form, group=group, roles=documents.group.MEMBER_ROLES,
+            keep_group=bool(group.get("members")) and (
+                "group-name" not in request.form or request.form.get("group-keep") == "on"),
+            form_opts=FormOpts(widget_args=self.form_widget_args,
+                               form_rules=self._form_create_rules),
+            return_url=self.get_url(".index_view"),
+        )  # fmt: skip
 
     def print_links(self, record):
         return [
@@ -461,6 +560,53 @@ class PlanView(ScopedListMixin, XinfangModelView):
         plan = source.copy_structure(unit, chosen_title)
         plan.save()
         return plan, None
+
+
+def _group_from_form(data) -> dict:
+    """The leadership group as the review form holds it."""
+    members = []
+    for n in range(200):
+        if f"member-{n}-name" not in data:
+            break
+        if data.get(f"member-{n}-delete") == "on":
+            continue
+        name = data.get(f"member-{n}-name", "").strip()
+        if name:
+            members.append((data.get(f"member-{n}-role", "成员"), name,
+                            data.get(f"member-{n}-title", "").strip()))  # fmt: skip
+    return {"name": data.get("group-name", "").strip(), "members": members,
+            "office_name": data.get("group-office_name", "").strip(),
+            "office_director": data.get("group-office_director", "").strip(),
+            "office_director_title": data.get("group-office_director_title", "").strip(),
+            "office_duties": [d.strip() for d in data.get("group-office_duties", "").splitlines()
+                              if d.strip()]}  # fmt: skip
+
+
+def _reviewed_group(data, unit):
+    """((people by name, unsaved group) or None, problems in Chinese) from the review form."""
+    from documents.importer import Imported
+
+    if data.get("group-keep") != "on":
+        return None, []
+    reviewed = _group_from_form(data)
+    problems = []
+    if not reviewed["members"]:
+        problems.append(gettext("领导小组没有成员；不需要导入领导小组时，请取消“同时导入领导小组”。"))
+    for role, name, title in reviewed["members"]:
+        if role not in documents.group.MEMBER_ROLES:
+            problems.append(gettext("领导小组成员“%(name)s”的职务“%(role)s”无效。", name=name,
+                                    role=role))  # fmt: skip
+        if len(name) > 50 or len(title) > 50:
+            problems.append(gettext("领导小组成员“%(name)s”的姓名或职务过长。", name=name[:20]))
+    if not reviewed["name"]:
+        problems.append(gettext("请填写领导小组的名称。"))
+    if problems:
+        return None, problems
+    group, people = Imported(group=reviewed).leadership_group(unit)
+    members = {p.name: p for p in people}
+    members.update({m.name: m.person for m in group.members if m.person is not None
+                    and m.name not in members})  # fmt: skip
+    return (members, group), []
 
 
 class IndexedCardListMixin:

@@ -296,3 +296,44 @@ def _accept_alert(driver):
         return True
     except Exception:  # noqa: BLE001 - not there yet
         return False
+
+
+def test_a_word_document_is_imported_reviewed_and_saved(panel, browser, tmp_path):
+    import docx
+
+    unit = documents.Unit(name="试点司法所").save()
+    document = docx.Document()
+    for text in ("某司发〔2024〕7号", "关于开展領導幹部大接訪活動的實施方案",
+                 "為做好信訪工作，制定本方案。", "一、組織領導", "組長：張三（所長）",
+                 "成員：李四（副所長）", "二、接訪安排",
+                 "每月第一個星期一（節假日順推）為所長接待日。", "某司法所",
+                 "二○二四年三月九日"):  # fmt: skip
+        document.add_paragraph(text)
+    path = tmp_path / "方案.docx"
+    document.save(path)
+
+    office = Office(browser, panel)
+    office.open("/login")
+    office.type("username", "tester")
+    office.type("password", "secret-123")
+    office.click_text("登录", "button")
+    office.wait.until(lambda d: "/login" not in d.current_url)
+    office.open("/admin/plan/import/")
+    office.select("unit", "试点司法所")
+    office.find('input[name="file"]').send_keys(str(path))
+    office.click_text("识别并核对", "button")
+    office.wait.until(lambda d: "核对导入内容" in d.page_source)
+    assert "成文日期" in office.find(".xf-source").text  # the source, line by line, with roles
+    assert documents.Plan.objects(unit=unit).count() == 0  # nothing saved yet
+    title = office.find('input[name="title"]')
+    assert title.get_attribute("value") == "关于开展领导干部大接访活动的实施方案"
+    title.clear()
+    title.send_keys("关于开展领导干部大接访活动的实施方案（试行）")
+    office.click_text("确认导入", "button")
+    office.wait.until(lambda d: "/admin/plan/details/" in d.current_url)
+    plan = documents.Plan.objects.get(unit=unit)
+    assert plan.title.endswith("（试行）") and plan.doc_number == "某司发〔2024〕7号"
+    assert [(r.kind, r.nth, r.weekday, r.leaders) for r in plan.receptions] == [
+        ("monthly_nth_weekday", 1, 0, ["所长"])]
+    group = documents.LeadershipGroup.objects.get(unit=unit)
+    assert [(m.role, m.name) for m in group.members] == [("组长", "张三"), ("成员", "李四")]
