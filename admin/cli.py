@@ -32,6 +32,13 @@ def main(argv=None) -> int:
     export.add_argument("--style", choices=("2012", "1999"), help="公文格式（默认按单位设置）")
     commands.add_parser("check", help="检查存储、记录数、字体和系统库")
 
+    imports = commands.add_parser("import", help="从 Word 文档（.docx）或文本文件导入实施方案")
+    imports.add_argument("file", help=".docx 或 .txt 文件")
+    imports.add_argument("--unit", required=True, help="导入到哪个单位（名称或简称）")
+    imports.add_argument("--part", type=int, help="文件中有多篇时，导入第几篇（从 1 开始）")
+    imports.add_argument("--save", action="store_true",
+                         help="保存（不加时只显示识别结果，不保存任何内容）")  # fmt: skip
+
     create_admin = commands.add_parser("create-admin", help="新建系统管理员账号")
     create_admin.add_argument("--username", required=True, help="用户名")
     create_admin.add_argument("--name", default="系统管理员", help="姓名")
@@ -52,7 +59,7 @@ def main(argv=None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     commands_by_name = {"serve": _serve, "seed": _seed, "check": _check, "export": _export,
-                        "create-admin": _create_admin}  # fmt: skip
+                        "create-admin": _create_admin, "import": _import}  # fmt: skip
     return commands_by_name[args.command](app, args)
 
 
@@ -224,6 +231,79 @@ def _export_data(args, printing) -> bytes:
     if not cards:
         raise _NotFound("没有找到一案一卡")
     return printing.cards_pdf(cards, fonts)
+
+
+def _import(app, args) -> int:
+    """Shows what a file holds; ``--save`` saves it (the panel's review page does the same)."""
+    import mongoengine
+
+    import documents
+    from documents import importer
+
+    try:
+        with open(args.file, "rb") as source:
+            data = source.read(importer.MAX_BYTES + 1)
+    except OSError as exc:
+        print(f"错误：无法读取 {args.file}：{exc.strerror}", file=sys.stderr)
+        return 1
+    with app.app_context():
+        unit = documents.Unit.objects(name=args.unit).first() or documents.Unit.objects(
+            short_name=args.unit).first()  # fmt: skip
+        if unit is None:
+            print(f"错误：没有名为“{args.unit}”的单位", file=sys.stderr)
+            return 1
+        try:
+            parts = importer.split_documents(importer.read_upload(args.file, data))
+            if len(parts) > 1 and args.part is None:
+                names = "；".join(f"{n}. {name}" for n, (name, _) in enumerate(parts, start=1))
+                raise importer.ImportProblem(
+                    f"文件中有 {len(parts)} 篇（{names}），请用 --part 指定")
+            if args.part is not None and not 1 <= args.part <= len(parts):
+                raise importer.ImportProblem(f"--part 应在 1 到 {len(parts)} 之间")
+            result = importer.import_text(parts[(args.part or 1) - 1][1])
+        except importer.ImportProblem as problem:
+            print(f"错误：{problem}", file=sys.stderr)
+            return 1
+        plan = result.plan(unit)
+        _print_import(result, plan)
+        if not args.save:
+            print("（未保存：核对无误后加 --save 保存，"
+                  "或在管理面板“实施方案 → 从 Word 或文字导入”中核对）")
+            return 0
+        try:
+            plan.save()
+        except mongoengine.ValidationError as problem:
+            print(f"错误：未保存，{problem}", file=sys.stderr)
+            return 1
+        group, people = result.leadership_group(unit)
+        if group is not None:
+            for person in people:
+                person.save()
+            group.plan = plan
+            group.save()
+        print(f"已保存：{plan.title}（编号 {plan.pk}）" + (f"，领导小组 {len(group.members)} 人"
+                                                       if group is not None else ""))
+    return 0
+
+
+def _print_import(result, plan):
+    print(f"标题：{plan.title}（{plan.kind}）")
+    for label, value in (("发文字号", plan.doc_number), ("发文机关", "、".join(plan.issuer_marks)),
+                         ("主送机关", plan.main_recipients), ("成文日期", plan.date_written),
+                         ("署名", "、".join(plan.signatories)),
+                         ("主题词", " ".join(plan.subject_terms))):  # fmt: skip
+        if value:
+            print(f"{label}：{value}")
+    print(f"章节 {len(plan.sections)} 个，原则 {len(plan.principles)} 条，"
+          f"阶段 {len(plan.phases)} 个，接访安排 {len(plan.receptions)} 条，"
+          f"办理程序 {len(plan.procedure)} 步，"
+          f"报送要求 {len(plan.reporting_duties)} 项，"
+          f"附件 {len(plan.attachments)} 个")
+    members = result.group.get("members") or []
+    if members:
+        print("领导小组：" + "；".join(f"{role}{name}" for role, name, _ in members))
+    for warning in result.warnings:
+        print(f"提示：{warning}")
 
 
 def register_commands(app):

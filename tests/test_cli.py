@@ -45,3 +45,35 @@ def test_unknown_command_exits_non_zero(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["frobnicate"])
     assert exit_info.value.code == 2
+
+
+def test_import_shows_then_saves_a_plan_and_refuses_bad_files(tmp_path, capsys):
+    import pathlib
+
+    raw = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds" / \
+        "000_211aa89c8b5e78a1.txt"  # fmt: skip
+    data = ["--data-dir", str(tmp_path / "d")]
+    main([*data, "seed"])
+    capsys.readouterr()
+    assert main([*data, "import", str(raw), "--unit", "农建营"]) == 1
+    assert "文件中有 5 篇" in capsys.readouterr().err
+    assert main([*data, "import", str(raw), "--unit", "农建营", "--part", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "发文字号：隰民农营发〔2012〕2号" in out and "领导小组：组长杨立平" in out
+    assert "未保存" in out
+    assert main([*data, "import", str(raw), "--unit", "农建营", "--part", "3", "--save"]) == 0
+    assert "已保存" in capsys.readouterr().out
+    import documents
+
+    battalion = documents.Unit.objects.get(short_name="农建营")
+    assert documents.Plan.objects(unit=battalion).count() == 2  # the sample's, and the import
+    assert documents.LeadershipGroup.objects(unit=battalion).count() == 2
+    assert documents.Person.objects(unit=battalion).count() == 7  # the people existed already
+    junk = tmp_path / "方案.docx"
+    junk.write_bytes(b"not a word document")
+    assert main([*data, "import", str(junk), "--unit", "农建营"]) == 1
+    assert "不是有效的 Word 文档" in capsys.readouterr().err
+    assert main([*data, "import", str(tmp_path / "missing.docx"), "--unit", "农建营"]) == 1
+    assert "无法读取" in capsys.readouterr().err
+    assert main([*data, "import", str(raw), "--unit", "没有这个单位", "--part", "1"]) == 1
+    assert "没有名为“没有这个单位”的单位" in capsys.readouterr().err
