@@ -9,7 +9,7 @@ import bson
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
-from mongoengine import ValidationError
+from mongoengine import NotUniqueError, ValidationError
 
 import documents
 import exports
@@ -18,6 +18,15 @@ from documents import deadlines, figures, reports
 from . import auth, printing
 
 PAGE_SIZE = 50
+
+
+def audit(action, record, detail=None):
+    """One line of the audit log for what was done to a report or plan here."""
+    from documents import accounts
+
+    accounts.record(action, actor=auth.current_user.name, username=auth.current_user.username,
+                    target=type(record).__name__, target_id=record.pk,
+                    detail=(detail or str(record))[:200], address=auth.address())  # fmt: skip
 
 
 def parse_day(text, default, name):
@@ -230,8 +239,13 @@ class ReportsView(BaseView):
         report = reports.find(plan, duty.name, period.start)
         if report is None:
             report = reports.draft(plan, duty, period)
-            report.save()
-            flash(gettext("已根据本期数据起草报告，请核对后报送。"), "success")
+            try:
+                report.save()
+            except NotUniqueError:  # drafted by someone else a moment ago
+                report = reports.find(plan, duty.name, period.start)
+            else:
+                audit("create", report)
+                flash(gettext("已根据本期数据起草报告，请核对后报送。"), "success")
         return redirect(url_for(".report", report_id=report.pk))
 
     # --- one report ---
@@ -257,8 +271,10 @@ class ReportsView(BaseView):
                     report.title = request.form.get("title", "").strip() or report.title
                 report.validate()
                 report.save()
+                audit("update", report, f"{report.title}（{action}）")
                 if action == "submit":
                     report.submit()
+                    audit("submit", report)
                     flash(gettext("报告已报送，内容已冻结。"), "success")
                 elif action == "refresh":
                     flash(gettext("已按最新数据重新生成。"), "success")
@@ -282,6 +298,7 @@ class ReportsView(BaseView):
     def pdf(self, report_id):
         auth.require("print")
         report = _object(reports.Report, report_id)
+        audit("print", report)
         try:
             data = exports.render_circular(report.as_printable(), printing.font_overrides())
         except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
@@ -294,6 +311,7 @@ class ReportsView(BaseView):
     def xlsx(self, report_id):
         auth.require("export")
         report = _object(reports.Report, report_id)
+        audit("export", report)
         tables = list(report.tables) or [{"title": "正文", "headers": ["正文"],
                                           "rows": [[line] for line in (report.text or "")
                                                    .splitlines()]}]  # fmt: skip
@@ -318,6 +336,7 @@ class ReportsView(BaseView):
         results = reports.target_results(plan, start, end, as_of, current, previous, quotas)
         if request.args.get("format") == "xlsx":
             auth.require("export")
+            audit("export", plan, "目标完成情况")
             title = f"{plan.unit.name}目标完成情况（{reports.Period(start, end, None).label}）"
             return _xlsx(exports.tables_xlsx(title, target_tables(results, quotas, current,
                                                                   previous)), title)  # fmt: skip
@@ -341,6 +360,7 @@ class ReportsView(BaseView):
             return redirect(url_for(".targets", plan=plan.pk))
         summary = reports.draft_summary(plan, min(start, end), max(start, end))
         summary.save()
+        audit("create", summary)
         flash(gettext("已根据数据起草活动总结，请修改后打印。"), "success")
         return redirect(url_for("plan.edit_view", id=summary.pk))
 

@@ -469,6 +469,10 @@ class PlanView(ScopedListMixin, XinfangModelView):
                 member.person = person
             group.plan = plan
             group.save()
+            accounts.record(
+                "create", actor=current_user.name, username=current_user.username,
+                target="LeadershipGroup", target_id=group.pk, detail=str(group)[:200],
+                address=address())  # fmt: skip
         flash(gettext("已导入并保存“%(title)s”。", title=plan.title), "success")
         return redirect(self.get_url(".details_view", id=plan.pk))
 

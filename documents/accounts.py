@@ -150,7 +150,7 @@ class AuditEvent(Document):
 
     ACTIONS = {"login": "登录", "login_failed": "登录失败", "logout": "退出", "create": "新建",
                "update": "修改", "delete": "删除", "export": "导出", "print": "打印",
-               "view_personal": "查看个人信息", "denied": "越权访问"}  # fmt: skip
+               "view_personal": "查看个人信息", "denied": "越权访问", "submit": "报送"}  # fmt: skip
 
     def __str__(self):
         return f"{self.at} {self.actor} {self.ACTIONS.get(self.action, self.action)}"

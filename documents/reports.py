@@ -151,7 +151,8 @@ class Report(Document):
     submitted_by = StringField(max_length=NAME)
 
     meta = {"collection": "reports", "ordering": ["-period_start"],
-            "indexes": [("unit", "duty", "period_start"), ("unit", "-due_at")]}  # fmt: skip
+            "indexes": [{"fields": ["plan", "duty", "period_start"], "unique": True},
+                        ("unit", "duty", "period_start"), ("unit", "-due_at")]}  # fmt: skip
 
     def __str__(self):
         return self.title or ""

@@ -419,3 +419,21 @@ def test_marks_and_the_closing_date_are_entered_on_the_card_form(town, store):
     may = figures.period_figures([unit], *MAY)
     assert (may["beijing_cases"], may["abnormal_beijing_cases"]) == (2, 1)
     assert may["level_skipping_beijing_cases"] == 2
+
+
+def test_one_report_per_duty_and_period_and_its_steps_are_audited(town, store):
+    import mongoengine
+
+    unit, plan = town
+    monthly = plan.reporting_duties[2]
+    may = reports.periods(monthly, plan, D(2024, 6, 1), D(2024, 6, 30))[0]
+    reports.draft(plan, monthly, may).save()
+    with pytest.raises(mongoengine.NotUniqueError):
+        reports.draft(plan, monthly, may).save()  # two people drafting at once: one report
+    client = store.test_client()
+    report = reports.Report.objects.get(plan=plan)
+    client.post(f"/admin/reports/{report.pk}/", data={"action": "submit", "title": report.title,
+                                                      "text": "正文", "recipients": "县信访局"})
+    client.get(f"/admin/reports/{report.pk}/pdf")
+    actions = [e.action for e in documents.AuditEvent.objects(target="Report").order_by("at")]
+    assert {"update", "submit", "print"} <= set(actions)
