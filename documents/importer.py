@@ -371,6 +371,14 @@ class Imported:
         return group, people
 
 
+def save_group(group, people, plan):
+    """Saves a group from ``Imported.leadership_group`` with the people it creates, for ``plan``."""
+    for person in people:
+        person.save()
+    group.plan = plan
+    return group.save()
+
+
 # --- reading a document -------------------------------------------------------------------------
 
 
@@ -530,8 +538,8 @@ def _tail(result, lines, start) -> int:
         if match:
             for line in [lines[j], *pending]:
                 line.role = "附件说明"
-            found = [_strip_number(match.group("rest"))] * bool(match.group("rest")) + [
-                _NUMBERED_ATTACHMENT.match(x.text).group("rest") for x in pending] + found
+            first = [_strip_number(match.group("rest"))] if match.group("rest") else []
+            found = first + [_strip_number(x.text) for x in pending] + found
             pending = []
             j -= 1
             end = j + 1
@@ -682,6 +690,7 @@ def _mark_lines(result):
 
 
 _PERSON = re.compile(rf"([{CJK}]{{2,4}})\s*[（(]([^）)]+)[）)]")
+_ROLE_LABEL = re.compile(r"((?:副?组长|成员)[：:])")
 
 
 def _group(result):
@@ -692,44 +701,8 @@ def _group(result):
         if not any(re.match(r"^\s*(副?组\s*长|成\s*员)\s*[：:]", x) for x in lines) and not \
                 re.search(r"(副?组长|成员)[：:]", section["heading"]):  # fmt: skip
             continue
-        role, kept = None, []
-        for line in lines:
-            label = re.match(r"^\s*((?:副?组|成|组)\s*[长员])\s*[：:]\s*(.*)$", line)
-            rest = line
-            if label:
-                role, rest = label.group(1).replace(" ", ""), label.group(2)
-            if role is None:
-                kept.append(line)
-                continue
-            people = _PERSON.findall(rest)
-            inline = re.split(r"(副?组长|成员)[：:]", rest)
-            if people and len(inline) > 1:
-                # 组长：杨立平（…）副组长：王海平（…） on one line
-                chunks = re.split(r"((?:副?组长|成员)[：:])", line)
-                current = role
-                for chunk in chunks:
-                    if re.fullmatch(r"(副?组长|成员)[：:]", chunk):
-                        current = chunk[:-1]
-                        continue
-                    for name, title in _PERSON.findall(chunk):
-                        members.append((current, name, title))
-                        kept.append(f"{current}：{name}（{title}）" if not kept or current !=
-                                    members[-2][0] else f"{name}（{title}）")  # fmt: skip
-                role = current
-                continue
-            if people and not re.sub(r"[\s、，,；;。]", "", _PERSON.sub("", rest)):
-                for name, title in people:
-                    members.append((role, name, title))
-                    kept.append(f"{role}：{name}（{title}）" if label and name == people[0][0]
-                                else f"{name}（{title}）")  # fmt: skip
-                continue
-            names = [n for n in re.split(r"[、，,\s]+", rest.strip("。 ")) if n]
-            if label and names and all(re.fullmatch(rf"[{CJK}]{{2,4}}", n) for n in names):
-                members += [(role, n, "") for n in names]
-                kept.append(line)
-                continue
-            role = None
-            kept.append(line)
+        found, kept = _group_lines(lines)
+        members += found
         section["text"] = "\n".join(kept)
         heading = section["heading"]
         match = re.search(r"成立(.*领导小组)", heading)
@@ -765,6 +738,52 @@ def _group(result):
     if duties:
         result.group["office_duties"] = [d.strip(" 。") for d in re.split(r"[；;]", duties.group(1))
                                          if d.strip(" 。")]  # fmt: skip
+
+
+def _group_lines(lines):
+    """(members, the lines with one person a line) of a 组长：…/副组长：…/成员：… list."""
+    members, kept = [], []
+    role = last_role = None
+
+    def keep(member_role, name, title):
+        # one person a line; the role label only where it changes
+        nonlocal last_role
+        members.append((member_role, name, title))
+        entry = f"{name}（{title}）" if title else name
+        kept.append(entry if member_role == last_role else f"{member_role}：{entry}")
+        last_role = member_role
+
+    for line in lines:
+        label = re.match(r"^\s*((?:副?组|成|组)\s*[长员])\s*[：:]\s*(.*)$", line)
+        rest = line
+        if label:
+            role, rest = label.group(1).replace(" ", ""), label.group(2)
+        if role is None:
+            kept.append(line)
+            continue
+        people = _PERSON.findall(rest)
+        if people and _ROLE_LABEL.search(rest):
+            # 组长：杨立平（…）副组长：王海平（…） on one line
+            for chunk in _ROLE_LABEL.split(line):
+                if _ROLE_LABEL.fullmatch(chunk):
+                    role = chunk[:-1]
+                    continue
+                for name, title in _PERSON.findall(chunk):
+                    keep(role, name, title)
+            continue
+        if people and not re.sub(r"[\s、，,；;。]", "", _PERSON.sub("", rest)):
+            for name, title in people:
+                keep(role, name, title)
+            continue
+        names = [n for n in re.split(r"[、，,\s]+", rest.strip("。 ")) if n]
+        if label and names and all(re.fullmatch(rf"[{CJK}]{{2,4}}", n) for n in names):
+            members.extend((role, n, "") for n in names)
+            kept.append(line)
+            last_role = role
+            continue
+        role = last_role = None
+        kept.append(line)
+    return members, kept
 
 
 def _name_and_title(text):

@@ -294,6 +294,15 @@ def test_traditional_text_in_a_word_document_is_converted():
     assert "原文含繁体字，已转换为简体。" in result.warnings
 
 
+def test_a_group_list_after_an_introducing_line():
+    result = import_text("关于成立领导小组的通知\n一、成立领导小组\n领导小组名单如下：\n"
+                         "组长：张三（局长）副组长：李四（副局长）\n成员：王五、赵六")
+    assert result.group["members"] == [("组长", "张三", "局长"), ("副组长", "李四", "副局长"),
+                                       ("成员", "王五", ""), ("成员", "赵六", "")]  # fmt: skip
+    assert result.sections[0]["text"] == ("领导小组名单如下：\n组长：张三（局长）\n"
+                                          "副组长：李四（副局长）\n成员：王五、赵六")
+
+
 def test_unrecognised_text_stays_as_body_text():
     result = import_text("关于做好信访工作的通知\n各单位：\n这是第一段。\n这是第二段，没有标题。\n"
                          "一、要求\n甲乙丙丁。")  # fmt: skip
