@@ -152,6 +152,7 @@ MODEL_LABELS = {
     "Person": {"name": _l("姓名"), "title": _l("职务")},
     "GroupMember": {"name": _l("姓名"), "title": _l("职务（括注）")},
     "Plan": {"title": _l("标题"), "kind": _l("文种")},
+    "Report": {"title": _l("标题"), "text": _l("正文")},
     "Attachment": {"title": _l("附件标题"), "kind": _l("附件类型")},
     "Target": {"name": _l("指标")},
     "ProcedureStep": {"name": _l("步骤")},

@@ -437,3 +437,15 @@ def test_one_report_per_duty_and_period_and_its_steps_are_audited(town, store):
     client.get(f"/admin/reports/{report.pk}/pdf")
     actions = [e.action for e in documents.AuditEvent.objects(target="Report").order_by("at")]
     assert {"update", "submit", "print"} <= set(actions)
+
+
+def test_an_invalid_edit_of_a_report_is_said_in_chinese_and_not_saved(town, store):
+    unit, plan = town
+    monthly = plan.reporting_duties[2]
+    report = reports.draft(plan, monthly, reports.periods(monthly, plan, D(2024, 6, 1),
+                                                          D(2024, 6, 30))[0]).save()
+    page = store.test_client().post(f"/admin/reports/{report.pk}/", data={
+        "action": "save", "title": "长" * 300, "text": "改过的正文", "recipients": "县信访局"})
+    assert page.status_code == 200 and "未能保存：「标题」：内容过长" in flashed_errors(page)
+    assert "改过的正文" in page.get_data(as_text=True)  # what was typed is kept on the page
+    assert reports.Report.objects.get(pk=report.pk).text == report.text
