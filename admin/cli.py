@@ -185,6 +185,14 @@ def _export(app, args) -> int:
     return 0
 
 
+def _unit_named(name):
+    """A unit by its name or short name, or None."""
+    import documents
+
+    return documents.Unit.objects(name=name).first() or documents.Unit.objects(
+        short_name=name).first()  # fmt: skip
+
+
 def _export_data(args, printing) -> bytes:
     import bson
 
@@ -193,8 +201,7 @@ def _export_data(args, printing) -> bytes:
     fonts = printing.font_overrides()
     unit = None
     if args.unit:
-        unit = documents.Unit.objects(name=args.unit).first() or documents.Unit.objects(
-            short_name=args.unit).first()  # fmt: skip
+        unit = _unit_named(args.unit)
         if unit is None:
             raise _NotFound(f"没有名为“{args.unit}”的单位")
     bad = [i for i in args.id if not bson.ObjectId.is_valid(i)]
@@ -237,7 +244,6 @@ def _import(app, args) -> int:
     """Shows what a file holds; ``--save`` saves it (the panel's review page does the same)."""
     import mongoengine
 
-    import documents
     from documents import importer
 
     try:
@@ -247,8 +253,7 @@ def _import(app, args) -> int:
         print(f"错误：无法读取 {args.file}：{exc.strerror}", file=sys.stderr)
         return 1
     with app.app_context():
-        unit = documents.Unit.objects(name=args.unit).first() or documents.Unit.objects(
-            short_name=args.unit).first()  # fmt: skip
+        unit = _unit_named(args.unit)
         if unit is None:
             print(f"错误：没有名为“{args.unit}”的单位", file=sys.stderr)
             return 1
@@ -277,10 +282,7 @@ def _import(app, args) -> int:
             return 1
         group, people = result.leadership_group(unit)
         if group is not None:
-            for person in people:
-                person.save()
-            group.plan = plan
-            group.save()
+            importer.save_group(group, people, plan)
         print(f"已保存：{plan.title}（编号 {plan.pk}）" + (f"，领导小组 {len(group.members)} 人"
                                                        if group is not None else ""))
     return 0

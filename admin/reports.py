@@ -16,6 +16,7 @@ import exports
 from documents import deadlines, figures, reports
 
 from . import auth, printing
+from .views import validation_messages
 
 PAGE_SIZE = 50
 
@@ -75,16 +76,15 @@ def chosen_unit(units, counts=None):
     return unit
 
 
-def plan_for(unit, start, end):
-    """The unit's plan whose period covers the period, else its newest plan with targets or
-    duties, else its newest."""
-    plans = list(documents.Plan.objects(unit=unit, kind__ne="总结"))
+def plan_for(plans, start, end):
+    """Of a unit's plans, the one whose period covers the period, else the newest with targets
+    or duties, else the newest."""
     for plan in plans:
         if plan.period_start and plan.period_end and plan.period_start <= end \
                 and plan.period_end >= start:  # fmt: skip
-            return plan, plans
+            return plan
     useful = [p for p in plans if p.targets or p.reporting_duties]
-    return (useful or plans or [None])[0], plans
+    return (useful or plans or [None])[0]
 
 
 def _month_bounds(day):
@@ -93,15 +93,21 @@ def _month_bounds(day):
     return first, following - datetime.timedelta(days=1)
 
 
+def period_args(default_start, default_end):
+    """``?start=&end=`` of the request, malformed or swapped dates said in Chinese."""
+    start = parse_day(request.args.get("start"), default_start, gettext("开始日期"))
+    end = parse_day(request.args.get("end"), default_end, gettext("结束日期"))
+    if end < start:
+        flash(gettext("结束日期早于开始日期，已对调。"), "error")
+        start, end = end, start
+    return start, end
+
+
 def period_choice(plan):
     """start, end and the quick choices: 本月, 本年, and the plan's period."""
     today = deadlines.today()
     month_start, month_end = _month_bounds(today)
-    start = parse_day(request.args.get("start"), month_start, gettext("开始日期"))
-    end = parse_day(request.args.get("end"), month_end, gettext("结束日期"))
-    if end < start:
-        flash(gettext("结束日期早于开始日期，已对调。"), "error")
-        start, end = end, start
+    start, end = period_args(month_start, month_end)
     choices = [(gettext("本月"), month_start, month_end),
                (gettext("本年"), today.replace(month=1, day=1), today.replace(month=12, day=31))]
     if plan is not None and plan.period_start and plan.period_end:
@@ -112,11 +118,11 @@ def period_choice(plan):
 def dashboard(units, unit):
     """Everything the front page shows for ``unit``."""
     today = deadlines.today()
-    plan, plans = plan_for(unit, *_month_bounds(today)) if unit else (None, [])
-    start, end, choices = period_choice(plan)
+    plans = list(documents.Plan.objects(unit=unit, kind__ne="总结")) if unit else []
+    start, end, choices = period_choice(plan_for(plans, *_month_bounds(today)))
     if unit is None:
         return {"unit": None, "start": start, "end": end, "choices": choices}
-    plan, plans = plan_for(unit, start, end)
+    plan = plan_for(plans, start, end)
     as_of = min(end, today)
     current, previous = reports.unit_figures(unit, start, end, as_of)
     rules = deadlines.Rules.for_unit(unit)
@@ -194,12 +200,8 @@ class ReportsView(BaseView):
         plans = [p for p in documents.Plan.objects(unit=unit) if p.reporting_duties] \
             if unit else []  # fmt: skip
         today = deadlines.today()
-        start = parse_day(request.args.get("start"), today - datetime.timedelta(days=30),
-                          gettext("开始日期"))  # fmt: skip
-        end = parse_day(request.args.get("end"), today + datetime.timedelta(days=7),
-                        gettext("结束日期"))  # fmt: skip
-        if end < start:
-            start, end = end, start
+        start, end = period_args(today - datetime.timedelta(days=30),
+                                 today + datetime.timedelta(days=7))  # fmt: skip
         status = request.args.get("status", "")
         rows = []
         for plan in plans:
@@ -281,7 +283,8 @@ class ReportsView(BaseView):
                 else:
                     flash(gettext("已保存。"), "success")
             except ValidationError as problem:
-                flash(gettext("未能保存：%(problem)s", problem=_messages(problem)), "error")
+                flash(gettext("未能保存：%(problem)s", problem="；".join(
+                    validation_messages(reports.Report, problem))), "error")  # fmt: skip
                 return self._render_report(report, form=request.form)
             return redirect(url_for(".report", report_id=report.pk))
         return self._render_report(report)
@@ -388,9 +391,3 @@ def target_tables(results, quotas, current, previous) -> list[dict]:
                  for k in reports.MAIN_FIGURES],
     })  # fmt: skip
     return tables
-
-
-def _messages(problem):
-    errors = getattr(problem, "errors", None) or {}
-    texts = [getattr(e, "message", str(e)) for e in errors.values()] if errors else []
-    return "；".join(texts) or getattr(problem, "message", "") or str(problem)

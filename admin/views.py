@@ -26,6 +26,7 @@ import documents
 from documents import accounts, audit, custom_fields, listing, schedule
 from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
+from documents.fields import NAME
 
 from . import printing
 from .auth import XinfangForm, address, can, csrf_ok, require, scoped
@@ -461,14 +462,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
         if not plan:
             return self._render_review(unit, source, imported, form)
         if group is not None:
-            members, group = group
-            for member in group.members:
-                person = members.get(member.name)
-                if person is not None and person.pk is None:
-                    person.save()
-                member.person = person
-            group.plan = plan
-            group.save()
+            group = importer.save_group(*group, plan)
             accounts.record(
                 "create", actor=current_user.name, username=current_user.username,
                 target="LeadershipGroup", target_id=group.pk, detail=str(group)[:200],
@@ -479,13 +473,13 @@ class PlanView(ScopedListMixin, XinfangModelView):
     def _render_review(self, unit, source, imported, form):
         from flask_admin.form import FormOpts
 
-        group = imported.group if request.method == "GET" or "group-name" not in request.form \
-            else _group_from_form(request.form)  # fmt: skip
+        reviewed = "group-name" in request.form  # shown again after a correction
+        group = _group_from_form(request.form) if reviewed else imported.group
         return self.render(
             "admin/xf_import_review.html", unit=unit, source=source, imported=imported,
             form=form, group=group, roles=documents.group.MEMBER_ROLES,
             keep_group=bool(group.get("members")) and (
-                "group-name" not in request.form or request.form.get("group-keep") == "on"),
+                not reviewed or request.form.get("group-keep") == "on"),
             form_opts=FormOpts(widget_args=self.form_widget_args,
                                form_rules=self._form_create_rules),
             return_url=self.get_url(".index_view"),
@@ -587,7 +581,8 @@ def _group_from_form(data) -> dict:
 
 
 def _reviewed_group(data, unit):
-    """((people by name, unsaved group) or None, problems in Chinese) from the review form."""
+    """((unsaved group, people to create) or None, problems in Chinese) from the review
+    form."""
     from documents.importer import Imported
 
     if data.get("group-keep") != "on":
@@ -600,17 +595,13 @@ def _reviewed_group(data, unit):
         if role not in documents.group.MEMBER_ROLES:
             problems.append(gettext("领导小组成员“%(name)s”的职务“%(role)s”无效。", name=name,
                                     role=role))  # fmt: skip
-        if len(name) > 50 or len(title) > 50:
+        if len(name) > NAME or len(title) > NAME:
             problems.append(gettext("领导小组成员“%(name)s”的姓名或职务过长。", name=name[:20]))
     if not reviewed["name"]:
         problems.append(gettext("请填写领导小组的名称。"))
     if problems:
         return None, problems
-    group, people = Imported(group=reviewed).leadership_group(unit)
-    members = {p.name: p for p in people}
-    members.update({m.name: m.person for m in group.members if m.person is not None
-                    and m.name not in members})  # fmt: skip
-    return (members, group), []
+    return Imported(group=reviewed).leadership_group(unit), []
 
 
 class IndexedCardListMixin:

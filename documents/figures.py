@@ -152,10 +152,7 @@ def _groupings_sql(index, units, start, end):
 
 
 def _sql_where(units):
-    ids = [str(u) for u in _unit_ids(units)]
-    if not ids:
-        return "0", []
-    return f"archived = 0 AND unit IN ({', '.join('?' * len(ids))})", ids
+    return listing.where(units=[str(u) for u in _unit_ids(units)])
 
 
 def _groupings_mongo(units, start, end):

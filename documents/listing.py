@@ -58,6 +58,31 @@ def sync():
     return None
 
 
+def where(*, archived=False, unit=None, units=None, conditions=(), search=None):
+    """(SQL condition, parameters) on the table. ``units`` limits to the units an account may
+    see (None: all); ``conditions`` are (column, operator, value) with operator one of =, !=,
+    <, <=, >, >=, "is null"."""
+    clauses, params = ["archived = ?"], [1 if archived else 0]
+    if unit is not None:
+        clauses.append("unit = ?")
+        params.append(str(unit))
+    if units is not None:
+        clauses.append(f"unit IN ({', '.join('?' * len(units))})" if units else "0")
+        params += [str(u) for u in units]
+    for column, operator, value in conditions:
+        if column not in COLUMNS or operator not in ("=", "!=", "<", "<=", ">", ">=", "is null"):
+            raise ValueError(f"the card index cannot filter {column} {operator}")
+        if operator == "is null":
+            clauses.append(f"{column} IS NULL")
+        else:
+            clauses.append(f"{column} {operator} ?")
+            params.append(_text(value))
+    if search:
+        clauses.append("instr(lower(search), lower(?)) > 0")
+        params.append(search)
+    return " AND ".join(clauses), params
+
+
 def _text(value):
     if value is None:
         return None
@@ -150,14 +175,7 @@ class CardIndex:
 
     def earliest(self, units, conditions, limit):
         """(total, ids) of the cards meeting ``conditions`` with the earliest next deadline."""
-        where, params = ["archived = 0", f"unit IN ({', '.join('?' * len(units))})"], [
-            str(u) for u in units]  # fmt: skip
-        for column, operator, value in conditions:
-            if column not in COLUMNS or operator not in ("=", "<", "<=", ">", ">="):
-                raise ValueError(f"the card index cannot filter {column} {operator}")
-            where.append(f"{column} {operator} ?")
-            params.append(_text(value))
-        clause = " AND ".join(where) if units else "0"
+        clause, params = where(units=units, conditions=conditions)
         with self._connect() as db:
             total = db.execute(f"SELECT count(*) FROM cards WHERE {clause}", params).fetchone()[0]
             ids = [row[0] for row in db.execute(
@@ -172,34 +190,14 @@ class CardIndex:
 
     def page(self, *, unit=None, units=None, archived=False, conditions=(), search=None,
              sort="registered_on", descending=True, offset=0, limit=50):  # fmt: skip
-        """(total, ids of one page). ``units`` limits to the units an account may see (None:
-        all); ``conditions`` are (column, operator, value) with operator one of =, !=, <, <=,
-        >, >=, "is null"."""
-        where, params = ["archived = ?"], [1 if archived else 0]
-        if unit is not None:
-            where.append("unit = ?")
-            params.append(str(unit))
-        if units is not None:
-            where.append(f"unit IN ({', '.join('?' * len(units))})" if units else "0")
-            params += [str(u) for u in units]
-        for column, operator, value in conditions:
-            if column not in COLUMNS or operator not in ("=", "!=", "<", "<=", ">", ">=",
-                                                          "is null"):  # fmt: skip
-                raise ValueError(f"the card index cannot filter {column} {operator}")
-            if operator == "is null":
-                where.append(f"{column} IS NULL")
-            else:
-                where.append(f"{column} {operator} ?")
-                params.append(_text(value))
-        if search:
-            where.append("instr(lower(search), lower(?)) > 0")
-            params.append(search)
+        """(total, ids of one page), filtered as ``where`` says."""
+        clause, params = where(archived=archived, unit=unit, units=units,
+                               conditions=conditions, search=search)  # fmt: skip
         if sort not in SORTABLE:
             sort = "registered_on"
         direction = "DESC" if descending else "ASC"
         # cards without the sort value come last, whichever the direction
         order = f"{sort} IS NULL, {sort} {direction}, registered_on DESC, id"
-        clause = " AND ".join(where)
         with self._connect() as db:
             total = db.execute(f"SELECT count(*) FROM cards WHERE {clause}", params).fetchone()[0]
             ids = [row[0] for row in db.execute(

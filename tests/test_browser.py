@@ -67,6 +67,16 @@ class Office:
     def open(self, path):
         self.driver.get(self.base + path)
 
+    def sign_in(self, username="tester", password="secret-123"):
+        """Through the login page; back on the page asked for (or the front page)."""
+        if "/login" not in self.driver.current_url:
+            self.open("/login")
+        self.type("username", username)
+        self.type("password", password)
+        self.click_text("登录", "button")
+        # the click returns before the redirect lands
+        self.wait.until(lambda d: "/login" not in d.current_url)
+
     def find(self, css):
         from selenium.webdriver.common.by import By
 
@@ -144,11 +154,7 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     office.click_text("登录", "button")
     office.wait.until(lambda d: office.messages())
     assert "用户名或密码不正确" in office.messages()
-    office.type("username", "tester")
-    office.type("password", "secret-123")
-    office.click_text("登录", "button")
-    # the click returns before the redirect lands
-    office.wait.until(lambda d: "/login" not in d.current_url)
+    office.sign_in()
     assert browser.current_url.endswith("/admin/")
 
     # 1. the unit
@@ -258,11 +264,7 @@ def test_dashboard_charts_and_a_report_from_draft_to_submission(panel, browser):
 
     seeds.load()
     office = Office(browser, panel)
-    office.open("/login")
-    office.type("username", "tester")
-    office.type("password", "secret-123")
-    office.click_text("登录", "button")
-    office.wait.until(lambda d: "/login" not in d.current_url)
+    office.sign_in()
 
     # the township's July 2008 on the front page: the charts are drawn by the local Chart.js
     township = documents.Unit.objects.get(name="XXX乡")
@@ -313,11 +315,7 @@ def test_a_word_document_is_imported_reviewed_and_saved(panel, browser, tmp_path
     document.save(path)
 
     office = Office(browser, panel)
-    office.open("/login")
-    office.type("username", "tester")
-    office.type("password", "secret-123")
-    office.click_text("登录", "button")
-    office.wait.until(lambda d: "/login" not in d.current_url)
+    office.sign_in()
     office.open("/admin/plan/import/")
     office.select("unit", "试点司法所")
     office.find('input[name="file"]').send_keys(str(path))
