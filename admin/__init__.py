@@ -61,6 +61,9 @@ def create_app(test_config=None):
     from .auth import init_auth
 
     init_auth(app)
+    from .security import init_security
+
+    init_security(app)
     _init_routes(app)
     from .cli import register_commands
 

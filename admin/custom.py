@@ -37,7 +37,8 @@ def form_field(definition, unit, stored=None):
     required = definition.required and kind != "boolean"
     checks = [validators.InputRequired(message=gettext("该字段是必填字段。"))] if required else [
         validators.Optional()]  # fmt: skip
-    description = getattr(definition, "help_text", None) or ""
+    # Flask-Admin prints a description as markup: the unit's text goes in escaped
+    description = escape(getattr(definition, "help_text", None) or "")
     if stored is not None and not custom_fields.fits(definition, stored):
         description += gettext(
             "（原值「%(value)s」与当前类型不符，保留不变，直到填写新值或迁移）",

@@ -3,7 +3,6 @@
 the 活动总结 drafted from them."""
 
 import datetime
-import json
 
 import bson
 from flask import Response, abort, flash, redirect, request, url_for
@@ -171,7 +170,7 @@ def dashboard(units, unit):
         "label": figures.label, "shown": figures.shown, "targets": targets, "quotas": quotas,
         "overdue": overdue, "due_soon": due_soon, "sessions": list(sessions),
         "week": (week_start, week_end), "due_reports": due[:12],
-        "charts_json": json.dumps(charts, ensure_ascii=False), "own": own,
+        "charts": charts, "own": own,
     }  # fmt: skip
 
 

@@ -115,7 +115,6 @@ class XinfangModelView(ModelView):
     delete_permission = None  # the write permission unless set
     allow_create = allow_edit = allow_delete = True
     allow_export = False
-    extra_js = ["/static/xinfang.js"]  # reordering of nested rows, field settings by type
     filter_converter = XinfangFilterConverter()
     can_view_details = True
     page_size = 50

@@ -1,4 +1,6 @@
-/* xinfang: reorder rows of the nested lists, and reload the create form for the chosen unit. */
+/* xinfang: reorder rows of the nested lists, reload the create form for the chosen unit, and the
+   behaviour Flask-Admin writes as inline handlers (the Content-Security-Policy allows no inline
+   script): confirmations, batch actions, adding an inline row, drop-downs that submit. */
 (function ($) {
   'use strict';
 
@@ -86,6 +88,26 @@
   }
 
   $(document).on('change', 'select[name$="-type"]', function () { showSettingsFor(this); });
+
+  // What the templates ask for with data attributes instead of inline script.
+  $(document).on('click', '[data-xf-confirm]', function (event) {
+    if (!window.confirm(this.getAttribute('data-xf-confirm'))) { event.preventDefault(); }
+  });
+  $(document).on('click', '[data-xf-action]', function (event) {
+    event.preventDefault();
+    window.modelActions.execute(this.getAttribute('data-xf-action'));
+  });
+  $(document).on('click', '[data-xf-add-inline]', function (event) {
+    event.preventDefault();
+    window.faForm.addInlineField(this, this.getAttribute('data-xf-add-inline'));
+  });
+  $(document).on('change', 'select[data-xf-autosubmit]', function () { this.form.submit(); });
+  // Links that only open a menu have a javascript: address, which the policy refuses to run:
+  // keep them from navigating, before any other handler (the capture phase) and for all of them.
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="javascript:"]');
+    if (link) { event.preventDefault(); }
+  }, true);
 
   $(function () {
     $('select[name$="-type"]').each(function () { showSettingsFor(this); });
