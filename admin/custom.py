@@ -25,10 +25,22 @@ from wtforms import Form, fields, validators, widgets
 import documents
 from documents import custom_fields
 
+from .auth import can
+
 PREFIX = "x__"  # form field names of custom fields, apart from the core fields
 
 
 # --- form fields ---
+
+
+def visible_fields(field_set):
+    return field_set.active if field_set else []
+
+
+def editable_fields(field_set):
+    """The active fields a form offers: who may not see personal data may not change it."""
+    allowed = can("personal_data")
+    return [f for f in visible_fields(field_set) if allowed or not f.holds_personal_data]
 
 
 def form_field(definition, unit, stored=None):
@@ -382,7 +394,7 @@ class CustomFieldsMixin:
         field_set = self.scope_field_set()
         definition = field_set.field(key) if field_set else None
         value = (model.extra or {}).get(key)
-        text = custom_fields.display(definition, value)
+        text = custom_fields.display(definition, value, mask=not can("personal_data"))
         if definition is not None and value is not None and not custom_fields.fits(
                 definition, value) and context is not None:  # fmt: skip
             return Markup(f"{escape(text)} <span class='badge badge-warning'>"
@@ -398,8 +410,9 @@ class CustomFieldsMixin:
             q = mongoengine.Q(**{f"{field.name}__{op}": term})
             criteria = q if criteria is None else criteria | q
         field_set = self.scope_field_set()
-        for definition in field_set.active if field_set else []:
-            if definition.type in ("text", "textarea", "choice", "multichoice"):
+        for definition in visible_fields(field_set):
+            if definition.type in ("text", "textarea", "choice", "multichoice") and not (
+                    definition.personal and not can("personal_data")):  # fmt: skip
                 raw = {f"extra.{definition.key}": {"$regex": re.escape(term), "$options": "i"}}
                 q = mongoengine.Q(__raw__=raw)
                 criteria = q if criteria is None else criteria | q
@@ -419,7 +432,7 @@ class CustomFieldsMixin:
             return form, None
         stored = (record.extra or {}) if record is not None else {}
         extra_fields, initial = {}, {}
-        for definition in field_set.active:
+        for definition in editable_fields(field_set):
             name = PREFIX + definition.key
             extra_fields[name] = form_field(definition, unit, stored.get(definition.key))
             if record is not None:
@@ -479,7 +492,9 @@ class CustomFieldsMixin:
             d.key for d in field_set.active
             if d.key not in submitted and not custom_fields.fits(d, extra.get(d.key))
         }  # fmt: skip
-        checked = [d for d in field_set.active if d.key not in kept_old]
+        hidden = {d.key for d in visible_fields(field_set)} - {
+            d.key for d in editable_fields(field_set)}  # personal data this account cannot see
+        checked = [d for d in field_set.active if d.key not in kept_old | hidden]
         problems = custom_fields.validate_values(
             checked, {d.key: extra[d.key] for d in checked if d.key in extra}
         )

@@ -167,10 +167,12 @@ MODEL_LABELS = {
         "help_text": _l("填写说明"), "min_length": _l("最短长度"), "max_length": _l("最长长度"),
         "minimum": _l("最小值"), "maximum": _l("最大值"), "pattern": _l("格式（正则表达式）"),
         "columns": _l("表格的列"), "show_in_list": _l("在列表中显示"), "retired": _l("已停用"),
+        "personal": _l("个人信息（无查看权限的角色看到遮盖后的值）"),
     },
     "ColumnDefinition": {
         "key": _l("列键（英文）"), "label": _l("列名"), "type": _l("类型"),
         "required": _l("必填"), "choices": _l("选项（每行一项）"),
+        "personal": _l("个人信息（无查看权限的角色看到遮盖后的值）"),
     },
     "FieldSet": {
         "unit": _l("单位"), "target": _l("适用于"), "version": _l("版本"),

@@ -23,7 +23,7 @@ from mongoengine import ListField
 from wtforms.fields import PasswordField, SelectField
 
 import documents
-from documents import accounts, audit, custom_fields, listing, schedule
+from documents import accounts, audit, custom_fields, listing, masking, schedule
 from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
 from documents.fields import NAME
@@ -724,8 +724,6 @@ class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
     def render(self, template, **kwargs):
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
-            if can("personal_data") and (model.id_number or model.phones):
-                _log_personal_view(model, "详情")
             rules = Rules.for_unit(model.unit)
             today = deadlines_today()
             kwargs["xf_deadlines"] = [{
@@ -735,8 +733,7 @@ class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
             } for d in model.deadlines()]  # fmt: skip
             kwargs["xf_related"] = [(card, self.get_url(".details_view", id=card.pk))
                                     for card in model.related_cards if card]  # fmt: skip
-            kwargs["xf_history"] = [_history_row(entry) for entry in
-                                    documents.CaseCardHistory.objects(card=model)]  # fmt: skip
+            kwargs["xf_history"] = card_history(model, "详情")
         return super().render(template, **kwargs)
 
     def print_links(self, record):
@@ -887,8 +884,7 @@ class ArchivedCaseCardView(IndexedCardListMixin, XinfangModelView):
         if template == self.details_template and model is not None:
             kwargs.setdefault("xf_deadlines", [])
             kwargs.setdefault("xf_related", [])
-            kwargs["xf_history"] = [_history_row(entry) for entry in
-                                    documents.CaseCardHistory.objects(card=model)]  # fmt: skip
+            kwargs["xf_history"] = card_history(model, "归档卡片详情")
         return super().render(template, **kwargs)
 
     @action("restore", _l("恢复选中的卡片"))
@@ -1066,9 +1062,9 @@ def _deadline_cell(view, context, model, name):
     return Markup(f"{model.next_deadline:%Y-%m-%d} {label}{mark}")
 
 
-def _history_row(entry):
-    card = entry.card
-    field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card else None
+def _history_row(entry, field_set, mask):
+    """One entry of a card's history as shown; ``mask`` hides personal data as the card's
+    fields hide it."""
     changes = []
     for change in entry.changes:
         name = change.get("field")
@@ -1076,14 +1072,56 @@ def _history_row(entry):
         if entry.action == "登记" and before is None and after in (False, [], {}, ""):
             continue  # a default of a new card is not a change worth showing
         if name == "extra":
-            changes += _extra_changes(field_set, before or {}, after or {})
+            changes += _extra_changes(field_set, before or {}, after or {}, mask)
             continue
+        if mask:
+            before, after = _masked_value(name, before), _masked_value(name, after)
         changes.append({"label": label_of(documents.CaseCard, name),
                         "before": _shown(name, before), "after": _shown(name, after)})
     return {"at": entry.at, "actor": entry.actor, "action": entry.action, "changes": changes}
 
 
-def _extra_changes(field_set, before, after):
+def card_history(card, where):
+    """The rows of a card's history. A full view of personal data on the page (the card's or
+    its history's) goes to the audit log, once."""
+    mask = not can("personal_data")
+    field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
+    entries = list(documents.CaseCardHistory.objects(card=card))
+    personal = {d.key for d in field_set.fields if d.holds_personal_data} if field_set else set()
+    if not mask and (card.id_number or card.phones or card.representatives or any(
+            (card.extra or {}).get(k) for k in personal) or any(
+            _touches_personal_data(e, personal) for e in entries)):  # fmt: skip
+        _log_personal_view(card, where)
+    return [_history_row(entry, field_set, mask) for entry in entries]
+
+
+def _touches_personal_data(entry, personal_keys):
+    for change in entry.changes:
+        name = change.get("field")
+        if name in PERSONAL_FIELDS and (change.get("before") or change.get("after")):
+            return True
+        if name == "extra":
+            values = {**(change.get("before") or {}), **(change.get("after") or {})}
+            if personal_keys & {k for k, v in values.items() if v not in (None, "", [])}:
+                return True
+    return False
+
+
+_MASKS = {"id_number": masking.mask_id, "phones": masking.mask_phone, "phone": masking.mask_phone}
+
+
+def _masked_value(name, value):
+    """A stored value of a card's field, or of a representative, as the masked field shows it."""
+    if name == "representatives" and isinstance(value, list):
+        return [{k: _masked_value(k, v) for k, v in r.items()} if isinstance(r, dict) else r
+                for r in value]  # fmt: skip
+    mask = _MASKS.get(name)
+    if mask is None or value in (None, ""):
+        return value
+    return [mask(str(v)) for v in value] if isinstance(value, list) else mask(str(value))
+
+
+def _extra_changes(field_set, before, after, mask):
     rows = []
     for key in sorted(set(before) | set(after)):
         if before.get(key) == after.get(key):
@@ -1091,8 +1129,8 @@ def _extra_changes(field_set, before, after):
         definition = field_set.field(key) if field_set else None
         label = definition.label if definition else key
         rows.append({"label": label,
-                     "before": custom_fields.display(definition, before.get(key)) or "（空）",
-                     "after": custom_fields.display(definition, after.get(key)) or "（空）"})
+                     "before": custom_fields.display(definition, before.get(key), mask) or "（空）",
+                     "after": custom_fields.display(definition, after.get(key), mask) or "（空）"})
     return rows
 
 
@@ -1206,8 +1244,8 @@ def _masked(mask):
     return formatter
 
 
-_PERSONAL_FORMATTERS = {"id_number": _masked(accounts.mask_id),
-                        "phones": _masked(accounts.mask_phone)}  # fmt: skip
+_PERSONAL_FORMATTERS = {"id_number": _masked(masking.mask_id),
+                        "phones": _masked(masking.mask_phone)}  # fmt: skip
 
 
 def _log_personal_view(card, where):

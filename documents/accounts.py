@@ -179,17 +179,3 @@ def ensure_roles():
             role = Role(key=key, name=name, permissions=permissions, scope=scope).save()
         roles[key] = role
     return roles
-
-
-def mask_id(value: str) -> str:
-    value = value or ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 7) + value[-3:]
-
-
-def mask_phone(value: str) -> str:
-    value = value or ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]

@@ -333,8 +333,8 @@ class CaseCard(Document):
     def as_printable(self, field_set=None, mask=False) -> dict:
         """The card as plain data for the form renderer (``exports.render_case_cards``);
         ``mask`` hides the middle of the ID number and phones."""
-        from .accounts import mask_id, mask_phone
         from .custom_fields import display
+        from .masking import mask_id, mask_phone
 
         id_number = mask_id(self.id_number) if mask and self.id_number else self.id_number
         phones = [mask_phone(p) for p in self.phones] if mask else list(self.phones)
@@ -355,7 +355,7 @@ class CaseCard(Document):
         for definition in field_set.active if field_set else []:
             fields.append({
                 "label": definition.label,
-                "value": display(definition, extra.get(definition.key)),
+                "value": display(definition, extra.get(definition.key), mask),
                 "wide": definition.type in ("textarea", "table"),
             })  # fmt: skip
         return {

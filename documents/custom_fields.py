@@ -32,6 +32,7 @@ from mongoengine import (
 )
 from mongoengine import EmbeddedDocumentField as Embedded
 
+from . import masking
 from .fields import NAME, TEXT
 from .unit import Person, Unit
 
@@ -61,6 +62,7 @@ class ColumnDefinition(EmbeddedDocument):
     type = StringField(choices=list(COLUMN_TYPES.items()), default="text")
     required = BooleanField(default=False)
     choices = ListField(StringField(max_length=NAME))
+    personal = BooleanField(default=False)  # 个人信息: masked like ID numbers and phones
 
     def __str__(self):
         return f"{self.label}（{FIELD_TYPES.get(self.type, self.type)}）"
@@ -83,7 +85,12 @@ class FieldDefinition(EmbeddedDocument):
     pattern = StringField(max_length=NAME)
     columns = ListField(Embedded(ColumnDefinition))  # for a table
     show_in_list = BooleanField(default=True)
+    personal = BooleanField(default=False)  # 个人信息: masked like ID numbers and phones
     retired = BooleanField(default=False)
+
+    @property
+    def holds_personal_data(self):
+        return bool(self.personal or any(c.personal for c in self.columns))
 
     def __str__(self):
         mark = "（已停用）" if self.retired else ""
@@ -439,12 +446,15 @@ def fits(field, value) -> bool:
     return not validate_values([field], {field.key: value})
 
 
-def display(field, value) -> str:
-    """A stored value as text for lists, detail pages and exports."""
+def display(field, value, mask=False) -> str:
+    """A stored value as text for lists, detail pages and exports; ``mask`` hides what a field
+    or table column marked 个人信息 holds."""
     if value is None or value == "" or value == []:
         return ""
     if field is None:
         return str(value)
+    if mask and field.personal and field.type != "table":
+        return masking.mask_text(display(field, value))
     kind = field.type
     if kind == "boolean" and isinstance(value, bool):
         return "是" if value else "否"
@@ -460,12 +470,18 @@ def display(field, value) -> str:
         for row in value:
             if isinstance(row, dict):
                 rows.append("，".join(
-                    f"{c.label}：{display(c, row.get(c.key))}" for c in columns
+                    f"{c.label}：{_cell(c, row.get(c.key), mask and field.personal, mask)}"
+                    for c in columns
                     if row.get(c.key) not in (None, "")))  # fmt: skip
         return "；".join(rows)
     if kind == "number" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _cell(column, value, whole_table_masked, mask):
+    text = display(column, value, mask)
+    return masking.mask_text(text) if whole_table_masked and not column.personal else text
 
 
 def migrate(records, source_key, target, save) -> tuple[int, list[str]]:

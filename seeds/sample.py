@@ -782,7 +782,7 @@ TOWNSHIP["case_card_fields"] = [
     {"key": "family", "label": "家庭成员", "type": "table", "show_in_list": False, "columns": [
         {"key": "name", "label": "姓名", "required": True},
         {"key": "relation", "label": "关系"},
-        {"key": "phone", "label": "电话"},
+        {"key": "phone", "label": "电话", "personal": True},
     ]},
 ]
 for _card, _values in zip(TOWNSHIP["cases"], [
@@ -793,7 +793,7 @@ for _card, _values in zip(TOWNSHIP["cases"], [
      "revisit_on": "2008-07-22"},
     {"risk": "中", "village": "北村", "cadre": "陈福强", "key_person": False},
     {"risk": "低", "village": "东村", "cadre": "崔国良", "key_person": False,
-     "revisit_on": "2008-08-15", "family": [{"name": "孙某", "relation": "儿子"},
+     "revisit_on": "2008-08-15", "family": [{"name": "孙某", "relation": "儿子", "phone": "13912345678"},
                                             {"name": "孙某某", "relation": "女儿"}]},
 ], strict=True):
     _card["extra"] = _values

@@ -73,3 +73,100 @@ def test_pages_forbid_inline_script_and_framing(client, township, url):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert inline_scripts(response.get_data(as_text=True)) == []
     assert not re.search(r"\son(click|change|submit|load)=", response.get_data(as_text=True))
+
+
+# --- personal data ---
+
+ID, PHONE, FAMILY_PHONE = "11010519491231002X", "13800138000", "13912345678"
+
+
+def as_account(app, account):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(account.pk)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def office(app):
+    """A township under a county bureau: its clerk, a leader with a card, the bureau."""
+    from .conftest import make_account
+
+    county = documents.Unit(name="某县信访局").save()
+    town = documents.Unit(name="某乡", parent=county).save()
+    leader = documents.Person(name="乡长甲", title="乡长", unit=town).save()
+    other_leader = documents.Person(name="副乡长乙", title="副乡长", unit=town).save()
+    _define(town, Field(key="family", label="家庭成员", type="table", columns=[
+        {"key": "name", "label": "姓名"}, {"key": "phone", "label": "电话", "personal": True}]),
+        Field(key="contact", label="联系人电话", type="text", personal=True))  # fmt: skip
+    staff = make_account("clerk", "staff", unit=town)
+    client = as_account(app, staff)
+    response = client.post("/admin/casecard/new/", data=_card_form(
+        town, responsible_leader=str(leader.pk), id_number=ID, phones=PHONE,
+        x__contact="0359-1234567", **{"x__family-0-name": "孙某",
+                                      "x__family-0-phone": FAMILY_PHONE}))  # fmt: skip
+    assert response.status_code == 302
+    card = documents.CaseCard.objects.get()
+    card.id_number, card.phones = "110105194912310038", ["13900001111"]
+    card.save()  # a second entry in the history: both numbers before and after
+    return {"app": app, "town": town, "county": county, "card": card, "leader": leader,
+            "other_leader": other_leader, "staff": staff,
+            "leader_account": make_account("leader", "leader", unit=town, person=leader),
+            "superior": make_account("bureau", "superior", unit=county)}  # fmt: skip
+
+
+FULL = (ID, PHONE, "110105194912310038", "13900001111", FAMILY_PHONE, "0359-1234567")
+
+
+@pytest.mark.parametrize("who", ["leader_account", "superior"])
+def test_roles_without_the_right_see_no_number_whole_anywhere_on_a_card(office, who):
+    client = as_account(office["app"], office[who])
+    card = office["card"]
+    detail = client.get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
+    assert "变更记录" in detail or "xf-history" in detail
+    assert [n for n in FULL if n in detail] == []
+    assert "1101***********02X" in detail  # the history masks as the field does
+    assert "139****5678" in detail  # a phone in the family table
+    assert "孙某" in detail  # what is not personal stays readable
+    listing = client.get(f"/admin/casecard/?unit={office['town'].pk}").get_data(as_text=True)
+    assert [n for n in FULL if n in listing] == []
+    pdf = client.get(f"/admin/casecard/pdf/?id={card.pk}")
+    assert pdf.status_code == 200
+    assert [n for n in FULL if n.encode() in pdf.data] == []  # fonts are subset, text is not
+    if who == "superior":
+        csv = client.get(f"/admin/casecard/export/csv/?unit={office['town'].pk}")
+        assert csv.status_code == 200 and [n for n in FULL if n in csv.get_data(as_text=True)] == []
+    # the card's own search does not reveal what the role may not see
+    found = client.get(f"/admin/casecard/?unit={office['town'].pk}&search=1234567")
+    assert card.petitioner not in found.get_data(as_text=True).split("model-list")[-1]
+
+
+def test_whoever_sees_personal_data_whole_is_logged_once_per_view(office):
+    client = as_account(office["app"], office["staff"])
+    card = office["card"]
+    detail = client.get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
+    assert ID in detail and FAMILY_PHONE in detail
+    views = documents.AuditEvent.objects(action="view_personal", username="clerk")
+    assert views.count() == 1
+    # a card with personal data only in its history is logged too
+    card.reload()
+    card.id_number, card.phones = None, []
+    card.save()
+    documents.AuditEvent.objects(action="view_personal").delete()
+    client.get(f"/admin/casecard/details/?id={card.pk}")
+    assert documents.AuditEvent.objects(action="view_personal", username="clerk").count() == 1
+
+
+def test_a_personal_field_is_not_on_the_form_of_a_role_that_may_not_see_it(office):
+    client = as_account(office["app"], office["leader_account"])
+    card = office["card"]
+    edit = client.get(f"/admin/casecard/edit/?id={card.pk}").get_data(as_text=True)
+    assert "x__contact" not in edit and "x__family" not in edit
+    response = client.post(f"/admin/casecard/edit/?id={card.pk}", data={
+        **_card_form(office["town"], responsible_leader=str(office["leader"].pk)),
+        "step": card.step, "version": card.version})  # fmt: skip
+    assert response.status_code == 302
+    card.reload()
+    assert card.extra["contact"] == "0359-1234567"  # kept, not cleared by the narrower form
+    assert card.extra["family"][0]["phone"] == FAMILY_PHONE
