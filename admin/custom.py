@@ -25,7 +25,7 @@ from wtforms import Form, fields, validators, widgets
 import documents
 from documents import custom_fields
 
-from .auth import can
+from .auth import can, scoped
 
 PREFIX = "x__"  # form field names of custom fields, apart from the core fields
 
@@ -459,7 +459,7 @@ class CustomFieldsMixin:
             target = getattr(field, "document_type", None)
             if name in form and name != "unit" and target is not None and "unit" in getattr(
                     target, "_fields", {}) and getattr(form[name], "queryset", None) is not None:
-                form[name].queryset = target.objects(unit=unit)  # fmt: skip
+                form[name].queryset = scoped(target, target.objects(unit=unit))  # fmt: skip
 
     def create_form(self, obj=None):
         form, _ = self._custom_form(self._create_form_class)

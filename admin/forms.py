@@ -103,7 +103,10 @@ class LinesField(fields.TextAreaField):
 
 class ModelSelectField(_ModelSelectField):
     """Flask-Admin's reference drop-down, offering only records the account may see, and
-    refusing a malformed id or one outside that scope instead of failing with a 500."""
+    refusing a malformed id or one outside that scope instead of failing with a 500.
+
+    A record's stored choice outside the account's scope (a unit's 上级单位 seen from the unit)
+    stays offered and may be kept, never swapped for another outside the scope."""
 
     def _scope(self):
         from .auth import scoped
@@ -111,12 +114,28 @@ class ModelSelectField(_ModelSelectField):
         if self.queryset is not None:
             self.queryset = scoped(self.queryset._document, self.queryset)
 
+    def _kept(self):
+        """The stored choice, when the account's scope does not hold it."""
+        stored = getattr(self, "object_data", None)
+        if stored is None or getattr(stored, "pk", None) is None or self.queryset is None:
+            return None
+        return None if self.queryset.filter(pk=stored.pk).count() else stored
+
     def iter_choices(self):
         self._scope()
-        return super().iter_choices()
+        kept = self._kept()
+        choices = list(super().iter_choices())
+        if kept is not None:
+            at = 1 if self.allow_blank else 0
+            choices.insert(at, (kept.pk, str(kept), self.data == kept, {}))
+        return iter(choices)
 
     def process_formdata(self, valuelist):
         self._scope()
+        kept = self._kept()
+        if kept is not None and valuelist and valuelist[0] == str(kept.pk):
+            self.data = kept
+            return
         try:
             super().process_formdata(valuelist)
         except DocumentValidationError:

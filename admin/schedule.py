@@ -54,13 +54,13 @@ class ScheduleView(BaseView):
         context.update(
             month=f"{first:%Y-%m}", previous=f"{_shift(first, -1):%Y-%m}",
             following=f"{_shift(first, 1):%Y-%m}",
-            sessions=documents.ReceptionSession.objects(plan=plan, date__gte=first,
-                                                        date__lte=last),
+            sessions=auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
+                plan=plan, date__gte=first, date__lte=last)),  # a leader: his or her own days
             statuses=dict(schedule.SESSION_STATUSES),
             activity_kinds=schedule.ACTIVITY_KINDS,
             quotas=schedule.quotas(plan),
             compliance=schedule.compliance(plan, first.year, first.month),
-            notices=schedule.notices_due(plan.unit, deadlines.today()),
+            notices=schedule.notices_due(plan.unit, deadlines.today(), scope=auth.scoped),
             can_write=auth.can("schedule:write"), feed_token=auth.feed_token,
         )  # fmt: skip
         return self.render("admin/xf_schedule.html", **context)

@@ -641,7 +641,7 @@ class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
         self.column_filters = (*self.column_filters, DeadlineStatusFilter("next_deadline",
                                                                           _l("期限状态")))
         self.column_formatters = {"next_deadline": _deadline_cell, **_PERSONAL_FORMATTERS}
-        self.column_formatters_detail = dict(_PERSONAL_FORMATTERS)
+        self.column_formatters_detail = {**_PERSONAL_FORMATTERS, "related_cards": _related_cell}
         self.column_formatters_export = dict(_PERSONAL_FORMATTERS)
         super().__init__(*args, **kwargs)
 
@@ -731,8 +731,10 @@ class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
                 "problem": d.problem, "status": STATUS_LABELS[d.status(today, rules.due_soon_days)],
                 "css": _STATUS_CSS.get(d.status(today, rules.due_soon_days), ""),
             } for d in model.deadlines()]  # fmt: skip
-            kwargs["xf_related"] = [(card, self.get_url(".details_view", id=card.pk))
-                                    for card in model.related_cards if card]  # fmt: skip
+            related = [c.pk for c in model.related_cards if c]
+            kwargs["xf_related"] = [(card, self.get_url(".details_view", id=card.pk)) for card in
+                                    scoped(documents.CaseCard, documents.CaseCard.objects(
+                                        pk__in=related))]  # fmt: skip
             kwargs["xf_history"] = card_history(model, "详情")
         return super().render(template, **kwargs)
 
@@ -1042,6 +1044,14 @@ def deadlines_today():
     from documents import deadlines
 
     return deadlines.today()
+
+
+def _related_cell(view, context, model, name):
+    """The related cards the account may see (a leader: his or her own)."""
+    ids = [c.pk for c in model.related_cards if c]
+    cards = scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=ids)) if ids else []
+    items = "".join(f"<li>{escape(str(card))}</li>" for card in cards)
+    return Markup(f"<ol class='xf-nested'>{items}</ol>") if items else ""
 
 
 def _deadline_cell(view, context, model, name):

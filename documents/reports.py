@@ -5,6 +5,7 @@ targets set against the actual figures; and the 活动总结 drafted from them.
 
 import calendar as month_calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from mongoengine import (
@@ -143,7 +144,9 @@ class Report(Document):
     text = StringField(max_length=LONG)  # 正文, editable until submitted
     zero = BooleanField(default=False)  # a 零报告: nothing to report
     figures = DictField()  # the figures as drafted (frozen with the report)
-    tables = ListField(DictField())  # {"title", "headers", "rows"}
+    # {"title", "headers", "rows"}; a table of cards or receptions also has "about": the card
+    # id or the leader of each row, so a leader's copy can leave out the rows of others
+    tables = ListField(DictField())
     state = StringField(choices=REPORT_STATES, default="draft")
     drafted_at = DateTimeField()
     drafted_by = StringField(max_length=NAME)
@@ -201,14 +204,15 @@ class Report(Document):
         return ReportingDuty(name=self.duty, cadence=self.cadence or "once",
                              recipients=list(self.recipients))  # fmt: skip
 
-    def as_printable(self) -> dict:
-        """The report as an official document for ``exports.render_circular``."""
+    def as_printable(self, tables=None) -> dict:
+        """The report as an official document for ``exports.render_circular``; ``tables`` in
+        place of its own (a reader's narrowed copy)."""
         unit = self.unit
         sections = [{"level": 0, "heading": "", "text": self.text or ""}]
         attachments = [] if self.zero else [
             {"title": t["title"], "text": "", "headers": t["headers"], "rows": t["rows"],
              "widths": t.get("widths")}
-            for t in self.tables if t.get("rows")
+            for t in (self.tables if tables is None else tables) if t.get("rows")
         ]  # fmt: skip
         written = (self.submitted_at or self.drafted_at or datetime.datetime.now()).date()
         return {
@@ -295,6 +299,7 @@ def report_tables(unit, current, previous, period) -> list[dict]:
         "rows": [[f"{s.date:%Y-%m-%d}", s.leader, s.place or "",
                   "已接访" if s.status == "held" else "未接访",
                   "" if s.petitioners is None else str(s.petitioners)] for s in sessions],
+        "about": [{"leader": s.leader} for s in sessions],
     })  # fmt: skip
     total, cards = figures.open_cards([unit], current.as_of, "overdue", limit=200)
     tables.append({
@@ -302,8 +307,36 @@ def report_tables(unit, current, previous, period) -> list[dict]:
         "headers": ["编号", "信访人", "案由", "期限", "应办日期"],
         "rows": [[c.number or "", c.petitioner, c.subject, c.next_deadline_label or "",
                   f"{c.next_deadline:%Y-%m-%d}"] for c in cards],
+        "about": [{"card": str(c.pk), "number": c.number or ""} for c in cards],
     })  # fmt: skip
     return tables
+
+
+def narrowed_tables(tables, card_ids, leaders) -> list[dict]:
+    """The tables as a reader limited to some cards and leaders sees them: the rows about other
+    cards and other leaders' receptions left out (a report drafted before rows carried what
+    they are about keeps the cards whose number the reader may see). ``card_ids`` holds the
+    ids and numbers of the cards the reader may see."""
+    shown = []
+    for table in tables:
+        about = table.get("about")
+        if about is None and str(table.get("title", "")).startswith("超期未办"):
+            about = [{"number": row[0]} for row in table.get("rows", [])]
+        if about is None:
+            shown.append(table)
+            continue
+        keep = [row for row, what in zip(table.get("rows", []), about, strict=False)
+                if _visible(what, card_ids, leaders)]  # fmt: skip
+        title = re.sub(r"共\d+件", f"共{len(keep)}件", str(table.get("title", "")), count=1)
+        shown.append({**table, "title": title, "rows": keep, "about": None})
+    return shown
+
+
+def _visible(what, card_ids, leaders):
+    if "leader" in what:
+        return what["leader"] in leaders
+    return bool(what.get("card") in card_ids or (what.get("number") and what["number"] in
+                                                 card_ids))  # fmt: skip
 
 
 def _by_count(counter, order=()):

@@ -386,25 +386,32 @@ def compliance(plan, year: int, month: int) -> list[dict]:
     return rows
 
 
-def notices_due(unit, today: datetime.date, days_ahead: int = 7) -> list[dict]:
+def _everything(model, query):
+    return query
+
+
+def notices_due(unit, today: datetime.date, days_ahead: int = 7, scope=_everything) -> list[dict]:
     """The notices to send in the coming days: leaders before their reception days, and
-    petitioners before the reception they were invited to (dates by the deadline rules)."""
+    petitioners before the reception they were invited to (dates by the deadline rules).
+    ``scope(model, query)`` narrows the sessions and cards to what the reader may see."""
     from .case import CaseCard
     from .deadlines import Rules, _deadline
 
     rules = Rules.for_unit(unit)
     horizon = today + datetime.timedelta(days=days_ahead)
     result = []
-    sessions = ReceptionSession.objects(unit=unit, status="planned", date__gte=today,
-                                        date__lte=horizon + datetime.timedelta(days=3))
+    sessions = scope(ReceptionSession, ReceptionSession.objects(
+        unit=unit, status="planned", date__gte=today,
+        date__lte=horizon + datetime.timedelta(days=3)))  # fmt: skip
     for session in sessions:
         notice = _deadline(rules, "notify_leader", session.date, None, before=True)
         if notice.due is None or notice.due <= horizon:
             result.append({"due": notice.due, "whom": session.leader, "kind": "通知接访领导",
                            "about": f"{session.date:%Y-%m-%d} {session.place or ''}接访",
                            "problem": notice.problem})  # fmt: skip
-    cards = CaseCard.objects(unit=unit, archived__ne=True, reception_date__gte=today,
-                             reception_date__lte=horizon + datetime.timedelta(days=3))
+    cards = scope(CaseCard, CaseCard.objects(
+        unit=unit, archived__ne=True, reception_date__gte=today,
+        reception_date__lte=horizon + datetime.timedelta(days=3)))  # fmt: skip
     for card in cards:
         for key, done, whom in (("notify_petitioner", card.petitioner_notified_on, card.petitioner),
                                 ("notify_leader", card.leader_notified_on,

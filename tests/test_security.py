@@ -170,3 +170,103 @@ def test_a_personal_field_is_not_on_the_form_of_a_role_that_may_not_see_it(offic
     card.reload()
     assert card.extra["contact"] == "0359-1234567"  # kept, not cleared by the narrower form
     assert card.extra["family"][0]["phone"] == FAMILY_PHONE
+
+
+# --- a leader's scope on every path ---
+
+
+@pytest.fixture
+def two_leaders(office):
+    """The township's two leaders, each with a card and a reception day next week."""
+    import datetime
+
+    from documents import deadlines
+
+    town, leader, other = office["town"], office["leader"], office["other_leader"]
+    today = deadlines.today()
+    plan = documents.Plan(unit=town, title="某乡大接访实施方案", period_start=today).save()
+    for person, day in ((leader, 2), (other, 3)):
+        documents.ReceptionSession(plan=plan, unit=town, leader=person.name, place="接访室",
+                                   date=today + datetime.timedelta(days=day)).save()  # fmt: skip
+    mine = office["card"]
+    theirs = documents.CaseCard(
+        unit=town, petitioner="别人的信访人", subject="别人的事", step=mine.step,
+        responsible_leader=other, number="某乡〔2024〕9号", reception_leader=other,
+        registered_on=today - datetime.timedelta(days=200),
+        reception_date=today + datetime.timedelta(days=3),
+    ).save()
+    mine.reload()
+    mine.related_cards = [theirs]
+    mine.save()
+    return {**office, "plan": plan, "theirs": theirs, "today": today}
+
+
+def test_a_leader_sees_only_own_receptions_and_notices_on_the_schedule(two_leaders):
+    client = as_account(two_leaders["app"], two_leaders["leader_account"])
+    today = two_leaders["today"]
+    page = client.get(f"/admin/schedule/?plan={two_leaders['plan'].pk}&month={today:%Y-%m}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "副乡长乙" not in html and "别人的信访人" not in html
+    # the clerk sees both leaders' days and the notices for them
+    clerk = as_account(two_leaders["app"], two_leaders["staff"])
+    html = clerk.get(f"/admin/schedule/?plan={two_leaders['plan'].pk}&month={today:%Y-%m}"
+                     ).get_data(as_text=True)  # fmt: skip
+    assert "副乡长乙" in html and "乡长甲" in html
+
+
+def test_a_leader_does_not_see_another_leaders_card_among_the_related(two_leaders):
+    client = as_account(two_leaders["app"], two_leaders["leader_account"])
+    card = two_leaders["card"]
+    detail = client.get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
+    assert "别人的事" not in detail and "别人的信访人" not in detail
+    clerk = as_account(two_leaders["app"], two_leaders["staff"])
+    assert "别人的信访人" in clerk.get(f"/admin/casecard/details/?id={card.pk}").get_data(
+        as_text=True)  # fmt: skip
+
+
+def test_a_leaders_copy_of_a_report_lists_only_own_overdue_cards(two_leaders):
+    from documents import reports
+    from documents.plan import ReportingDuty
+
+    plan, today = two_leaders["plan"], two_leaders["today"]
+    plan.reporting_duties = [ReportingDuty(name="每周报告", cadence="weekly")]
+    plan.save()
+    period = reports.periods(plan.reporting_duties[0], plan, today, today)[0]
+    report = reports.draft(plan, plan.reporting_duties[0], period).save()
+    overdue = next(t for t in report.tables if t["title"].startswith("超期未办"))
+    assert any("别人的信访人" in row for row in overdue["rows"])  # the unit's copy has it
+
+    client = as_account(two_leaders["app"], two_leaders["leader_account"])
+    page = client.get(f"/admin/reports/{report.pk}/").get_data(as_text=True)
+    assert "别人的信访人" not in page and "副乡长乙" not in page
+    pdf = client.get(f"/admin/reports/{report.pk}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf.data)) as document:
+        text = "".join(page.extract_text() or "" for page in document.pages)
+    assert "别人的信访人" not in text and "张某" in text
+    assert "共1件" in text.replace("\n", "")  # the leader's own count in the title
+    clerk = as_account(two_leaders["app"], two_leaders["staff"])
+    assert "别人的信访人" in clerk.get(f"/admin/reports/{report.pk}/").get_data(as_text=True)
+
+
+def test_a_clerk_saving_the_own_unit_keeps_its_superior(office):
+    client = as_account(office["app"], office["staff"])
+    town, county = office["town"], office["county"]
+    form = client.get(f"/admin/unit/edit/?id={town.pk}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{county.pk}">某县信访局</option>', form) or \
+        re.search(rf'<option[^>]*value="{county.pk}"[^>]*selected', form)  # fmt: skip
+    response = client.post(f"/admin/unit/edit/?id={town.pk}", data={
+        "name": "某乡", "parent": str(county.pk), "document_style": "2012"})  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert documents.Unit.objects.get(pk=town.pk).parent == county
+    # another unit outside the account's scope cannot be chosen
+    elsewhere = documents.Unit(name="别的县").save()
+    response = client.post(f"/admin/unit/edit/?id={town.pk}", data={
+        "name": "某乡", "parent": str(elsewhere.pk), "document_style": "2012"})  # fmt: skip
+    assert response.status_code == 200 and "所选的关联记录不存在" in response.get_data(as_text=True)
+    assert documents.Unit.objects.get(pk=town.pk).parent == county
