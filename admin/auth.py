@@ -2,7 +2,7 @@
 
 import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_admin.form import SecureForm
 from flask_babel import gettext
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -158,14 +158,29 @@ def _feed_token_ok() -> bool:
     if data.get("unit") != (request.view_args or {}).get("unit_id"):
         return False
     allowed = account.unit_ids()
-    return allowed is None or any(str(u) == data["unit"] for u in allowed)
+    if allowed is None or any(str(u) == data["unit"] for u in allowed):
+        g.feed_account = account  # the feed shows what this account may see, no more
+        return True
+    return False
+
+
+def _viewer():
+    """The account a request acts for: the signed-in one, else a calendar feed's."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return None
+    if current_user.is_authenticated:
+        return current_user
+    return g.get("feed_account")
 
 
 # --- permissions and scope -----------------------------------------------------------------------
 
 
 def can(permission) -> bool:
-    return current_user.is_authenticated and current_user.can(permission)
+    viewer = _viewer()  # a calendar feed acts with the rights of the account that made its link
+    return viewer is not None and viewer.can(permission)
 
 
 def allowed_unit_ids():
@@ -189,19 +204,19 @@ def require(permission):
 
 def scoped(model, query):
     """A query narrowed to what the current account may see."""
-    from flask import has_request_context
     from mongoengine import Q
 
-    if not has_request_context() or not current_user.is_authenticated:
+    viewer = _viewer()
+    if viewer is None:
         return query.filter(pk__in=[])
-    ids = current_user.unit_ids()
+    ids = viewer.unit_ids()
     if ids is not None:
         if model is documents.Unit:
             query = query.filter(pk__in=ids)
         elif "unit" in model._fields:
             query = query.filter(unit__in=ids)
-    if current_user.can("case:own"):
-        person = current_user.person
+    if viewer.can("case:own"):
+        person = viewer.person
         if model is documents.CaseCard:
             query = query.filter(Q(responsible_leader=person) | Q(reception_leader=person)) \
                 if person else query.filter(pk__in=[])  # fmt: skip

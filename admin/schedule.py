@@ -87,14 +87,15 @@ class ScheduleView(BaseView):
     @expose("/ical/<unit_id>.ics")
     def ical_unit(self, unit_id):
         unit = _unit(unit_id)
-        sessions = documents.ReceptionSession.objects(unit=unit, status__ne="cancelled")
+        sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
+            unit=unit, status__ne="cancelled"))  # a leader's feed: his or her own days
         return _feed(schedule.ical(sessions, f"{unit.name}接访日程"), unit.name)
 
     @expose("/ical/<unit_id>/<leader>.ics")
     def ical_leader(self, unit_id, leader):
         unit = _unit(unit_id)
-        sessions = documents.ReceptionSession.objects(unit=unit, leader=leader,
-                                                      status__ne="cancelled")  # fmt: skip
+        sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
+            unit=unit, leader=leader, status__ne="cancelled"))
         return _feed(schedule.ical(sessions, f"{unit.name}{leader}接访日程"), leader)
 
 

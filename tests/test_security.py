@@ -1,6 +1,7 @@
 """What a hostile user tries: script in every text, the browser's defences, personal data and
 the scope of leaders and staff on every path."""
 
+import datetime
 import re
 
 import pytest
@@ -178,7 +179,6 @@ def test_a_personal_field_is_not_on_the_form_of_a_role_that_may_not_see_it(offic
 @pytest.fixture
 def two_leaders(office):
     """The township's two leaders, each with a card and a reception day next week."""
-    import datetime
 
     from documents import deadlines
 
@@ -232,7 +232,9 @@ def test_a_leaders_copy_of_a_report_lists_only_own_overdue_cards(two_leaders):
     plan, today = two_leaders["plan"], two_leaders["today"]
     plan.reporting_duties = [ReportingDuty(name="每周报告", cadence="weekly")]
     plan.save()
-    period = reports.periods(plan.reporting_duties[0], plan, today, today)[0]
+    # the week that holds today (due on its Sunday), whatever weekday the test runs on
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    period = reports.periods(plan.reporting_duties[0], plan, week_end, week_end)[0]
     report = reports.draft(plan, plan.reporting_duties[0], period).save()
     overdue = next(t for t in report.tables if t["title"].startswith("超期未办"))
     assert any("别人的信访人" in row for row in overdue["rows"])  # the unit's copy has it
@@ -270,3 +272,31 @@ def test_a_clerk_saving_the_own_unit_keeps_its_superior(office):
         "name": "某乡", "parent": str(elsewhere.pk), "document_style": "2012"})  # fmt: skip
     assert response.status_code == 200 and "所选的关联记录不存在" in response.get_data(as_text=True)
     assert documents.Unit.objects.get(pk=town.pk).parent == county
+
+
+def test_a_leaders_calendar_feed_carries_only_own_receptions_without_a_cookie(two_leaders):
+    import html as markup
+
+    app, plan, today = two_leaders["app"], two_leaders["plan"], two_leaders["today"]
+    town = two_leaders["town"]
+
+    def feed_link(account):
+        page = as_account(app, account).get(f"/admin/schedule/?plan={plan.pk}&month={today:%Y-%m}")
+        link = re.search(r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"',
+                         page.get_data(as_text=True))  # fmt: skip
+        return markup.unescape(link.group(1))
+
+    from flask.testing import FlaskClient
+
+    calendar = FlaskClient(app)  # a calendar program: no session cookie
+    own = calendar.get(feed_link(two_leaders["leader_account"]))
+    assert own.status_code == 200 and own.mimetype == "text/calendar"
+    text = own.get_data(as_text=True)
+    assert "乡长甲" in text and "副乡长乙" not in text
+    # the other leader's own feed, asked for with this leader's token, is empty
+    token = feed_link(two_leaders["leader_account"]).split("token=")[1]
+    theirs = calendar.get(f"/admin/schedule/ical/{town.pk}/副乡长乙.ics?token={token}")
+    assert theirs.status_code == 200 and "BEGIN:VEVENT" not in theirs.get_data(as_text=True)
+    # the clerk's feed holds both leaders' days
+    both = calendar.get(feed_link(two_leaders["staff"])).get_data(as_text=True)
+    assert "乡长甲" in both and "副乡长乙" in both
