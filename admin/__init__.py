@@ -114,9 +114,9 @@ def _open_store(app):
         data_dir=app.config["DATA_DIR"],
         mock=app.config["MOCK_STORE"],
     )
-    from documents import listing
+    from documents.cardquery import index as card_index
 
-    listing.sync()  # the embedded store's list index, rebuilt if a process died mid-write
+    card_index.sync()  # the embedded store's list index, rebuilt if a process died mid-write
     return info
 
 

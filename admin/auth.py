@@ -224,3 +224,20 @@ def scoped(model, query):
             names = [n for n in (person.name, person.title) if n] if person else []
             query = query.filter(leader__in=names)
     return query
+
+
+def card_query(**criteria):
+    """A card query kept within what the current account may see: its units, and for a leader
+    who sees only his or her own cards, those (``scoped``'s rule for the other records)."""
+    from documents.cardquery import CardQuery
+
+    viewer = _viewer()
+    if viewer is None:
+        return CardQuery(units=(), **criteria)
+    units, leader = viewer.unit_ids(), None
+    if viewer.can("case:own"):
+        person = viewer.person
+        if person is None:
+            return CardQuery(units=(), **criteria)
+        leader = person.pk
+    return CardQuery(units=None if units is None else tuple(units), leader=leader, **criteria)

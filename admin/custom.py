@@ -176,8 +176,16 @@ class ExtraFilter(me_filters.BaseMongoEngineFilter):
     def apply(self, query, value):
         return query.filter(__raw__={self.column: self.condition(value)})
 
+    def card_condition(self, value):
+        """The condition as the card-query contract takes it: (key, operator, value)."""
+        return self.key, _CONTRACT_OPERATORS[self.operator], value
+
     def operation(self):
         return self.label
+
+
+_CONTRACT_OPERATORS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$lt": "<", "$gte": ">=",
+                       "$lte": "<="}  # fmt: skip
 
 
 class ExtraEqual(ExtraFilter):
@@ -191,6 +199,9 @@ class ExtraNotEqual(ExtraFilter):
 class ExtraContains(ExtraFilter):
     def condition(self, value):
         return {"$regex": re.escape(value), "$options": "i"}
+
+    def card_condition(self, value):
+        return self.key, "contains", value
 
 
 class ExtraGreater(ExtraFilter):
@@ -252,6 +263,9 @@ class ExtraBoolean(ExtraFilter):
 
     def condition(self, value):
         return {"$eq": True} if value == "1" else {"$ne": True}
+
+    def card_condition(self, value):
+        return self.key, "=" if value == "1" else "!=", True
 
 
 class ExtraHasItem(ExtraFilter):

@@ -12,7 +12,7 @@ from mongoengine import NotUniqueError, Q, ValidationError
 
 import documents
 import exports
-from documents import deadlines, figures, reports
+from documents import cardquery, deadlines, figures, reports
 
 from . import auth, printing
 from .views import validation_messages
@@ -143,20 +143,12 @@ def dashboard(units, unit):
     plan = plan_for(plans, start, end)
     as_of = min(end, today)
     current, previous = reports.unit_figures(unit, start, end, as_of)
-    rules = deadlines.Rules.for_unit(unit)
     own = auth.can("case:own")
-    if own:  # a leader sees the unit's figures, but only the cards he or she is responsible for
-        mine = auth.scoped(documents.CaseCard, documents.CaseCard.objects(
-            unit=unit, archived__ne=True))  # fmt: skip
-        soon = as_of + datetime.timedelta(days=rules.due_soon_days)
-        overdue_q = mine.filter(next_deadline__lt=as_of).order_by("next_deadline")
-        due_q = mine.filter(next_deadline__gte=as_of, next_deadline__lte=soon).order_by(
-            "next_deadline")  # fmt: skip
-        overdue = (overdue_q.count(), list(overdue_q.limit(10)))
-        due_soon = (due_q.count(), list(due_q.limit(10)))
-    else:
-        overdue = figures.open_cards([unit], as_of, "overdue", 10, rules.due_soon_days)
-        due_soon = figures.open_cards([unit], as_of, "due_soon", 10, rules.due_soon_days)
+    # a leader sees the unit's figures, but only the cards he or she is responsible for
+    open_cards = {which: cardquery.find_cards(auth.card_query(
+        unit=unit.pk, where=(("registered_on", "<=", as_of),), deadline=which, as_of=as_of,
+        sort="next_deadline", descending=False, limit=10)) for which in ("overdue", "due_soon")}
+    overdue, due_soon = open_cards["overdue"], open_cards["due_soon"]
     week_start = as_of - datetime.timedelta(days=as_of.weekday())
     week_end = week_start + datetime.timedelta(days=6)
     sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(

@@ -12,7 +12,6 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
-from flask_admin.contrib.mongoengine.tools import parse_like_term
 from flask_admin.model import BaseModelView
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -23,13 +22,14 @@ from mongoengine import ListField
 from wtforms.fields import PasswordField, SelectField
 
 import documents
-from documents import accounts, audit, custom_fields, listing, masking, schedule
+from documents import accounts, audit, cardquery, custom_fields, masking, schedule
 from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
 from documents.fields import NAME
 
 from . import printing
 from .auth import XinfangForm, address, can, csrf_ok, require, scoped
+from .cardlist import CardListMixin
 from .custom import CustomFieldsMixin
 from .filters import ReferenceFilter, XinfangFilterConverter, filter_groups
 from .forms import VersionField, XinfangConverter, subdocument_forms
@@ -603,21 +603,7 @@ def _reviewed_group(data, unit):
     return Imported(group=reviewed).leadership_group(unit), []
 
 
-class IndexedCardListMixin:
-    """Card lists answered by the embedded store's list index where it can (see listing)."""
-
-    list_archived = False
-
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):  # fmt: skip
-        answer = indexed_list(self, page, sort_column, sort_desc, search, filters, page_size,
-                              archived=self.list_archived)  # fmt: skip
-        if answer is not None:
-            return answer
-        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
-
-
-class CaseCardView(IndexedCardListMixin, ScopedListMixin, XinfangModelView):
+class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     read_permission, write_permission = "case:read", "case:write"
     delete_permission = "case:delete"
     custom_target = "case_card"
@@ -866,7 +852,7 @@ class FieldSetView(XinfangModelView):
         return list(keys.items())
 
 
-class ArchivedCaseCardView(IndexedCardListMixin, XinfangModelView):
+class ArchivedCaseCardView(CardListMixin, XinfangModelView):
     """Archived case cards: shown, printed and restored, not edited."""
 
     endpoint_name = "archivedcasecard"
@@ -1014,7 +1000,9 @@ class CaseProcedureView(XinfangModelView):
 
 
 class DeadlineStatusFilter(BaseMongoEngineFilter):
-    """Cards by their next deadline: overdue, due soon (within 3 days), later, none."""
+    """Cards by their next deadline: overdue, due soon (within the unit's 即将到期天数), later,
+    none; the card-query contract's states (the list asks the contract; this is the way of a
+    list that cannot)."""
 
     def __init__(self, column, name):
         options = [("overdue", _l("已超期")), ("due_soon", _l("即将到期")),
@@ -1022,15 +1010,9 @@ class DeadlineStatusFilter(BaseMongoEngineFilter):
         super().__init__(column, name, options=options)
 
     def apply(self, query, value):
-        today = deadlines_today()
-        soon = today + datetime.timedelta(days=3)
-        condition = {
-            "overdue": {"next_deadline__lt": today},
-            "due_soon": {"next_deadline__gte": today, "next_deadline__lte": soon},
-            "pending": {"next_deadline__gt": soon},
-            "none": {"next_deadline": None},
-        }.get(value)
-        return query.filter(**condition) if condition else query
+        if value not in cardquery.DEADLINE_STATES:
+            return query
+        return query.filter(__raw__=cardquery.deadline_selector(value))
 
     def operation(self):
         return gettext("为")
@@ -1061,15 +1043,29 @@ def _deadline_cell(view, context, model, name):
         return ""
     today = deadlines_today()
     days = (model.next_deadline - today).days
-    if days < 0:
+    state = cardquery.deadline_state(model.next_deadline, today, _due_soon_days(model))
+    if state == "overdue":
         badge = ("danger", gettext("已超期 %(n)s 天", n=-days))
-    elif days <= 3:
+    elif state == "due_soon":
         badge = ("warning", gettext("还剩 %(n)s 天", n=days))
     else:
         badge = ("light", "")
     label = escape(model.next_deadline_label or "")
     mark = f" <span class='badge badge-{badge[0]}'>{escape(badge[1])}</span>" if badge[1] else ""
     return Markup(f"{model.next_deadline:%Y-%m-%d} {label}{mark}")
+
+
+def _due_soon_days(card):
+    """The card's unit's 即将到期天数, read once a request."""
+    from flask import g
+
+    from documents.deadlines import DUE_SOON_DAYS
+
+    if "xf_due_soon" not in g:
+        g.xf_due_soon = cardquery.custom_due_soon_days()
+    unit = card._data.get("unit")
+    unit_id = str(getattr(unit, "id", None) or getattr(unit, "pk", None) or unit or "")
+    return g.xf_due_soon.get(unit_id, DUE_SOON_DAYS)
 
 
 def _history_row(entry, field_set, mask):
@@ -1162,78 +1158,6 @@ def _shown(name, value):
     if isinstance(value, dict):
         return "，".join(f"{k}：{_shown(None, v)}" for k, v in value.items() if k != "_cls")
     return str(value)
-
-
-def indexed_list(view, page, sort_column, sort_desc, search, filters, page_size, archived):
-    """A page of case cards from the embedded store's list index, or None when the index is
-    off (mongomock, MongoDB) or cannot answer (a filter on a unit's own field, say)."""
-    index = listing.current()
-    if index is None or can("case:own"):  # a leader's own cases: the store filters those
-        return None
-    conditions = []
-    for position, _name, value in filters or []:
-        flt = view._filters[position]
-        translated = _index_condition(flt, flt.clean(value))
-        if translated is None:
-            return None
-        conditions += translated
-    term = None
-    if search:
-        op, term = parse_like_term(search)
-        if op != "icontains":
-            return None
-    unit = None
-    if request.args.get("unit"):
-        unit = view.scope_unit() if hasattr(view, "scope_unit") else None
-        if unit is None:
-            return 0, []
-    if sort_column is None and view.column_default_sort:
-        sort_column, sort_desc = view.column_default_sort
-    size = view.get_safe_page_size(page_size)
-    total, ids = index.page(
-        unit=unit.pk if unit else None, units=current_user.unit_ids(), archived=archived,
-        conditions=conditions, search=term,
-        sort=sort_column or "registered_on", descending=bool(sort_desc),
-        offset=(page or 0) * size, limit=size,
-    )  # fmt: skip
-    cards = {str(c.pk): c for c in scoped(documents.CaseCard,
-                                          documents.CaseCard.objects(pk__in=ids))}
-    return total, [cards[i] for i in ids if i in cards]
-
-
-def _index_condition(flt, value):
-    from .filters import (
-        ChoiceEqualFilter,
-        ChoiceNotEqualFilter,
-        DateBetweenFilter,
-        DateEqualFilter,
-        DateGreaterFilter,
-        DateSmallerFilter,
-    )
-
-    column = flt.column
-    if isinstance(flt, DeadlineStatusFilter):
-        today = deadlines_today()
-        soon = today + datetime.timedelta(days=3)
-        return {"overdue": [("next_deadline", "<", today)],
-                "due_soon": [("next_deadline", ">=", today), ("next_deadline", "<=", soon)],
-                "pending": [("next_deadline", ">", soon)],
-                "none": [("next_deadline", "is null", None)]}.get(value, [])  # fmt: skip
-    if column not in listing.COLUMNS:
-        return None
-    if isinstance(flt, ChoiceEqualFilter):
-        return [(column, "=", value)]
-    if isinstance(flt, ChoiceNotEqualFilter):
-        return [(column, "!=", value)]
-    if isinstance(flt, DateEqualFilter):
-        return [(column, "=", value)]
-    if isinstance(flt, DateGreaterFilter):
-        return [(column, ">", value)]
-    if isinstance(flt, DateSmallerFilter):
-        return [(column, "<", value)]
-    if isinstance(flt, DateBetweenFilter):
-        return [(column, ">=", value[0]), (column, "<=", value[1])]
-    return None
 
 
 PERSONAL_FIELDS = ("id_number", "phones", "representatives")

@@ -60,7 +60,9 @@ def load_cards(cards, began):
         collection.insert_many(cards[i:i + 2000])
     print(f"{len(cards)} cards made and inserted in {time.perf_counter() - began:.1f} s")
     began = time.perf_counter()
-    rebuilt = documents.listing.sync()
+    from documents.cardquery import index as card_index
+
+    rebuilt = card_index.sync()
     print(f"list index rebuilt for {rebuilt} cards in {time.perf_counter() - began:.1f} s")
 
 

@@ -22,8 +22,10 @@ from mongoengine import (
     ValidationError,
 )
 from mongoengine.errors import SaveConditionError
+from mongoengine.queryset import QuerySet
 
-from . import audit, listing
+from . import audit, store
+from .cardquery import index as card_index
 from .fields import LONG, NAME, SHORT, TEXT
 from .plan import Plan
 from .unit import Person, Unit
@@ -81,6 +83,35 @@ class TimelineEntry(EmbeddedDocument):
 
     def __str__(self):
         return f"{self.date} {self.actor}：{self.content}"
+
+
+class CardQuerySet(QuerySet):
+    """Cards written or deleted without ``CaseCard.save`` (``update``, ``delete`` on a query or a
+    card) keep the list index in step too, under the same write lock."""
+
+    def _ids(self):
+        return list(self.clone().scalar("id")) if card_index.current() is not None else []
+
+    def update(self, *args, **kwargs):
+        with store.write_lock():
+            ids = self._ids()
+            result = super().update(*args, **kwargs)
+            card_index.refresh(ids)
+        return result
+
+    def modify(self, *args, **kwargs):
+        with store.write_lock():
+            ids = self._ids()
+            result = super().modify(*args, **kwargs)
+            card_index.refresh(ids)
+        return result
+
+    def delete(self, *args, **kwargs):
+        with store.write_lock():
+            ids = self._ids()
+            result = super().delete(*args, **kwargs)
+            card_index.refresh(ids)
+        return result
 
 
 class CaseCard(Document):
@@ -153,6 +184,7 @@ class CaseCard(Document):
 
     meta = {
         "collection": "case_cards",
+        "queryset_class": CardQuerySet,
         "ordering": ["-registered_on"],
         # what the lists filter and sort by, and what repeat detection looks up
         "indexes": [
@@ -307,16 +339,18 @@ class CaseCard(Document):
         self.version = seen + 1
         if not creating:
             kwargs["save_condition"] = {"version": seen}
-        try:
-            result = super().save(*args, **kwargs)
-        except SaveConditionError:
-            self.version = seen
-            raise ConcurrentEdit(self, seen) from None
-        except Exception:
-            self.version = seen
-            raise
-        CaseCardHistory.record(self, before)
-        listing.changed(self)
+        # the card, its history and its list-index row land together (the embedded store)
+        with store.write_lock():
+            try:
+                result = super().save(*args, **kwargs)
+            except SaveConditionError:
+                self.version = seen
+                raise ConcurrentEdit(self, seen) from None
+            except Exception:
+                self.version = seen
+                raise
+            CaseCardHistory.record(self, before)
+            card_index.changed(self)
         return result
 
     def archive(self):

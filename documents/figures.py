@@ -22,7 +22,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from . import listing
+from . import cardquery
+from .cardquery import CardQuery
 
 # what the counts depend on, and the two breakdowns that do not (kept apart so that the groups
 # stay few: types × outcomes × statuses × marks, and sources × categories)
@@ -129,80 +130,32 @@ def _unit_ids(units):
     return [getattr(u, "pk", u) for u in units]
 
 
-# --- grouped rows, from the database ------------------------------------------------------------
+# --- grouped rows, through the card-query contract ----------------------------------------------
 
 
-def _groupings_sql(index, units, start, end):
-    where, params = _sql_where(units)
-    where += " AND registered_on >= ? AND registered_on <= ?"
-    params += [start.isoformat(), end.isoformat()]
-    result = []
-    for columns in GROUPINGS:
-        names = ", ".join(columns)
-        rows = index.query(f"SELECT {names}, count(*) FROM cards WHERE {where} GROUP BY {names}",
-                           params)  # fmt: skip
-        groups = []
-        for *values, count in rows:
-            group = dict(zip(columns, values, strict=True))
-            if "marks" in group:
-                group["marks"] = tuple(m for m in (group["marks"] or "").split("|") if m)
-            groups.append((group, count))
-        result.append(groups)
-    return result
+def _cards(units, **criteria):
+    return CardQuery(units=tuple(str(u) for u in _unit_ids(units)), **criteria)
 
 
-def _sql_where(units):
-    return listing.where(units=[str(u) for u in _unit_ids(units)])
+def _registered(start, end):
+    return (("registered_on", ">=", start), ("registered_on", "<=", end))
 
 
-def _groupings_mongo(units, start, end):
-    from .case import CaseCard
-
-    match = {"$match": {"unit": {"$in": _unit_ids(units)}, "archived": {"$ne": True},
-                        "registered_on": {"$gte": _day(start), "$lte": _day(end)}}}
-    result = []
-    for columns in GROUPINGS:
-        pipeline = [match, {"$group": {"_id": {c: f"${c}" for c in columns},
-                                       "n": {"$sum": 1}}}]  # fmt: skip
-        groups = []
-        for row in CaseCard._get_collection().aggregate(pipeline):
-            group = {c: row["_id"].get(c) for c in columns}
-            if "marks" in group:
-                group["marks"] = tuple(group["marks"] or ())
-            groups.append((group, row["n"]))
-        result.append(groups)
-    return result
+def _groupings(units, start, end):
+    query = _cards(units, where=_registered(start, end))
+    return [cardquery.groups(query, columns) for columns in GROUPINGS]
 
 
-def _at_date_sql(index, units, as_of, soon, backlog_before):
-    """Three counts, each answered from an index of its own (no pass over the table)."""
-    where, params = _sql_where(units)
-    day = as_of.isoformat()
-    queries = (
-        ("next_deadline < ? AND registered_on <= ?", [day, day]),
-        ("next_deadline >= ? AND next_deadline <= ? AND registered_on <= ?",
-         [day, soon.isoformat(), day]),
-        ("registered_on <= ? AND (closed_on IS NULL OR closed_on > ?) "
-         "AND coalesce(outcome, '') != '不予受理'", [min(backlog_before, as_of).isoformat(), day]),
-    )  # fmt: skip
-    return [index.query(f"SELECT count(*) FROM cards WHERE {where} AND {condition}",
-                        [*params, *values])[0][0] for condition, values in queries]  # fmt: skip
-
-
-def _at_date_mongo(units, as_of, soon, backlog_before):
-    from .case import CaseCard
-
-    cards = CaseCard._get_collection()
-    base = {"unit": {"$in": _unit_ids(units)}, "archived": {"$ne": True},
-            "registered_on": {"$lte": _day(as_of)}}
-    overdue = cards.count_documents({**base, "next_deadline": {"$lt": _day(as_of)}})
-    due_soon = cards.count_documents(
-        {**base, "next_deadline": {"$gte": _day(as_of), "$lte": _day(soon)}})
-    backlog = cards.count_documents({
-        **base, "registered_on": {"$lte": _day(min(backlog_before, as_of))},
-        "outcome": {"$ne": "不予受理"},
-        "$or": [{"closed_on": None}, {"closed_on": {"$gt": _day(as_of)}}],
-    })  # fmt: skip
+def _at_date(units, as_of, backlog_before):
+    """超期, 即将到期 (the unit's own number of days) and 积案 at ``as_of``."""
+    registered = (("registered_on", "<=", as_of),)
+    overdue = cardquery.count(_cards(units, where=registered, deadline="overdue", as_of=as_of))
+    due_soon = cardquery.count(_cards(units, where=registered, deadline="due_soon", as_of=as_of))
+    # 积案: registered before the handling time, not refused, and not closed by as_of
+    old = (("registered_on", "<=", min(backlog_before, as_of)), ("outcome", "!=", "不予受理"))
+    closed = (*old, ("closed_on", "<=", as_of))
+    backlog = cardquery.count(_cards(units, where=old)) - cardquery.count(
+        _cards(units, where=closed))
     return [overdue, due_soon, backlog]
 
 
@@ -226,25 +179,18 @@ def _sessions(units, start, end):
 # --- the figures --------------------------------------------------------------------------------
 
 
-def period_figures(units, start, end, as_of=None, due_soon_days=None, handle_days=None):
+def period_figures(units, start, end, as_of=None, handle_days=None):
     """The figures of the cards registered from ``start`` to ``end`` (both included) and the
     reception sessions of those days; 超期/即将到期/积案 as at ``as_of`` (default: ``end``)."""
-    from .deadlines import DEFAULT_RULES, DUE_SOON_DAYS
+    from .deadlines import DEFAULT_RULES
 
     as_of = as_of or end
-    due_soon_days = DUE_SOON_DAYS if due_soon_days is None else due_soon_days
     if handle_days is None:
         handle_days = next(r.days for r in DEFAULT_RULES if r.key == "handle")
-    soon = as_of + datetime.timedelta(days=due_soon_days)
     backlog_before = as_of - datetime.timedelta(days=handle_days)
     units = list(units)
-    index = listing.current()
-    if index is not None:
-        groups, places = _groupings_sql(index, units, start, end)
-        at_date = _at_date_sql(index, units, as_of, soon, backlog_before)
-    else:
-        groups, places = _groupings_mongo(units, start, end)
-        at_date = _at_date_mongo(units, as_of, soon, backlog_before)
+    groups, places = _groupings(units, start, end)
+    at_date = _at_date(units, as_of, backlog_before)
     values = {c.key: sum(n for g, n in groups if c.test(g)) for c in COUNTS}
     values.update(dict(zip([k for k, _ in AT_DATE], at_date, strict=True)))
     values["accepted_cases"] = values["total_cases"] - values["refused_cases"]
@@ -276,32 +222,12 @@ def previous_period(start, end):
 
 def monthly_series(units, start, end):
     """[(YYYY-MM, registered, resolved)] for each month from ``start`` to ``end``."""
-    units = list(units)
-    index = listing.current()
     counts = {}
-    if index is not None:
-        where, params = _sql_where(units)
-        rows = index.query(
-            "SELECT substr(registered_on, 1, 7), count(*), "
-            f"sum(outcome IN ({', '.join('?' * len(RESOLVED))})) FROM cards WHERE {where} "
-            "AND registered_on >= ? AND registered_on <= ? GROUP BY 1",
-            [*RESOLVED, *params, start.isoformat(), end.isoformat()])  # fmt: skip
-        counts = {month: (n, resolved or 0) for month, n, resolved in rows}
-    else:
-        from .case import CaseCard
-
-        pipeline = [
-            {"$match": {"unit": {"$in": _unit_ids(units)}, "archived": {"$ne": True},
-                        "registered_on": {"$gte": _day(start), "$lte": _day(end)}}},
-            {"$group": {"_id": {"y": {"$year": "$registered_on"},
-                                "m": {"$month": "$registered_on"}},
-                        "n": {"$sum": 1},
-                        "resolved": {"$sum": {"$cond": [{"$in": ["$outcome", list(RESOLVED)]},
-                                                        1, 0]}}}},
-        ]  # fmt: skip
-        for row in CaseCard._get_collection().aggregate(pipeline):
-            month = f"{row['_id']['y']:04d}-{row['_id']['m']:02d}"
-            counts[month] = (row["n"], row["resolved"])
+    query = _cards(list(units), where=_registered(start, end))
+    for group, n in cardquery.groups(query, ("registered_month", "outcome")):
+        registered, resolved = counts.get(group["registered_month"], (0, 0))
+        counts[group["registered_month"]] = (registered + n,
+                                             resolved + (n if group["outcome"] in RESOLVED else 0))
     series = []
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month):
@@ -311,40 +237,15 @@ def monthly_series(units, start, end):
     return series
 
 
-def open_cards(units, as_of, which="overdue", limit=10, due_soon_days=None):
-    """(total, cards) of the overdue or due-soon cards at ``as_of``, earliest deadline first."""
-    from .case import CaseCard
-    from .deadlines import DUE_SOON_DAYS
-
-    days = DUE_SOON_DAYS if due_soon_days is None else due_soon_days
-    soon = as_of + datetime.timedelta(days=days)
-    conditions = ([("next_deadline", "<", as_of)] if which == "overdue" else
-                  [("next_deadline", ">=", as_of), ("next_deadline", "<=", soon)])  # fmt: skip
-    conditions.append(("registered_on", "<=", as_of))
-    index = listing.current()
-    ids = _unit_ids(units)
-    if index is not None:
-        total, page = index.earliest(ids, conditions, limit)
-        found = {str(c.pk): c for c in CaseCard.objects(pk__in=page)}
-        return total, [found[i] for i in page if i in found]
-    query = CaseCard.objects(unit__in=ids, archived__ne=True, registered_on__lte=as_of)
-    if which == "overdue":
-        query = query.filter(next_deadline__lt=as_of)
-    else:
-        query = query.filter(next_deadline__gte=as_of, next_deadline__lte=soon)
-    return query.count(), list(query.order_by("next_deadline").limit(limit))
+def open_cards(units, as_of, which="overdue", limit=10, leader=None):
+    """(total, cards) of the overdue or due-soon cards at ``as_of``, earliest deadline first;
+    ``leader``: only the cards that person is responsible for or receives."""
+    query = _cards(units, where=(("registered_on", "<=", as_of),), deadline=which, as_of=as_of,
+                   leader=getattr(leader, "pk", leader), sort="next_deadline", descending=False,
+                   limit=limit)  # fmt: skip
+    return cardquery.find_cards(query)
 
 
 def card_counts(units) -> dict:
     """unit id → how many cards it holds (archived left out)."""
-    units = list(units)
-    index = listing.current()
-    if index is not None:
-        where, params = _sql_where(units)
-        rows = index.query(f"SELECT unit, count(*) FROM cards WHERE {where} GROUP BY unit", params)
-        return {unit: n for unit, n in rows}
-    from .case import CaseCard
-
-    pipeline = [{"$match": {"unit": {"$in": _unit_ids(units)}, "archived": {"$ne": True}}},
-                {"$group": {"_id": "$unit", "n": {"$sum": 1}}}]  # fmt: skip
-    return {str(row["_id"]): row["n"] for row in CaseCard._get_collection().aggregate(pipeline)}
+    return {group["unit"]: n for group, n in cardquery.groups(_cards(list(units)), ("unit",))}

@@ -410,7 +410,7 @@ def _number(value):
 def unit_figures(unit, start, end, as_of=None):
     """(this period, the period before) for a unit, by its own deadline rules."""
     rules = _rules(unit)
-    kwargs = {"due_soon_days": rules.due_soon_days, "handle_days": rules["handle"].days}
+    kwargs = {"handle_days": rules["handle"].days}
     current = figures.period_figures([unit], start, end, as_of=as_of, **kwargs)
     previous = figures.period_figures([unit], *figures.previous_period(start, end), **kwargs)
     return current, previous

@@ -245,6 +245,11 @@ class EmbeddedClient:
         client, guard = self._ensure_open()
         return getattr(_Guarded(client, guard), name)
 
+    def write_lock(self):
+        """Hold the write lock across several writes (a card and its list-index row)."""
+        _client, guard = self._ensure_open()
+        return guard.hold(True)
+
     def close(self):
         if self._client is not None and self._pid == os.getpid():
             with self._guard.hold(True):
@@ -286,9 +291,9 @@ def connect(
     in ``data_dir``.
     """
     mongoengine.disconnect(alias)
-    from . import listing
+    from .cardquery import index
 
-    listing.use(None)
+    index.use(None)
     if uri:
         name = db_name_from_uri(uri)
         mongoengine.connect(
@@ -317,7 +322,7 @@ def connect(
         data_dir=str(folder),
         uuidRepresentation="standard",
     )
-    listing.use(folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3")
+    index.use(folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3")
     return StoreInfo("embedded", str(folder), db_name)
 
 
@@ -326,6 +331,16 @@ def _hide_password(uri: str) -> str:
     if parsed.password:
         return uri.replace(f":{parsed.password}@", ":***@")
     return uri
+
+
+def write_lock():
+    """The embedded store's write lock, for writes that must land together; elsewhere (MongoDB,
+    mongomock) nothing."""
+    try:
+        client = mongoengine.get_connection()
+    except mongoengine.ConnectionFailure:
+        return contextlib.nullcontext()
+    return client.write_lock() if isinstance(client, EmbeddedClient) else contextlib.nullcontext()
 
 
 def disconnect_all():

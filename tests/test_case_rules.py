@@ -380,7 +380,7 @@ def test_the_filtered_list_exports_to_csv_and_xlsx(app, client, unit, monkeypatc
 
 def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_app,
                                                                       monkeypatch):  # fmt: skip
-    from documents import listing
+    from documents.cardquery import index as card_index
 
     monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
     unit = documents.Unit(name="索引乡").save()
@@ -391,15 +391,15 @@ def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_a
     _card(other, petitioner="外单位人", registered_on=D(2024, 2, 1), subject="土地").save()
     archived = _card(unit, petitioner="归档人", registered_on=D(2024, 2, 1)).save()
     archived.archive()
-    index = listing.current()
-    assert index is not None and index.count() == 5
+    index = card_index.current()
+    assert index is not None and index.count_rows() == 5
     client = embedded_app.test_client()
     view = next(v for v in embedded_app.extensions["admin"][0]._views
                 if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
     status = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
     asked = []
-    real_page = index.page
-    monkeypatch.setattr(index, "page", lambda **kw: asked.append(kw) or real_page(**kw))
+    real_find = index.find
+    monkeypatch.setattr(index, "find", lambda *a: asked.append(a) or real_find(*a))
 
     def names(url):
         page = client.get(url).get_data(as_text=True)
@@ -417,7 +417,7 @@ def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_a
 
 
 def test_a_filter_the_index_does_not_hold_falls_back_to_the_store(embedded_app):
-    from documents import listing
+    from documents.cardquery import index as card_index
 
     unit = documents.Unit(name="自定字段乡").save()
     documents.FieldSet(unit=unit, target="case_card", fields=[documents.FieldDefinition(
@@ -431,16 +431,16 @@ def test_a_filter_the_index_does_not_hold_falls_back_to_the_store(embedded_app):
         risk = next(i for i, f in enumerate(view._filters) if f.column == "extra.risk")
     page = client.get(f"/admin/casecard/?unit={unit.pk}&flt0_{risk}=高").get_data(as_text=True)
     assert "高风险人" in page and "低风险人" not in page
-    assert listing.current().count() == 2
+    assert card_index.current().count_rows() == 2
 
 
 def test_the_index_is_rebuilt_when_it_disagrees_with_the_collection(embedded_app):
-    from documents import listing
+    from documents.cardquery import index as card_index
 
     unit = documents.Unit(name="重建乡").save()
     card = _card(unit).save()
-    index = listing.current()
+    index = card_index.current()
     index.remove(card.pk)  # as if the process died between the two writes
-    assert index.count() == 0
-    assert listing.sync() == 1 and index.count() == 1
-    assert listing.sync() is None  # in step: nothing to do
+    assert index.count_rows() == 0
+    assert card_index.sync() == 1 and index.count_rows() == 1
+    assert card_index.sync() == 0  # in step: nothing to do

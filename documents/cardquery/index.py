@@ -1,0 +1,368 @@
+"""The card-query contract on the embedded store: a list index of the cards in SQLite.
+
+The embedded store answers queries by decoding and filtering every document in Python, which is
+fine for a unit's plans but too slow for a list of ten thousand cards sorted by deadline. So the
+columns a card list filters, sorts and searches on are also kept in a small SQLite table next to
+the collection; a query asks it for the ids of one page and fetches only those cards.
+
+Each row carries the version of the card it was made from, and is written under the store's
+write lock together with the card (``CaseCard.save``); a row never replaces one of a newer
+version. At start-up ``sync`` compares every row's version with the collection's and repairs
+the rows that differ (a process killed between the two writes, a restored backup).
+
+With a MongoDB server there is no such table: the server's indexes (declared on ``CaseCard``)
+do the work, through ``mongo.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+import sqlite3
+import threading
+
+from . import rules
+
+COLUMNS = ("unit", "archived", "next_deadline", "registered_on", "number", "petitioner",
+           "subject", "category", "department", "source", "case_type", "status", "outcome",
+           "step", "search", "marks", "closed_on", "responsible_leader",
+           "reception_leader")  # fmt: skip
+# the table is made anew (and refilled from the collection) when its columns change
+SCHEMA_VERSION = 4
+
+_current = None
+_lock = threading.Lock()
+
+
+def current():
+    """The index of the connected embedded store, or None (mongomock, MongoDB)."""
+    return _current
+
+
+def use(path):
+    """Called when the embedded store is connected; ``None`` turns the index off."""
+    global _current
+    with _lock:
+        _current = CardIndex(path) if path else None
+    return _current
+
+
+def changed(card):
+    if _current is not None:
+        _current.upsert(card.to_mongo().to_dict())
+
+
+def refresh(ids):
+    """Rewrite (or remove) the rows of these cards from the collection as it now is."""
+    if _current is not None and ids:
+        from ..case import CaseCard
+
+        _current.refresh(CaseCard._get_collection(), [str(i) for i in ids])
+
+
+def unit_fields_changed(unit_id):
+    """A unit's own fields changed: what search looks into changes with them."""
+    if _current is not None:
+        from ..case import CaseCard
+
+        _current.upsert_docs(CaseCard._get_collection().find({"unit": _object_id(unit_id)}))
+
+
+def sync():
+    """Repair the rows whose version differs from the card's (or that have no card, or whose
+    card has no row); the number of rows repaired, None without an index."""
+    if _current is None:
+        return None
+    from .. import store
+    from ..case import CaseCard
+
+    with store.write_lock():
+        return _current.repair(CaseCard._get_collection())
+
+
+def _object_id(value):
+    import bson
+
+    return bson.ObjectId(str(value)) if bson.ObjectId.is_valid(str(value)) else value
+
+
+def _text(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _sql_value(column, value):
+    if column in rules.DATE_COLUMNS and isinstance(value, str):
+        return value[:10]
+    return _text(value)
+
+
+class _Where:
+    """The SQL condition of a resolved query, built once."""
+
+    def __init__(self, query, resolved):
+        self.clauses, self.params = ["archived = ?"], [1 if query.archived else 0]
+        if resolved.units is not None:
+            self._in("unit", resolved.units)
+        if query.leader is not None:
+            self.clauses.append("(responsible_leader = ? OR reception_leader = ?)")
+            self.params += [query.leader, query.leader]
+        for column, operator, value in query.where:
+            self._condition(column, operator, value)
+        if resolved.windows is not None:
+            self._windows(resolved.windows)
+        for word in resolved.words:
+            self.clauses.append("instr(search, ?) > 0")
+            self.params.append(word)
+
+    def _in(self, column, values):
+        self.clauses.append(f"{column} IN ({', '.join('?' * len(values))})" if values else "0")
+        self.params += [str(v) for v in values]
+
+    def _condition(self, column, operator, value):
+        if operator == "is null":
+            self.clauses.append(f"({column} IS NULL OR {column} = '')")
+        elif operator == "is not null":
+            self.clauses.append(f"({column} IS NOT NULL AND {column} != '')")
+        elif operator in ("contains", "not contains"):
+            test = f"({column} IS NOT NULL AND instr(xf_lower({column}), ?) > 0)"
+            self.clauses.append(test if operator == "contains" else f"NOT {test}")
+            self.params.append(str(value).lower())
+        elif operator in ("in", "not in"):
+            values = [_sql_value(column, v) for v in value]
+            marks = ", ".join("?" * len(values))
+            if operator == "in":
+                self.clauses.append(f"{column} IN ({marks})" if values else "0")
+            else:
+                self.clauses.append(f"({column} IS NULL OR {column} NOT IN ({marks}))"
+                                    if values else "1")  # fmt: skip
+            self.params += values
+        elif column == "marks":
+            test = "instr(ifnull(marks, ''), ?) > 0"
+            self.clauses.append(test if operator == "=" else f"NOT {test}")
+            self.params.append(f"|{value}|")
+        elif operator == "!=":
+            self.clauses.append(f"({column} IS NULL OR {column} != ?)")
+            self.params.append(_sql_value(column, value))
+        else:
+            self.clauses.append(f"{column} {operator} ?")
+            self.params.append(_sql_value(column, value))
+
+    def _windows(self, windows):
+        parts = []
+        for window in windows:
+            part, params = [], []
+            if window.units is not None:
+                part.append(f"unit IN ({', '.join('?' * len(window.units))})"
+                            if window.units else "0")  # fmt: skip
+                params += list(window.units)
+            if window.excluded:
+                part.append(f"unit NOT IN ({', '.join('?' * len(window.excluded))})")
+                params += list(window.excluded)
+            if window.missing:
+                part.append("next_deadline IS NULL")
+            else:
+                part.append("next_deadline IS NOT NULL")
+            if window.low is not None:
+                part.append("next_deadline >= ?")
+                params.append(window.low.isoformat())
+            if window.high is not None:
+                part.append("next_deadline <= ?")
+                params.append(window.high.isoformat())
+            parts.append("(" + " AND ".join(part) + ")")
+            self.params += params
+        self.clauses.append("(" + " OR ".join(parts) + ")" if parts else "0")
+
+    @property
+    def sql(self):
+        return " AND ".join(self.clauses)
+
+
+_GROUP_EXPRESSIONS = {"registered_month": "substr(registered_on, 1, 7)"}
+
+
+class CardIndex:
+    def __init__(self, path):
+        self.path = pathlib.Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._keys = {}  # unit id → (searchable keys), for the rows written by this process
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                db.execute("DROP TABLE IF EXISTS cards")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, version INTEGER, "
+                + ", ".join(f"{c} {'INTEGER' if c == 'archived' else 'TEXT'}" for c in COLUMNS)
+                + ")"
+            )
+            for columns in (("archived", "next_deadline"), ("unit", "archived", "next_deadline"),
+                            ("archived", "registered_on"),
+                            ("unit", "archived", "registered_on"),
+                            ("responsible_leader",), ("reception_leader",),
+                            # covering indexes of the reports' counts (no table lookups)
+                            ("unit", "archived", "next_deadline", "registered_on"),
+                            ("unit", "archived", "registered_on", "closed_on", "outcome"),
+                            ("unit", "archived", "registered_on", "case_type", "outcome",
+                             "status", "marks"),
+                            ("unit", "archived", "registered_on", "source",
+                             "category")):  # fmt: skip
+                name = "by_" + "_".join(columns)
+                db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cards ({', '.join(columns)})")
+
+    def _connect(self):
+        connection = sqlite3.connect(self.path, timeout=30)
+        connection.execute("PRAGMA busy_timeout = 30000")
+        # Python's lower case (SQLite's lower() knows only ASCII), as search text is written
+        connection.create_function("xf_lower", 1, _lower, deterministic=True)
+        return connection
+
+    # --- rows ---
+
+    def _search_keys(self, unit_id):
+        if unit_id not in self._keys:
+            self._keys[unit_id] = rules.searchable_keys(unit_id) if unit_id else frozenset()
+        return self._keys[unit_id]
+
+    def row(self, doc: dict) -> tuple:
+        """The index row of a card as stored (a BSON-decoded dict)."""
+        unit = _text(doc.get("unit"))
+        values = {
+            "unit": unit, "archived": 1 if doc.get("archived") else 0,
+            "search": rules.search_text(doc, self._search_keys(unit)),
+            # |越级访|赴京访|: one mark is matched by instr(marks, '|越级访|')
+            "marks": "|" + "|".join(doc.get("marks") or []) + "|" if doc.get("marks") else None,
+        }  # fmt: skip
+        for column in COLUMNS:
+            values.setdefault(column, _text(doc.get(column)))
+        return (str(doc["_id"]), doc.get("version") or 0, *[values[c] for c in COLUMNS])
+
+    def upsert(self, doc):
+        self.upsert_rows([self.row(doc)])
+
+    def upsert_docs(self, docs):
+        self._keys.clear()  # a unit's fields may have changed since
+        self.upsert_rows([self.row(doc) for doc in docs], force=True)
+
+    def upsert_rows(self, rows, force=False):
+        """Write rows; a row of an older version than the one in the table is left out,
+        unless ``force`` (a repair from the collection itself)."""
+        placeholders = ", ".join("?" * (len(COLUMNS) + 2))
+        names = ("version", *COLUMNS)
+        update = ", ".join(f"{c} = excluded.{c}" for c in names)
+        guard = "" if force else " WHERE excluded.version >= cards.version"
+        with self._connect() as db:
+            db.executemany(f"INSERT INTO cards VALUES ({placeholders}) ON CONFLICT(id) DO "
+                           f"UPDATE SET {update}{guard}", rows)  # fmt: skip
+
+    def remove(self, card_id):
+        with self._connect() as db:
+            db.execute("DELETE FROM cards WHERE id = ?", (str(card_id),))
+
+    def refresh(self, collection, ids):
+        import bson
+
+        docs = list(collection.find({"_id": {"$in": [bson.ObjectId(i) for i in ids]}}))
+        self.upsert_rows([self.row(doc) for doc in docs], force=True)
+        found = {str(doc["_id"]) for doc in docs}
+        with self._connect() as db:
+            db.executemany("DELETE FROM cards WHERE id = ?", [(i,) for i in ids if i not in found])
+
+    def count_rows(self) -> int:
+        with self._connect() as db:
+            return db.execute("SELECT count(*) FROM cards").fetchone()[0]
+
+    def versions(self) -> dict:
+        with self._connect() as db:
+            return dict(db.execute("SELECT id, version FROM cards"))
+
+    def repair(self, collection) -> int:
+        """Make the rows agree with the collection: one transaction, only what differs."""
+        stored = {str(d["_id"]): d.get("version") or 0
+                  for d in collection.find({}, {"_id": 1, "version": 1})}  # fmt: skip
+        rows = self.versions()
+        stale = [i for i, v in stored.items() if rows.get(i) != v]
+        gone = [i for i in rows if i not in stored]
+        if stale:
+            import bson
+
+            self._keys.clear()
+            docs = collection.find({"_id": {"$in": [bson.ObjectId(i) for i in stale]}})
+            self.upsert_rows([self.row(doc) for doc in docs], force=True)
+        if gone:
+            with self._connect() as db:
+                db.executemany("DELETE FROM cards WHERE id = ?", [(i,) for i in gone])
+        return len(stale) + len(gone)
+
+    def rebuild(self, collection) -> int:
+        """Make the table anew from the collection, in one transaction."""
+        self._keys.clear()
+        rows = [self.row(doc) for doc in collection.find({})]
+        placeholders = ", ".join("?" * (len(COLUMNS) + 2))
+        with self._connect() as db:
+            db.execute("DELETE FROM cards")
+            db.executemany(f"INSERT INTO cards VALUES ({placeholders})", rows)
+        return len(rows)
+
+    # --- the contract ---
+
+    def find(self, query, resolved):
+        where = _Where(query, resolved)
+        column = query.sort
+        direction = "DESC" if query.descending else "ASC"
+        # cards without the sort value come last, whichever the direction
+        order = (f"({column} IS NULL OR {column} = ''), nullif({column}, '') {direction}, "
+                 "registered_on DESC, id")  # fmt: skip
+        limit = -1 if query.limit is None else query.limit
+        with self._connect() as db:
+            total = db.execute(f"SELECT count(*) FROM cards WHERE {where.sql}",
+                               where.params).fetchone()[0]  # fmt: skip
+            ids = [row[0] for row in db.execute(
+                f"SELECT id FROM cards WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*where.params, limit, query.offset])]  # fmt: skip
+        return total, ids
+
+    def count(self, query, resolved):
+        where = _Where(query, resolved)
+        with self._connect() as db:
+            return db.execute(f"SELECT count(*) FROM cards WHERE {where.sql}",
+                              where.params).fetchone()[0]  # fmt: skip
+
+    def groups(self, query, resolved, columns):
+        where = _Where(query, resolved)
+        names = ", ".join(_GROUP_EXPRESSIONS.get(c, c) for c in columns)
+        with self._connect() as db:
+            rows = db.execute(f"SELECT {names}, count(*) FROM cards WHERE {where.sql} "
+                              f"GROUP BY {names}", where.params).fetchall()  # fmt: skip
+        result = []
+        for *values, n in rows:
+            group = dict(zip(columns, values, strict=True))
+            if "marks" in group:
+                group["marks"] = tuple(m for m in (group["marks"] or "").split("|") if m)
+            result.append((group, n))
+        return result
+
+
+def _field_set_saved(sender, document, **kwargs):
+    if document.target == "case_card" and document.unit is not None:
+        unit_fields_changed(document.unit.pk)
+
+
+def _watch():
+    from mongoengine import signals
+
+    from ..custom_fields import FieldSet
+
+    signals.post_save.connect(_field_set_saved, sender=FieldSet, weak=False)
+
+
+_watch()
