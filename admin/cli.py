@@ -30,7 +30,9 @@ def main(argv=None) -> int:
     export.add_argument("--title", help="按标题查找实施方案")
     export.add_argument("--unit", help="单位名称")
     export.add_argument("--style", choices=("2012", "1999"), help="公文格式（默认按单位设置）")
-    commands.add_parser("check", help="检查存储、记录数、字体和系统库")
+    check = commands.add_parser("check", help="检查存储、记录数、期限、列表索引、字体和系统库")
+    check.add_argument("--fix", action="store_true",
+                       help="重新计算过期的期限、修复列表索引")  # fmt: skip
 
     imports = commands.add_parser("import", help="从 Word 文档（.docx）或文本文件导入实施方案")
     imports.add_argument("file", help=".docx 或 .txt 文件")
@@ -106,6 +108,7 @@ def _check(app, args) -> int:
     except Exception as exc:  # a server that cannot be reached: say so, do not crash
         print(f"  无法读取数据库：{exc}")
         problems += 1
+    problems += _check_cards(args)
     print("字体（公文各部分所用字体）：")
     stacks = app.config.get("FONT_STACKS")
     for role, family in font_report(stacks if isinstance(stacks, dict) else None).items():
@@ -126,6 +129,32 @@ def _check(app, args) -> int:
         problems += 1
     print("检查通过。" if not problems else f"发现 {problems} 个问题。")
     return 0 if not problems else 1
+
+
+def _check_cards(args) -> int:
+    """Stored deadlines and the list index against the cards; with --fix, put right."""
+    from documents.cardquery import index as card_index
+    from documents.case import CaseCard
+
+    print("一案一卡：")
+    try:
+        stale = sum(1 for _ in CaseCard.stale_deadlines())
+        table = card_index.current()
+        rows = table.differences(CaseCard._get_collection()) if table else ([], [])
+    except Exception as exc:  # noqa: BLE001 - a store that cannot be read: say so
+        print(f"  无法检查：{exc}")
+        return 1
+    print(f"  期限与现行期限规则、节假日数据不一致：{stale} 张")
+    if table is not None:
+        print(f"  列表索引与卡片不一致：{len(rows[0]) + len(rows[1])} 条")
+    if not args.fix:
+        if stale or rows[0] or rows[1]:
+            print("  运行 xinfang check --fix 可重新计算、修复。")
+        return int(bool(stale)) + int(bool(rows[0] or rows[1]))
+    print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
+    if table is not None:
+        print(f"  已修复列表索引：{card_index.sync()} 条")
+    return 0
 
 
 def _create_admin(app, args) -> int:

@@ -19,6 +19,18 @@ class CalendarDataMissing(ValueError):
         )
 
 
+def fingerprint() -> str:
+    """What the holiday data say, in a few characters: a new year's holidays (a newer
+    chinese-calendar) change it, and stored deadlines are computed anew."""
+    import hashlib
+
+    from chinese_calendar import constants
+
+    days = sorted(f"{d}:{n}" for table in (constants.holidays, constants.workdays)
+                  for d, n in table.items())  # fmt: skip
+    return hashlib.sha256("\n".join(days).encode()).hexdigest()[:16]
+
+
 def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)

@@ -275,6 +275,39 @@ class CaseCard(Document):
         problems = [d.problem for d in deadlines if d.problem]
         self.deadline_problem = problems[0] if problems else None
 
+    @classmethod
+    def stale_deadlines(cls, unit=None):
+        """The cards not archived whose stored next deadline (its label, its problem) differs
+        from what the rules and the holiday calendar in force give today: (card, new values)."""
+        from .deadlines import Rules
+
+        query = cls.objects(archived__ne=True).no_dereference()
+        if unit is not None:
+            query = query.filter(unit=unit)
+        rules_by_unit = {}
+        for card in query.no_cache():
+            unit_ref = card._data.get("unit")
+            unit_id = getattr(unit_ref, "id", unit_ref)
+            if unit_id not in rules_by_unit:
+                rules_by_unit[unit_id] = Rules.for_unit(unit_id)
+            before = (card.next_deadline, card.next_deadline_label, card.deadline_problem)
+            card._compute_deadlines(rules_by_unit[unit_id])
+            after = (card.next_deadline, card.next_deadline_label, card.deadline_problem)
+            if before != after:
+                yield card, after
+
+    @classmethod
+    def recompute_deadlines(cls, unit=None) -> int:
+        """Store the next deadlines anew where they are stale (a unit's 期限规则 changed, the
+        holiday calendar gained a year); the card's version and history stay as they are, for
+        nothing the clerk entered changed. The number of cards rewritten."""
+        changed = 0
+        for card, (due, label, problem) in list(cls.stale_deadlines(unit)):
+            cls.objects(pk=card.pk).update(set__next_deadline=due, set__next_deadline_label=label,
+                                           set__deadline_problem=problem)  # fmt: skip
+            changed += 1
+        return changed
+
     def deadlines(self):
         from .deadlines import Rules, card_deadlines
 
@@ -484,3 +517,41 @@ def blank_card(unit, field_set=None) -> dict:
                        "wide": definition.type in ("textarea", "table", "multichoice")})
     return {"unit": unit.name if unit else "", "number": "", "registered_on": "",
             "filled_by": "", "fields": fields}  # fmt: skip
+
+
+# --- stored deadlines follow the rules and the calendar ---------------------------------------
+
+
+def _rules_changed(sender, document, **kwargs):
+    if document.unit is not None:
+        CaseCard.recompute_deadlines(document.unit.pk)
+
+
+def refresh_for_calendar() -> int | None:
+    """At start: when the holiday data differ from those the stored deadlines were computed
+    with, compute them anew (once, whichever process starts first). The number of cards
+    rewritten; None when the data were the same."""
+    from . import calendar
+
+    settings = CaseCard._get_db()["xinfang_settings"]
+    now = calendar.fingerprint()
+    with store.write_lock():
+        stored = settings.find_one({"_id": "holiday_calendar"})
+        if stored is not None and stored.get("fingerprint") == now:
+            return None
+        changed = CaseCard.recompute_deadlines()
+        settings.replace_one({"_id": "holiday_calendar"}, {"_id": "holiday_calendar",
+                                                             "fingerprint": now}, upsert=True)
+    return changed
+
+
+def _watch_rules():
+    from mongoengine import signals
+
+    from .deadlines import DeadlineRuleSet
+
+    signals.post_save.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
+    signals.post_delete.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
+
+
+_watch_rules()

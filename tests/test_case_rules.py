@@ -444,3 +444,48 @@ def test_the_index_is_rebuilt_when_it_disagrees_with_the_collection(embedded_app
     assert index.count_rows() == 0
     assert card_index.sync() == 1 and index.count_rows() == 1
     assert card_index.sync() == 0  # in step: nothing to do
+
+
+@pytest.mark.parametrize("which", ["app", "embedded_app"])
+def test_changing_a_unit_s_rules_moves_its_stored_deadlines_and_lists_follow(
+        which, request, monkeypatch):
+    from documents import cardquery
+    from documents.cardquery import CardQuery
+
+    request.getfixturevalue(which)
+    monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
+    unit = documents.Unit(name="改规则乡").save()
+    other = documents.Unit(name="不改乡").save()
+    card = _card(unit, registered_on=D(2024, 3, 1)).save()
+    untouched = _card(other, registered_on=D(2024, 3, 1)).save()
+    assert card.next_deadline == D(2024, 3, 16)  # 受理告知: 15 days
+    version = card.version
+    assert cardquery.count(CardQuery(unit=unit.pk, deadline="due_soon")) == 1
+    rules = documents.DeadlineRuleSet(unit=unit, rules=[documents.DeadlineRule(
+        key="accept", days=10)]).save()  # fmt: skip
+    stored = documents.CaseCard.objects.get(pk=card.pk)
+    assert stored.next_deadline == D(2024, 3, 11) and stored.version == version
+    assert cardquery.count(CardQuery(unit=unit.pk, deadline="overdue")) == 1
+    assert cardquery.find(CardQuery(where=(("next_deadline", "=", D(2024, 3, 11)),)))[1] == [
+        str(card.pk)]  # fmt: skip
+    assert documents.CaseCard.objects.get(pk=untouched.pk).next_deadline == D(2024, 3, 16)
+    rules.delete()  # back to the regulation's 15 days
+    assert documents.CaseCard.objects.get(pk=card.pk).next_deadline == D(2024, 3, 16)
+    assert cardquery.count(CardQuery(unit=unit.pk, deadline="due_soon")) == 1
+
+
+def test_new_holiday_data_recompute_stored_deadlines_once(embedded_app, monkeypatch):
+    from documents import calendar
+    from documents.case import refresh_for_calendar
+
+    unit = documents.Unit(name="新日历乡").save()
+    card = _card(unit, registered_on=D(2024, 3, 1), source="上级交办").save()
+    assert refresh_for_calendar() is None  # the store was opened with these data
+    collection = documents.CaseCard._get_collection()
+    collection.update_one({"_id": card.pk}, {"$set": {"next_deadline": None,
+                                                      "deadline_problem": "节假日数据不含2024年"}})
+    monkeypatch.setattr(calendar, "fingerprint", lambda: "a-newer-calendar")
+    assert refresh_for_calendar() == 1
+    stored = documents.CaseCard.objects.get(pk=card.pk)
+    assert stored.next_deadline == card.next_deadline and stored.deadline_problem is None
+    assert refresh_for_calendar() is None  # once

@@ -32,7 +32,36 @@ def test_check_reports_store_counts_fonts_and_libraries(tmp_path, capsys):
     for role in ("小标宋", "仿宋", "黑体", "楷体"):
         assert f"{role}: " in out
     assert "libharfbuzz-subset0" in out and "WeasyPrint" in out
-    assert code == (0 if "检查通过" in out else 1)
+    assert "期限与现行期限规则、节假日数据不一致：0 张" in out
+    assert "列表索引与卡片不一致：0 条" in out
+    assert code == 0 and "检查通过" in out  # the test command installs the fonts and libraries
+
+
+def test_check_finds_stale_deadlines_and_index_rows_and_fix_puts_them_right(tmp_path, capsys):
+    import datetime
+
+    import documents
+    from documents.cardquery import index as card_index
+
+    data = ["--data-dir", str(tmp_path / "d")]
+    main([*data, "seed"])
+    card = documents.CaseCard.objects.filter(next_deadline__ne=None).first()
+    collection = documents.CaseCard._get_collection()
+    # as a restored backup or an older version of the program would have left them
+    collection.update_one({"_id": card.pk}, {"$set": {
+        "next_deadline": datetime.datetime(2001, 1, 1)}, "$inc": {"version": 1}})  # fmt: skip
+    mongoengine.disconnect_all()
+    capsys.readouterr()
+    assert card_index.current() is not None
+    assert main([*data, "check"]) == 1
+    out = capsys.readouterr().out
+    assert "期限与现行期限规则、节假日数据不一致：1 张" in out and "xinfang check --fix" in out
+    assert main([*data, "check", "--fix"]) == 0
+    assert "已重新计算期限：1 张" in capsys.readouterr().out
+    assert main([*data, "check"]) == 0
+    out = capsys.readouterr().out
+    assert "不一致：0 张" in out and "列表索引与卡片不一致：0 条" in out
+    assert documents.CaseCard.objects.get(pk=card.pk).next_deadline == card.next_deadline
 
 
 def test_bad_mongodb_uri_exits_non_zero_with_a_message(monkeypatch, capsys):

@@ -285,13 +285,18 @@ class CardIndex:
         with self._connect() as db:
             return dict(db.execute("SELECT id, version FROM cards"))
 
-    def repair(self, collection) -> int:
-        """Make the rows agree with the collection: one transaction, only what differs."""
+    def differences(self, collection) -> tuple[list[str], list[str]]:
+        """(ids of cards whose row is missing or of another version, ids of rows without a
+        card)."""
         stored = {str(d["_id"]): d.get("version") or 0
                   for d in collection.find({}, {"_id": 1, "version": 1})}  # fmt: skip
         rows = self.versions()
-        stale = [i for i, v in stored.items() if rows.get(i) != v]
-        gone = [i for i in rows if i not in stored]
+        return [i for i, v in stored.items() if rows.get(i) != v], [i for i in rows
+                                                                    if i not in stored]
+
+    def repair(self, collection) -> int:
+        """Make the rows agree with the collection: one transaction, only what differs."""
+        stale, gone = self.differences(collection)
         if stale:
             import bson
 
