@@ -2,6 +2,7 @@
 
 import datetime
 
+import mongoengine
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_admin.form import SecureForm
 from flask_babel import gettext
@@ -15,6 +16,8 @@ from documents import accounts, audit
 
 MAX_FAILURES = 5  # failed logins in 15 minutes, per name or per address
 OPEN_ENDPOINTS = {"login", "static", "admin.static", "set_language"}
+# what a session whose password must be changed may still do
+PASSWORD_ENDPOINTS = {"change_password", "logout"}
 
 
 class XinfangForm(SecureForm):
@@ -40,6 +43,14 @@ class LoginForm(XinfangForm):
     password = PasswordField(validators=[validators.InputRequired(message="请填写密码")])
 
 
+class PasswordForm(XinfangForm):
+    current = PasswordField(validators=[validators.InputRequired(message="请填写现在的密码")])
+    new = PasswordField(validators=[validators.InputRequired(message="请填写新密码")])
+    again = PasswordField(validators=[
+        validators.InputRequired(message="请再输一遍新密码"),
+        validators.EqualTo("new", message="两次输入的新密码不一致")])  # fmt: skip
+
+
 def csrf_ok() -> bool:
     """For the panel's own POST endpoints (Flask-Admin's forms check theirs themselves)."""
     form = XinfangForm(request.form)
@@ -60,9 +71,9 @@ def init_auth(app):
     manager.login_view = "login"
 
     @manager.user_loader
-    def load(account_id):
-        account = documents.Account.objects(pk=account_id).first()
-        return account if account is not None and account.active else None
+    def load(session_id):
+        # None for an ended session (logout, new password, deactivated): it must log in again
+        return documents.Account.for_session(session_id)
 
     @app.context_processor
     def tokens():
@@ -79,6 +90,10 @@ def init_auth(app):
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("login", next=request.full_path))
+        if current_user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+            flash(gettext("这个账号的密码是别人设置的（示例账号或管理员设置），请先改为只有您知道的密码。"),
+                  "error")  # fmt: skip
+            return redirect(url_for("change_password"))
         return None
 
     @app.route("/login", methods=("GET", "POST"))
@@ -88,7 +103,8 @@ def init_auth(app):
             result = _try_login(form)
             if result is not None:
                 return result
-        return render_template("auth/login.html", form=form)
+        no_accounts = documents.Account.objects.only("id").first() is None
+        return render_template("auth/login.html", form=form, no_accounts=no_accounts)
 
     @app.route("/logout", methods=("POST",))
     def logout():
@@ -96,9 +112,21 @@ def init_auth(app):
             abort(400)
         accounts.record("logout", actor=current_user.name, username=current_user.username,
                         address=address())  # fmt: skip
+        current_user.end_sessions()  # every session of the account, on every device
         logout_user()
         session.clear()
         return redirect(url_for("login"))
+
+    @app.route("/account/password", methods=("GET", "POST"))
+    def change_password():
+        form = PasswordForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            result = _change_password(form)
+            if result is not None:
+                return result
+        elif "csrf_token" in form.errors:
+            flash(gettext("页面已过期，请重新输入。"), "error")
+        return render_template("auth/password.html", form=form)
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -115,23 +143,69 @@ def _try_login(form):
         if "csrf_token" in form.errors:
             flash(gettext("页面已过期，请重新登录。"), "error")
         return None
-    if accounts.recent_failures(username, address()) >= MAX_FAILURES:
+    keys = [f"name:{username}"] + ([f"addr:{address()}"] if request.remote_addr else [])
+    taken = accounts.take_attempt(keys, MAX_FAILURES)
+    if taken is None:  # the count is taken before the password is checked: parallel tries too
+        accounts.record("login_refused", actor=username[:50], username=username[:50],
+                        address=address())  # fmt: skip
         flash(gettext("登录失败次数过多，请15分钟后再试。"), "error")
         return None
     account = documents.Account.objects(username=username).first()
     if account is None or not account.active or not account.check_password(form.password.data):
-        accounts.record("login_failed", actor=username, username=username, address=address())
+        accounts.record("login_failed", actor=username[:50], username=username[:50],
+                        address=address())  # fmt: skip
         flash(gettext("用户名或密码不正确。"), "error")
         return None
+    accounts.give_back(taken)
+    accounts.forget_old_attempts()
     session.clear()
     login_user(account)
     account.last_login = datetime.datetime.now().replace(microsecond=0)
     account.save()
     accounts.record("login", actor=account.name, username=account.username, address=address())
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("admin.index")
-    return redirect(target)
+    return redirect(safe_next(request.args.get("next")))
+
+
+def safe_next(target) -> str:
+    """Where to go after logging in: a path on this site, else the home page. Browsers drop
+    tabs and line breaks from a URL and read a backslash as a slash (``/``, a tab, ``/host``
+    is ``//host``, off site), so a target holding any of them, or naming a scheme or host, is
+    not followed."""
+    from urllib.parse import urlsplit
+
+    home = url_for("admin.index")
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return home
+    if any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return home
+    return target
+
+
+def _change_password(form):
+    account = current_user._get_current_object()
+    if not account.check_password(form.current.data):
+        form.current.errors = [gettext("现在的密码不正确")]
+        return None
+    if form.new.data == form.current.data:
+        form.new.errors = [gettext("新密码不能与现在的密码相同")]
+        return None
+    problem = accounts.password_problem(form.new.data)
+    if problem:
+        form.new.errors = [gettext(problem)]
+        return None
+    account.set_password(form.new.data)
+    account.must_change_password = False
+    account.save()
+    account.end_sessions()  # other sessions end; this one goes on under the new epoch
+    session.clear()
+    login_user(account)
+    accounts.record("password_changed", actor=account.name, username=account.username,
+                    address=address())  # fmt: skip
+    flash(gettext("密码已修改，这个账号在其他地方的登录已退出。"), "success")
+    return redirect(url_for("admin.index"))
 
 
 # --- feeds for calendar programs, which cannot log in -------------------------------------------
@@ -142,7 +216,11 @@ def _serializer():
 
 
 def feed_token(unit_id) -> str:
-    return _serializer().dumps({"account": current_user.get_id(), "unit": str(unit_id)})
+    """A link for calendar programs, bound to this account and its current feed key: a new key
+    (重置订阅链接) revokes every link made before."""
+    account = current_user._get_current_object()
+    key = account.feed_key or account.new_feed_key()
+    return _serializer().dumps({"account": str(account.pk), "unit": str(unit_id), "key": key})
 
 
 def _feed_token_ok() -> bool:
@@ -150,16 +228,22 @@ def _feed_token_ok() -> bool:
         return False
     try:
         data = _serializer().loads(request.args.get("token", ""))
-    except BadSignature:
+        account = documents.Account.objects(pk=data.get("account")).first()
+    except (BadSignature, AttributeError, mongoengine.ValidationError):
         return False
-    account = documents.Account.objects(pk=data.get("account")).first()
     if account is None or not account.active or not account.can("schedule:read"):
+        return False
+    if not account.feed_key or data.get("key") != account.feed_key:
+        return False  # a revoked link
+    if account.must_change_password:
         return False
     if data.get("unit") != (request.view_args or {}).get("unit_id"):
         return False
     allowed = account.unit_ids()
     if allowed is None or any(str(u) == data["unit"] for u in allowed):
         g.feed_account = account  # the feed shows what this account may see, no more
+        accounts.record("feed", actor=account.name, username=account.username,
+                        target=request.path[:100], address=address())  # fmt: skip
         return True
     return False
 

@@ -13,11 +13,11 @@ def main(argv=None) -> int:
     parser.add_argument("--data-dir", help="内置存储的数据目录（默认 ./data）")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
-    serve = commands.add_parser("serve", help="启动管理面板（空库时自动载入示例数据）")
+    serve = commands.add_parser("serve", help="启动管理面板（内置存储为空时载入示例数据）")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--workers", type=int, default=1, help="大于 1 时用 gunicorn 多进程运行")
-    serve.add_argument("--no-seed", action="store_true", help="空库时不载入示例数据")
+    serve.add_argument("--no-seed", action="store_true", help="空库时不载入示例数据和示例账号")
 
     commands.add_parser("seed", help="载入五个来源单位的示例数据（可重复运行）")
 
@@ -78,10 +78,18 @@ def _serve(app, args) -> int:
     import documents
     import seeds
 
-    if not args.no_seed and documents.Unit.objects.count() == 0:
-        seeds.load()
-        print("数据库为空，已载入示例数据。")
     info = app.extensions["xinfang_store"]
+    if documents.Unit.objects.count() == 0 and not args.no_seed:
+        if info.kind == "mongodb":  # a server is for real use: no sample data, no demo account
+            print("数据库为空。使用 MongoDB 时不自动载入示例数据和示例账号"
+                  "（需要时运行 xinfang seed）。")  # fmt: skip
+        else:
+            seeds.load()
+            print("数据库为空，已载入示例数据。示例账号的密码须在首次登录时修改。")
+    if seeds.flag_published_passwords():
+        print("提示：有账号仍在使用 README 中公开的示例密码，须在下次登录时修改。")
+    if documents.Account.objects.only("id").first() is None:
+        print("还没有任何账号：运行 xinfang create-admin --username 用户名 新建系统管理员。")
     print(f"存储：{info.kind} {info.location}")
     print(f"管理面板：http://{args.host}:{args.port}/admin/")
     if args.workers > 1:

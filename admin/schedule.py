@@ -7,9 +7,10 @@ import bson
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
+from flask_login import current_user
 
 import documents
-from documents import deadlines, schedule
+from documents import accounts, deadlines, schedule
 
 from . import auth
 
@@ -90,6 +91,20 @@ class ScheduleView(BaseView):
         sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
             unit=unit, status__ne="cancelled"))  # a leader's feed: his or her own days
         return _feed(schedule.ical(sessions, f"{unit.name}接访日程"), unit.name)
+
+    @expose("/feed-key/", methods=("POST",))
+    def reset_feed(self):
+        """A new key for this account's calendar links: every link given out before stops."""
+        auth.require("schedule:read")
+        if not auth.csrf_ok():
+            abort(400)
+        current_user.new_feed_key()
+        accounts.record("feed_reset", actor=current_user.name, username=current_user.username,
+                        address=auth.address())  # fmt: skip
+        flash(gettext("已重置订阅链接：以前给出的日历订阅链接不再有效，请在日历程序中换用新链接。"),
+              "success")  # fmt: skip
+        return redirect(url_for(".index", plan=request.args.get("plan"),
+                                month=request.args.get("month")))  # fmt: skip
 
     @expose("/ical/<unit_id>/<leader>.ics")
     def ical_leader(self, unit_id, leader):

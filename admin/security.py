@@ -25,6 +25,18 @@ HEADERS = {
 
 
 def init_security(app):
+    proxies = app.config.get("PROXY_FIX")  # XINFANG_PROXY_FIX: how many proxies sit in front
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        try:
+            count = int(proxies)
+        except (TypeError, ValueError):
+            count = 1
+        # the client's address and scheme as the proxy saw them (the login limit counts
+        # addresses: behind a proxy without this, every client has the proxy's)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
     @app.after_request
     def security_headers(response):
         for name, value in HEADERS.items():

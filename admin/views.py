@@ -20,6 +20,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from mongoengine import ListField
 from wtforms.fields import PasswordField, SelectField
+from wtforms.validators import StopValidation
 
 import documents
 from documents import accounts, audit, cardquery, custom_fields, masking, schedule
@@ -946,6 +947,11 @@ class RoleView(XinfangModelView):
         dict(accounts.PERMISSIONS).get(p, p) for p in m.permissions)}  # fmt: skip
 
 
+def _chosen(form, field):
+    if field.data is None:
+        raise StopValidation(gettext("请选择角色"))
+
+
 class AccountView(XinfangModelView):
     """Accounts: a password is set here, never shown; the hash is all that is stored."""
 
@@ -957,13 +963,28 @@ class AccountView(XinfangModelView):
     column_details_exclude_list = ("password_hash",)
     column_export_exclude_list = ("password_hash",)
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # no role is chosen for the clerk: an account gets the rights someone picked for it
+        form.role.allow_blank, form.role.blank_text = True, gettext("（请选择角色）")
+        form.role.validators = [_chosen]
+        return form
+
     def on_model_change(self, form, model, is_created):
         password = form.new_password.data
         if password:
             model.set_password(password)
+            # a password someone else chose is temporary: its owner changes it at next login
+            model.must_change_password = model.pk is None or str(model.pk) != str(
+                current_user.pk)  # fmt: skip
         elif is_created:
             raise mongoengine.ValidationError("新账号须设置密码",
                                               errors={"password_hash": "新账号须设置密码"})
+
+    def after_model_change(self, form, model, is_created):
+        ended = form.new_password.data or not model.active
+        if ended and not is_created and str(model.pk) != str(current_user.pk):
+            model.end_sessions()  # a new password or a deactivation ends the old sessions
 
 
 class AuditView(XinfangModelView):

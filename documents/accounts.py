@@ -10,6 +10,7 @@ from mongoengine import (
     BooleanField,
     DateTimeField,
     Document,
+    IntField,
     ListField,
     ReferenceField,
     StringField,
@@ -74,6 +75,14 @@ class Account(Document):
     person = ReferenceField(Person, reverse_delete_rule=NULLIFY)  # a leader's own record
     active = BooleanField(default=True)
     last_login = DateTimeField()
+    # a password given by someone else (a demo password, one set by an administrator) must be
+    # changed at the next login: the session can do nothing else until it is
+    must_change_password = BooleanField(default=False)
+    # part of every session's id: raising it ends every session of the account (logout,
+    # a new password, deactivation)
+    session_epoch = IntField(default=0, min_value=0)
+    # part of every calendar feed link: a new key revokes the old links
+    feed_key = StringField(max_length=SHORT)
 
     meta = {"collection": "accounts"}
 
@@ -94,7 +103,35 @@ class Account(Document):
         return False
 
     def get_id(self):
-        return str(self.pk)
+        # Flask-Login keeps this in the session: a cookie of an ended session names an old epoch
+        return f"{self.pk}.{self.session_epoch or 0}"
+
+    @classmethod
+    def for_session(cls, session_id: str):
+        """The active account a session id names, None when the session has been ended."""
+        pk, _, epoch = (session_id or "").partition(".")
+        if not epoch.isdigit():
+            return None
+        try:
+            account = cls.objects(pk=pk).first()
+        except (ValidationError, TypeError):
+            return None
+        if account is None or not account.active or (account.session_epoch or 0) != int(epoch):
+            return None
+        return account
+
+    def end_sessions(self):
+        """Every session of this account ends (the next request of each finds a new epoch)."""
+        type(self).objects(pk=self.pk).update_one(inc__session_epoch=1)
+        self.reload("session_epoch")
+
+    def new_feed_key(self) -> str:
+        """A new key for calendar feed links: the links made before stop working."""
+        import secrets
+
+        self.feed_key = secrets.token_urlsafe(16)
+        type(self).objects(pk=self.pk).update_one(set__feed_key=self.feed_key)
+        return self.feed_key
 
     def set_password(self, password: str):
         problem = password_problem(password)
@@ -150,7 +187,9 @@ class AuditEvent(Document):
 
     ACTIONS = {"login": "登录", "login_failed": "登录失败", "logout": "退出", "create": "新建",
                "update": "修改", "delete": "删除", "export": "导出", "print": "打印",
-               "view_personal": "查看个人信息", "denied": "越权访问", "submit": "报送"}  # fmt: skip
+               "view_personal": "查看个人信息", "denied": "越权访问", "submit": "报送",
+               "password_changed": "修改密码", "login_refused": "登录被限制",
+               "feed": "订阅日程", "feed_reset": "重置订阅链接"}  # fmt: skip
 
     def __str__(self):
         return f"{self.at} {self.actor} {self.ACTIONS.get(self.action, self.action)}"
@@ -162,12 +201,61 @@ def record(action, *, actor="", username="", target="", target_id="", detail="",
                detail=detail[:2000], address=address).save()  # fmt: skip
 
 
-def recent_failures(username, address, minutes=15) -> int:
-    since = datetime.datetime.now() - datetime.timedelta(minutes=minutes)
-    by_name = AuditEvent.objects(action="login_failed", username=username, at__gte=since).count()
-    by_address = AuditEvent.objects(action="login_failed", address=address,
-                                    at__gte=since).count() if address else 0  # fmt: skip
-    return max(by_name, by_address)
+# --- login throttling ----------------------------------------------------------------------------
+# Every login attempt takes a place in a counter per user name and per address before its
+# password is checked, with one atomic $inc (on the embedded store under its inter-process write
+# lock): forty attempts at once get forty different counts, and only those within the limit are
+# checked. A success gives its place back; a failure keeps it for the window.
+
+THROTTLE_COLLECTION = "login_attempts"
+WINDOW_MINUTES = 15
+
+
+def _throttle():
+    return Account._get_db()[THROTTLE_COLLECTION]
+
+
+def _window(now):
+    seconds = WINDOW_MINUTES * 60
+    start = int(now.timestamp() // seconds)
+    elapsed = (now.timestamp() % seconds) / seconds
+    return start, elapsed
+
+
+def take_attempt(keys, limit, now=None) -> list[str] | None:
+    """Count one attempt against each key (e.g. ``name:…``, ``addr:…``). The counter ids taken,
+    to give back with ``give_back`` on success; None when a key is over ``limit`` failures in
+    the sliding window (then nothing is taken)."""
+    from pymongo import ReturnDocument
+
+    now = now or datetime.datetime.now()
+    window, elapsed = _window(now)
+    taken = []
+    refused = False
+    for key in keys:
+        ident = f"{key}|{window}"
+        current = _throttle().find_one_and_update(
+            {"_id": ident}, {"$inc": {"n": 1}, "$setOnInsert": {"at": now}},
+            upsert=True, return_document=ReturnDocument.AFTER)  # fmt: skip
+        taken.append(ident)
+        previous = _throttle().find_one({"_id": f"{key}|{window - 1}"}) or {}
+        # a sliding window: the last window's failures count for the part not yet past
+        if current["n"] + previous.get("n", 0) * (1 - elapsed) > limit:
+            refused = True
+    if refused:
+        give_back(taken)
+        return None
+    return taken
+
+
+def give_back(taken):
+    for ident in taken or ():
+        _throttle().update_one({"_id": ident}, {"$inc": {"n": -1}})
+
+
+def forget_old_attempts(now=None):
+    now = now or datetime.datetime.now()
+    _throttle().delete_many({"at": {"$lt": now - datetime.timedelta(minutes=3 * WINDOW_MINUTES)}})
 
 
 def ensure_roles():

@@ -88,24 +88,48 @@ def load() -> dict[str, int]:
 
 
 def _accounts() -> int:
-    """The demo accounts, created when missing; an existing account is never touched."""
+    """The demo accounts, each created once: with its published password, which must be changed
+    at the first login. An existing account is never touched, and one that an administrator
+    deleted is not created again (the store remembers which were made)."""
     from documents import Account
     from documents.accounts import ensure_roles
 
     roles = ensure_roles()
+    settings = Account._get_db()["xinfang_settings"]
+    made_before = set((settings.find_one({"_id": "demo_accounts"}) or {}).get("made", ()))
     made = 0
     for data in DEMO_ACCOUNTS:
-        if Account.objects(username=data["username"]).first() is not None:
+        if data["username"] in made_before:
             continue
-        unit = Unit.objects(name=data["unit"]).first() if data.get("unit") else None
-        person = Person.objects(unit=unit, name=data["person"]).first() if data.get(
-            "person") else None  # fmt: skip
-        account = Account(username=data["username"], name=data["name"],
-                          role=roles[data["role"]], unit=unit, person=person)  # fmt: skip
-        account.set_password(data["password"])
-        account.save()
-        made += 1
+        if Account.objects(username=data["username"]).first() is None:
+            unit = Unit.objects(name=data["unit"]).first() if data.get("unit") else None
+            person = Person.objects(unit=unit, name=data["person"]).first() if data.get(
+                "person") else None  # fmt: skip
+            account = Account(username=data["username"], name=data["name"],
+                              role=roles[data["role"]], unit=unit, person=person,
+                              must_change_password=True)  # fmt: skip
+            account.set_password(data["password"])
+            account.save()
+            made += 1
+        settings.update_one({"_id": "demo_accounts"}, {"$addToSet": {"made": data["username"]}},
+                            upsert=True)  # fmt: skip
     return made
+
+
+def flag_published_passwords() -> list[str]:
+    """Accounts that still have a demo password from the README must change it at their next
+    login (stores made before that rule, or a password set back to a published one)."""
+    from documents import Account
+
+    flagged = []
+    for data in DEMO_ACCOUNTS:
+        account = Account.objects(username=data["username"]).first()
+        if account is not None and not account.must_change_password and \
+                account.check_password(data["password"]):  # fmt: skip
+            account.must_change_password = True
+            account.save()
+            flagged.append(account.username)
+    return flagged
 
 
 def plan_templates() -> dict[str, Plan]:

@@ -34,8 +34,10 @@ class SignedInClient(FlaskClient):
         super().__init__(*args, **kwargs)
         account_id = self.application.config.get("TEST_ACCOUNT")
         if account_id:
+            with self.application.app_context():
+                session_id = documents.Account.objects.get(pk=account_id).get_id()
             with self.session_transaction() as session:
-                session["_user_id"] = account_id
+                session["_user_id"] = session_id
                 session["_fresh"] = True
 
 

@@ -67,7 +67,7 @@ class Office:
         from selenium.webdriver.support.ui import WebDriverWait
 
         self.driver, self.base = driver, base
-        self.wait = WebDriverWait(driver, 10)
+        self.wait = WebDriverWait(driver, 30)  # a loaded 2-core machine is slow
 
     def open(self, path):
         self.driver.get(self.base + path)
@@ -127,8 +127,16 @@ class Office:
     def add_row(self, list_id):
         self.find(f"#{list_id}-button").click()
 
-    def save(self):
-        self.find('form.admin-form input[type="submit"]').click()
+    def save(self, sent=True):
+        """Submit the form and wait for the answer page (saved or not): a page opened before
+        it lands would be replaced by it on a slow machine. ``sent=False``: the browser itself
+        refuses to send the form (a required field is empty), no answer comes."""
+        from selenium.webdriver.support import expected_conditions
+
+        button = self.find('form.admin-form input[type="submit"]')
+        button.click()
+        if sent:
+            self.wait.until(expected_conditions.staleness_of(button))
 
     def messages(self):
         from selenium.webdriver.common.by import By
@@ -221,7 +229,7 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     office.type("petitioner", "刘某某")
     office.type("subject", "反映宅基地纠纷")
     office.set_date("registered_on", "2024-03-01")
-    office.save()  # the required field is still empty: the browser does not send the form
+    office.save(sent=False)  # the required field is still empty: the browser does not send it
     assert documents.CaseCard.objects.count() == 0
     assert browser.execute_script(
         "return document.querySelector('[name=x__cadre]').validity.valueMissing")

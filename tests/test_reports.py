@@ -387,7 +387,7 @@ def test_a_superior_reads_reports_but_does_not_draft_and_a_leader_sees_own_cards
     superior = make_account("county", "superior", unit=unit)
     client = store.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(superior.pk)
+        session["_user_id"] = superior.get_id()
     assert client.get(f"/admin/reports/?unit={unit.pk}").status_code == 200
     assert client.post("/admin/reports/draft/", data={"plan": str(plan.pk), "duty": "2",
                                                       "period": "2024-05-01"}).status_code == 403
@@ -396,7 +396,7 @@ def test_a_superior_reads_reports_but_does_not_draft_and_a_leader_sees_own_cards
         responsible_leader=person)  # fmt: skip
     leader = make_account("wang", "leader", unit=unit, person=person)
     with client.session_transaction() as session:
-        session["_user_id"] = str(leader.pk)
+        session["_user_id"] = leader.get_id()
     html = client.get("/admin/?start=2024-05-01&end=2024-05-31").get_data(as_text=True)
     assert "信访人0420" in html and "信访人0110" not in html  # only the card he answers for
     assert "40%" in html  # the unit's figures are not personal data

@@ -84,7 +84,7 @@ ID, PHONE, FAMILY_PHONE = "11010519491231002X", "13800138000", "13912345678"
 def as_account(app, account):
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(account.pk)
+        session["_user_id"] = account.get_id()
         session["_fresh"] = True
     return client
 
@@ -300,3 +300,34 @@ def test_a_leaders_calendar_feed_carries_only_own_receptions_without_a_cookie(tw
     # the clerk's feed holds both leaders' days
     both = calendar.get(feed_link(two_leaders["staff"])).get_data(as_text=True)
     assert "乡长甲" in both and "副乡长乙" in both
+
+
+def test_a_calendar_link_is_audited_and_can_be_revoked(two_leaders):
+    import html as markup
+
+    from flask.testing import FlaskClient
+
+    app, plan, today = two_leaders["app"], two_leaders["plan"], two_leaders["today"]
+    clerk = as_account(app, two_leaders["staff"])
+    schedule_page = f"/admin/schedule/?plan={plan.pk}&month={today:%Y-%m}"
+
+    def link():
+        page = clerk.get(schedule_page).get_data(as_text=True)
+        return markup.unescape(re.search(r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"',
+                                         page).group(1))  # fmt: skip
+
+    calendar = FlaskClient(app)
+    old = link()
+    assert calendar.get(old).status_code == 200
+    username = two_leaders["staff"].username
+    assert documents.AuditEvent.objects(action="feed", username=username).count() == 1
+    response = clerk.post(f"/admin/schedule/feed-key/?plan={plan.pk}&month={today:%Y-%m}")
+    assert response.status_code == 302
+    assert documents.AuditEvent.objects(action="feed_reset", username=username).count() == 1
+    refused = calendar.get(old)  # the revoked link: no calendar, a login page
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    new = link()
+    assert new != old and calendar.get(new).status_code == 200
+    # a link of an account that has been deactivated stops too
+    two_leaders["staff"].update(active=False)
+    assert calendar.get(new).status_code == 302

@@ -161,7 +161,7 @@ def _client(world, role):
     account = world["accounts"][role]
     client = world["app"].test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(account.pk)
+        session["_user_id"] = account.get_id()
         session["_fresh"] = True
     return client
 
