@@ -14,7 +14,7 @@ import documents
 import exports
 from documents import cardquery, deadlines, figures, reports
 
-from . import auth, printing
+from . import auth, errors, printing
 from .views import validation_messages
 
 PAGE_SIZE = 50
@@ -317,7 +317,11 @@ class ReportsView(BaseView):
             data = exports.render_circular(report.as_printable(reader_tables(report)),
                                            printing.font_overrides())  # fmt: skip
         except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
-            flash(gettext("未能生成PDF：%(problem)s", problem=str(problem)), "error")
+            reference = errors.reference()
+            errors.log_failure(problem, reference, "printing failed")
+            flash(gettext("未能生成PDF（编号 %(reference)s）：%(problem)s", reference=reference,
+                          problem=errors.explain(problem) or gettext("内部错误，已记录")),
+                  "error")  # fmt: skip
             return redirect(url_for(".report", report_id=report.pk))
         return printing.pdf_response(data, f"{report.title}.pdf",
                                      download=request.args.get("download") == "1")

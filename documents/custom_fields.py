@@ -332,6 +332,11 @@ _MESSAGES = {
 }
 
 
+def schema_message(validator: str) -> str:
+    """What a failed JSON Schema keyword (``error.validator``) means, in Chinese."""
+    return _MESSAGES.get(validator, "无效")
+
+
 def _date_checker():
     checker = jsonschema.FormatChecker(formats=())
 
@@ -371,7 +376,7 @@ def validate_values(fields, values: dict) -> list[str]:
         where = f"「{labels.get(path[0], path[0])}」" if path else ""
         if len(path) >= 3:
             where += f"第{path[1] + 1}行「{columns.get(path[0], {}).get(path[2], path[2])}」"
-        messages.append(f"{where}{_MESSAGES.get(error.validator, '无效')}")
+        messages.append(f"{where}{schema_message(error.validator)}")
     return messages
 
 

@@ -1,5 +1,7 @@
 """Bad input gets a clear message in Chinese, never a 500, and what was saved stays as it was."""
 
+import logging
+
 import pytest
 
 import documents
@@ -139,3 +141,77 @@ def test_oversized_upload_is_a_chinese_413(app, client):
     response = client.post("/admin/unit/new/", data={"name": "x" * 5000})
     assert response.status_code == 413
     assert "上传的内容过大" in response.get_data(as_text=True)
+
+
+# --- what a failure says: Chinese by the error's type, never the exception's own text ---------
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (OverflowError("date value out of range"), "日期或数值超出了可以处理的范围"),
+        (OverflowError("MongoDB can only handle up to 8-byte ints"), "超出了可以处理的范围"),
+        (ValueError("year 10000 is out of range"), "日期或数值无效"),
+        (RecursionError("maximum recursion depth exceeded"), "嵌套层数过多"),
+        ("bson.errors.InvalidDocument", "无法保存的字段名或数值"),
+        ("jsonschema.ValidationError", "大于最大值"),
+    ],
+)
+def test_a_failed_save_is_explained_by_the_errors_type(client, monkeypatch, error, message):
+    import bson
+    import jsonschema
+
+    if error == "bson.errors.InvalidDocument":
+        error = bson.errors.InvalidDocument("Field names cannot contain the null character")
+    elif error == "jsonschema.ValidationError":
+        error = jsonschema.ValidationError("100 is greater than the maximum of 99",
+                                           validator="maximum")  # fmt: skip
+
+    def failing(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(documents.Unit, "save", failing)
+    errors = _post(client, "/admin/unit/new/", {"name": "新单位", "kind": "其他"})
+    assert "保存失败：" in errors and message in errors
+    assert str(error) not in errors and "Failed" not in errors
+
+
+class Recorded(logging.Handler):
+    """The records of the app's log during a test (pytest runs without its logging plugin)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def app_log(app):
+    handler = Recorded()
+    app.logger.addHandler(handler)
+    yield handler
+    app.logger.removeHandler(handler)
+
+
+def test_an_unexpected_failure_on_save_gets_a_reference_number_in_the_log(client, monkeypatch,
+                                                                         app_log):  # fmt: skip
+    import re
+
+    def failing(self, *args, **kwargs):
+        raise KeyError("internal detail")
+
+    monkeypatch.setattr(documents.Unit, "save", failing)
+    errors = _post(client, "/admin/unit/new/", {"name": "新单位", "kind": "其他"})
+    reference = re.search(r"内部错误（编号 ([0-9a-f]{8})）", errors)
+    assert reference and "internal detail" not in errors
+    logged = [r for r in app_log.records if reference.group(1) in r.getMessage()]
+    assert logged and logged[0].exc_info and "internal detail" in str(logged[0].exc_info[1])
+
+
+def test_mongoengines_english_messages_never_reach_the_form(client):
+    unit = documents.Unit(name="甲单位").save()
+    errors = _post(client, f"/admin/unit/edit/?id={unit.pk}",
+                   {"name": "甲单位", "kind": "其他", "extra": '{"a": {"$b": 1}}'})  # fmt: skip
+    assert "Invalid" not in errors and "保存失败" in errors
