@@ -19,6 +19,14 @@ def reference() -> str:
     return secrets.token_hex(4)
 
 
+def quoted(text, length=30) -> str:
+    """User input repeated in a message: short (flashed messages live in the session cookie,
+    which a browser drops beyond 4 KB) and without control characters."""
+    text = str(text)
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:length])
+    return shown + ("…" if len(text) > length else "")
+
+
 def explain(exc: BaseException) -> str | None:
     """A Chinese message for a failure caused by what was entered, by the error's type; None for
     one that is not (a defect, to be logged with a reference number)."""

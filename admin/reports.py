@@ -13,6 +13,7 @@ from mongoengine import NotUniqueError, Q, ValidationError
 import documents
 import exports
 from documents import cardquery, deadlines, figures, reports
+from documents.fields import FIRST_DAY, LAST_DAY
 
 from . import auth, errors, printing
 from .views import validation_messages
@@ -34,11 +35,18 @@ def parse_day(text, default, name):
     if not text:
         return default
     try:
-        return datetime.date.fromisoformat(text.strip())
+        day = datetime.date.fromisoformat(text.strip())
     except ValueError:
         flash(gettext("%(name)s“%(text)s”不是有效的日期（应为 2012-07-01 这样的格式），"
-                      "已改用默认值。", name=name, text=text), "error")  # fmt: skip
+                      "已改用默认值。", name=name, text=errors.quoted(text)), "error")  # fmt: skip
         return default
+    if not FIRST_DAY <= day <= LAST_DAY:
+        flash(gettext("%(name)s“%(text)s”超出了可选的范围（%(first)s 至 %(last)s），已改用默认值。",
+                      name=name, text=errors.quoted(text), first=FIRST_DAY.isoformat(),
+                      last=LAST_DAY.isoformat()), "error")  # fmt: skip
+        return default
+    return day
+
 
 
 def _object(model, object_id):

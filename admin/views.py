@@ -327,13 +327,7 @@ class XinfangModelView(ModelView):
 
     def get_invalid_value_msg(self, value, filter):
         # Flask-Admin's message repeats the value whole: a long one overflows the session cookie
-        return gettext("筛选条件的值无效：%(value)s", value=_shortened(value))
-
-
-def _shortened(text, length=50) -> str:
-    """User input quoted in a message: short enough for the session cookie flashes live in."""
-    text = str(text)
-    return text if len(text) <= length else f"{text[:length]}…"
+        return gettext("筛选条件的值无效：%(value)s", value=errors.quoted(value))
 
 
 def _unit_filter():

@@ -215,3 +215,41 @@ def test_mongoengines_english_messages_never_reach_the_form(client):
     errors = _post(client, f"/admin/unit/edit/?id={unit.pk}",
                    {"name": "甲单位", "kind": "其他", "extra": '{"a": {"$b": 1}}'})  # fmt: skip
     assert "Invalid" not in errors and "保存失败" in errors
+
+
+# --- dates and months at the ends of the calendar ----------------------------------------------
+
+
+def test_a_date_beyond_the_panels_range_is_refused_in_chinese(seeded):
+    client = seeded.test_client()
+    for page in ("/admin/", "/admin/reports/", "/admin/reports/targets/"):
+        for query in ("start=0001-01-01", "start=9999-12-31", "end=9999-12-31", "end=0001-01-01",
+                      "start=0001-01-01&end=9999-12-31"):  # fmt: skip
+            response = client.get(f"{page}?{query}")
+            assert response.status_code == 200, f"{page}?{query}"
+            assert "超出了可选的范围（1900-01-01 至 2099-12-31），已改用默认值" in flashed_errors(
+                response), f"{page}?{query}"  # fmt: skip
+
+
+def test_a_long_or_binary_date_is_quoted_short_in_the_message(seeded):
+    response = seeded.test_client().get("/admin/reports/?start=" + "x" * 5000 + "&end=%00")
+    assert response.status_code == 200
+    shown = flashed_errors(response)
+    assert "x" * 30 + "…" in shown and "x" * 31 not in shown and "\x00" not in shown
+
+
+def test_a_month_beyond_the_range_or_malformed_is_refused_in_chinese(seeded):
+    import re
+
+    client = seeded.test_client()
+    plan = documents.Plan.objects(receptions__0__exists=True).first()
+    for month in ("9999-12", "0001-01", "2026-13", "2026-00", "２０２６-０１", "-1-1", "x" * 5000):
+        response = client.get(f"/admin/schedule/?plan={plan.pk}&month={month}")
+        assert response.status_code == 200, month
+        assert "无效（应为 1900-01 至 2099-12 之间的" in flashed_errors(response), month
+    # the ends of the range: the table links no further
+    for month, links in (("2099-12", {"2099-11"}), ("1900-01", {"1900-02"})):
+        response = client.get(f"/admin/schedule/?plan={plan.pk}&month={month}")
+        assert response.status_code == 200 and not flashed_errors(response)
+        shown = re.findall(r"month=(\d{4}-\d{2})\"", response.get_data(as_text=True))
+        assert set(shown) - {month} == links
