@@ -109,6 +109,8 @@ def _embedded_type(field):
     return getattr(inner, "document_type", None) if inner is not None else None
 
 
+MAX_PAGE = 10**9  # of any list: beyond it, every list is empty anyway
+
 _DOCUMENT_NAMES = {"Unit": "单位", "Person": "人员", "LeadershipGroup": "领导小组",
                    "Plan": "实施方案", "CaseCard": "一案一卡"}  # fmt: skip
 
@@ -203,6 +205,12 @@ class XinfangModelView(ModelView):
         if request.method == "POST" and name == "delete_view":
             require(self.delete_permission or self.write_permission)
         return super()._handle_view(name, **kwargs)
+
+    def _get_list_extra_args(self):
+        # a page MongoDB can skip to (0 to 2**63 - 1 records): a larger or negative one was a 500
+        view_args = super()._get_list_extra_args()
+        view_args.page = min(max(view_args.page or 0, 0), MAX_PAGE)
+        return view_args
 
     @property
     def _filter_groups(self):

@@ -253,3 +253,36 @@ def test_a_month_beyond_the_range_or_malformed_is_refused_in_chinese(seeded):
         assert response.status_code == 200 and not flashed_errors(response)
         shown = re.findall(r"month=(\d{4}-\d{2})\"", response.get_data(as_text=True))
         assert set(shown) - {month} == links
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def _list_pages(app):
+    return [rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.endswith(".index_view")]
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "-99999999999999999999"])
+def test_a_page_beyond_any_list_asks_the_store_for_a_skip_it_takes(app, client, monkeypatch,
+                                                                   page):  # fmt: skip
+    """MongoDB takes a skip of 0 to 2**63 - 1 (pymongo refuses more: "MongoDB can only handle up
+    to 8-byte ints", a 500); mongomock and the embedded store take any, so the skips are
+    checked as the driver would."""
+    import bson
+    from mongoengine.queryset import QuerySet
+
+    asked = []
+    skip = QuerySet.skip
+
+    def checked(self, n):
+        asked.append(n)
+        bson.encode({"skip": n})  # what pymongo sends: an int beyond 8 bytes is an OverflowError
+        assert n is None or n >= 0, "MongoDB refuses a negative skip"
+        return skip(self, n)
+
+    monkeypatch.setattr(QuerySet, "skip", checked)
+    documents.Unit(name="甲单位").save()
+    for url in [*_list_pages(app), "/admin/reports/"]:
+        response = client.get(f"{url}?page={page}")
+        assert response.status_code == 200, url
+    assert asked or page.startswith("-"), "the lists were asked for a page"
