@@ -63,7 +63,16 @@ def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(client, plan, 
 @pytest.mark.parametrize(
     ("value", "message"),
     [("{不是JSON", "不是有效的 JSON"), ("[1, 2]", "必须是 JSON 对象"),
-     ('{"$where": 1}', "不能以 $ 开头")],
+     ('{"$where": 1}', "不能以 $ 开头"),
+     ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套不能超过 20 层"),
+     ('{"a": ' + "[" * 21 + "]" * 21 + "}", "嵌套不能超过 20 层"),
+     ('{"a": ' + "9" * 5000 + "}", "超出了可以保存的范围（不能超过 18 位）"),
+     ('{"a": 9223372036854775808}', "超出了可以保存的范围"),
+     ('{"a": -9223372036854775809}', "超出了可以保存的范围"),
+     ('{"a": 1e999}', "超出了可以保存的范围"), ('{"a": NaN}', "不能使用 NaN"),
+     ('{"a": [-Infinity]}', "不能使用 -Infinity"),
+     ('{"a": {"b.c": 1}}', "不能以 $ 开头，也不能含有英文句点"),
+     ('{"a": [{"$gt": 1}]}', "不能以 $ 开头"), ('{"a": {"b\\u0000": 1}}', "控制字符")],
 )  # fmt: skip
 def test_bad_json_in_extra_fields_is_refused(client, unit, value, message):
     unit.extra = {"原有": "值"}
@@ -73,6 +82,29 @@ def test_bad_json_in_extra_fields_is_refused(client, unit, value, message):
     assert message in errors
     unit.reload()
     assert unit.name == "原有单位" and unit.extra == {"原有": "值"}
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套不能超过 20 层"),
+    ('{"a": ' + "9" * 5000 + "}", "超出了可以保存的范围"),
+    ('{"a": {"b\\u0000": 1}}', "控制字符")])  # fmt: skip
+def test_a_persons_extension_field_refuses_what_cannot_be_stored(client, unit, value, message):
+    errors = _post(client, "/admin/person/new/", {"name": "张三", "unit": str(unit.pk),
+                                                  "extra": value})  # fmt: skip
+    assert "保存失败" in errors and message in errors, errors
+    assert documents.Person.objects.count() == 0
+
+
+def test_json_within_the_limits_is_kept_as_entered(client, unit):
+    value = {"a": [[[1]]], "b": 9223372036854775807, "c": -9223372036854775808, "d": 1.5,
+             "深": {"层": {"键": "值"}}}  # fmt: skip
+    import json
+
+    response = client.post(f"/admin/unit/edit/?id={unit.pk}", data={
+        "name": "原有单位", "kind": "其他", "extra": json.dumps(value)})  # fmt: skip
+    assert response.status_code == 302, flashed_errors(response)
+    unit.reload()
+    assert unit.extra == value
 
 
 def test_nested_error_names_the_part_and_the_row(client, unit):
