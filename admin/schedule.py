@@ -98,9 +98,18 @@ class ScheduleView(BaseView):
             result = schedule.regenerate(plan)
         except (schedule.ScheduleError, schedule.CalendarDataMissing) as problem:
             flash(gettext("未能生成日程：%(problem)s", problem=str(problem)), "error")
+        except (OverflowError, ValueError) as problem:  # a plan's period at the calendar's end
+            flash(gettext("未能生成日程：%(problem)s", problem=errors.explain(problem)), "error")
         else:
             flash(gettext("已生成日程：新增 %(created)s 个，替换 %(removed)s 个，保留 %(kept)s 个"
-                          "已接访、对调或手工调整的安排。", **result), "success")  # fmt: skip
+                          "已接访、对调或手工调整的安排。", created=result["created"],
+                          removed=result["removed"], kept=result["kept"]), "success")  # fmt: skip
+            if clashes := result["clashes"]:
+                shown = "；".join(str(clash) for clash in clashes[:10])
+                if len(clashes) > 10:
+                    shown += gettext("……共 %(n)s 处", n=len(clashes))
+                flash(gettext("以下领导在这些天已有本单位其他方案的接访安排，这些天没有重复安排，"
+                              "其余日程已生成：%(clashes)s", clashes=shown), "error")  # fmt: skip
         return redirect(url_for(".index", plan=plan_id, month=request.args.get("month")))
 
     @expose("/ical/<unit_id>.ics")
