@@ -318,3 +318,33 @@ def test_a_page_beyond_any_list_asks_the_store_for_a_skip_it_takes(app, client, 
         response = client.get(f"{url}?page={page}")
         assert response.status_code == 200, url
     assert asked or page.startswith("-"), "the lists were asked for a page"
+
+
+# --- the page of last resort -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("secret internal detail"), None])
+def test_a_500_is_a_chinese_page_with_a_reference_number_in_the_log(app, app_log, failure):
+    import re
+
+    from flask import abort
+
+    @app.route("/test-only/failing")
+    def failing():
+        if failure is None:
+            abort(500)
+        raise failure
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as served: TESTING would raise it to the test
+    response = app.test_client().get("/test-only/failing")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "服务器内部错误" in page and "请把错误编号告诉系统管理员" in page
+    reference = re.search(r"错误编号：<code>([0-9a-f]{8})</code>", page)
+    assert reference, page
+    assert "Internal Server Error" not in page and "secret" not in page
+    logged = [r for r in app_log.records if reference.group(1) in r.getMessage()]
+    assert len(logged) == 1 and "/test-only/failing" in logged[0].getMessage()
+    assert len(app_log.records) == 1, "logged once, with its reference"
+    if failure is not None:
+        assert logged[0].exc_info[1] is failure  # the traceback goes with it
