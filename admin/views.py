@@ -230,6 +230,12 @@ class XinfangModelView(ModelView):
     def get_count_query(self):
         return scoped(self.model, super().get_count_query())
 
+    @expose("/api/file/")
+    def api_file_view(self):
+        # Flask-Admin's reader of GridFS files: no record of the panel holds one, and any
+        # ?coll= or ?db= it was given answered a 500
+        abort(404)
+
     def get_one(self, id):
         record = self._get_one_or_none(id)
         if record is None:

@@ -72,7 +72,8 @@ def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(client, plan, 
      ('{"a": 1e999}', "超出了可以保存的范围"), ('{"a": NaN}', "不能使用 NaN"),
      ('{"a": [-Infinity]}', "不能使用 -Infinity"),
      ('{"a": {"b.c": 1}}', "不能以 $ 开头，也不能含有英文句点"),
-     ('{"a": [{"$gt": 1}]}', "不能以 $ 开头"), ('{"a": {"b\\u0000": 1}}', "控制字符")],
+     ('{"a": [{"$gt": 1}]}', "不能以 $ 开头"), ('{"a": {"b\\u0000": 1}}', "控制字符"),
+     ('{"a": ["\\ud800"]}', "含有无法识别的字符")],
 )  # fmt: skip
 def test_bad_json_in_extra_fields_is_refused(client, unit, value, message):
     unit.extra = {"原有": "值"}
@@ -348,3 +349,10 @@ def test_a_500_is_a_chinese_page_with_a_reference_number_in_the_log(app, app_log
     assert len(app_log.records) == 1, "logged once, with its reference"
     if failure is not None:
         assert logged[0].exc_info[1] is failure  # the traceback goes with it
+
+
+def test_flask_admins_gridfs_reader_is_not_offered(client):
+    # no record holds a file; ?coll= and ?db= of any list's /api/file/ answered a 500
+    unit = documents.Unit(name="甲单位").save()
+    for query in ("", f"?id={unit.pk}&coll=fs", f"?id={unit.pk}&coll=fs&db=x"):
+        assert client.get(f"/admin/unit/api/file/{query}").status_code == 404
