@@ -54,9 +54,14 @@ def _json_constant(name):
 def _json_problem(value, depth=1):
     """What the panel does not store in a JSON value (None when it stores it whole): nesting
     deeper than MAX_JSON_DEPTH, field names MongoDB refuses (starting with $, holding a full stop
-    or a control character)."""
+    or a control character), text that is not Unicode."""
     if depth > MAX_JSON_DEPTH:
         return gettext("嵌套不能超过 %(n)s 层", n=MAX_JSON_DEPTH)
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): no store can hold it
+            return gettext("含有无法识别的字符")
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     if isinstance(value, dict):
         for key in value:
