@@ -8,6 +8,7 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel, gettext
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import InternalServerError
 
 import documents
 from documents import store
@@ -49,9 +50,15 @@ class HomeView(AdminIndexView):
         return self.render("admin/home.html", units=rows, d=dashboard(units, unit))
 
 
+class XinfangFlask(Flask):
+    def log_exception(self, exc_info):
+        """Left to the 500 handler (``_init_routes``), which logs the failure once, with its
+        traceback and the reference number the reader is shown."""
+
+
 def create_app(test_config=None):
     """Build the panel: config, store, translations, admin views, CLI commands."""
-    app = Flask(__name__)
+    app = XinfangFlask(__name__)
     _configure(app, test_config)
     app.extensions["xinfang_store"] = _open_store(app)
     if not app.config["SECRET_KEY"]:
@@ -180,3 +187,22 @@ def _init_routes(app):
     @app.errorhandler(413)
     def too_large(error):
         return render_template("error.html", message=gettext("上传的内容过大（上限 20 MB）")), 413
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        # every failure no view explained: a Chinese page with a reference number to quote, the
+        # traceback in the log under that number, never Flask's English page or the error's text
+        from . import errors
+
+        reference = errors.reference()
+        errors.log_failure(getattr(error, "original_exception", None), reference)
+        message = gettext("服务器内部错误，这次操作没有完成")
+        try:
+            page = render_template("error.html", message=message, reference=reference,
+                                   hint=gettext("请稍后重试；如果问题仍然存在，请把错误编号告诉"
+                                                "系统管理员。"))  # fmt: skip
+        except Exception:  # noqa: BLE001 - the page of last resort must not fail itself
+            page = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"UTF-8\">"
+                    f"<title>{message}</title></head><body><h3>{message}</h3>"
+                    f"<p>错误编号：{reference}</p></body></html>")  # fmt: skip
+        return page, 500

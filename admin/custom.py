@@ -9,6 +9,7 @@ so a definition change shows on the next page load, without a restart, and one u
 never appear in another unit's pages.
 """
 
+import math
 import re
 
 import bson
@@ -65,7 +66,8 @@ def form_field(definition, unit, stored=None):
             checks.append(validators.Regexp(definition.pattern, message=gettext("格式不正确")))
         return (fields.TextAreaField if kind == "textarea" else fields.StringField)(**options)
     if kind == "number":
-        low, high = getattr(definition, "minimum", None), getattr(definition, "maximum", None)
+        checks.append(_storable_number(definition))
+        low, high = (_finite(getattr(definition, name, None)) for name in ("minimum", "maximum"))
         if low is not None or high is not None:
             checks.append(validators.NumberRange(min=low, max=high))
         return fields.DecimalField(**options)
@@ -97,6 +99,28 @@ def form_field(definition, unit, stored=None):
         options["validators"] = []
         return InlineFieldList(InlineFormField(row_form), min_entries=0, **options)
     raise ValueError(f"unknown field type {kind}")
+
+
+def _finite(bound):
+    """A bound of a number field; NaN or infinity (refused since, perhaps stored before) is none:
+    comparing with NaN failed every save."""
+    return bound if bound is not None and math.isfinite(bound) else None
+
+
+def _storable_number(definition):
+    """A validator: the number is one MongoDB stores (no NaN or infinity, integers of 8 bytes);
+    the chain stops here, as comparing NaN with the bounds fails."""
+
+    def check(form, field):
+        if field.data is None:
+            return
+        try:
+            custom_fields.parse_value(definition, str(field.data))
+        except ValueError as problem:
+            field.errors[:] = []
+            raise validators.StopValidation(str(problem)) from None
+
+    return check
 
 
 class ChoicesField(fields.SelectMultipleField):

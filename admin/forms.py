@@ -8,6 +8,7 @@ list of strings becomes a text area with one item a line, and long strings get a
 
 import datetime
 import json
+import math
 
 from flask_admin.contrib.mongoengine import EmbeddedForm
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
@@ -23,8 +24,60 @@ from .labels import labels_for
 LONG_TEXT_FROM = 200  # strings allowed to be longer than this get a text area
 
 
+MAX_JSON_DEPTH = 20  # objects and lists within one another
+INT64 = (-(2**63), 2**63 - 1)  # the integers BSON stores
+
+
+class _Refused(ValueError):
+    """A JSON value the panel does not store, said in Chinese."""
+
+
+def _json_int(text):
+    # checked before conversion: Python refuses to convert more than 4,300 digits at all
+    if len(text.lstrip("-")) > 19 or not INT64[0] <= int(text) <= INT64[1]:
+        raise _Refused(gettext("整数“%(number)s”超出了可以保存的范围（不能超过 18 位）",
+                               number=text[:20] + ("…" if len(text) > 20 else "")))  # fmt: skip
+    return int(text)
+
+
+def _json_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(gettext("数值“%(number)s”超出了可以保存的范围", number=text[:20]))
+    return value
+
+
+def _json_constant(name):
+    raise _Refused(gettext("不能使用 %(name)s，请填写数字", name=name))
+
+
+def _json_problem(value, depth=1):
+    """What the panel does not store in a JSON value (None when it stores it whole): nesting
+    deeper than MAX_JSON_DEPTH, field names MongoDB refuses (starting with $, holding a full stop
+    or a control character), text that is not Unicode."""
+    if depth > MAX_JSON_DEPTH:
+        return gettext("嵌套不能超过 %(n)s 层", n=MAX_JSON_DEPTH)
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): no store can hold it
+            return gettext("含有无法识别的字符")
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if isinstance(value, dict):
+        for key in value:
+            if key.startswith("$") or "." in key or not key.isprintable():
+                return gettext("字段名“%(key)s”不能以 $ 开头，也不能含有英文句点或控制字符",
+                               key="".join(c if c.isprintable() else "\ufffd" for c in key[:30]))
+    for item in items:
+        problem = _json_problem(item, depth + 1)
+        if problem:
+            return problem
+    return None
+
+
 class JSONObjectField(fields.TextAreaField):
-    """Edits a DictField as a JSON object."""
+    """Edits a DictField as a JSON object, refusing what MongoDB cannot store or the panel
+    cannot show: deep nesting, integers beyond 8 bytes, NaN and infinities, refused field names."""
 
     def _value(self):
         if self.raw_data:
@@ -38,16 +91,24 @@ class JSONObjectField(fields.TextAreaField):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            value = json.loads(valuelist[0])
-        except ValueError as exc:
+            value = json.loads(valuelist[0], parse_int=_json_int, parse_float=_json_float,
+                               parse_constant=_json_constant)  # fmt: skip
+        except _Refused:
+            raise
+        except RecursionError:  # nested a few hundred deep: the decoder gives up
+            raise ValueError(gettext("嵌套不能超过 %(n)s 层", n=MAX_JSON_DEPTH)) from None
+        except json.JSONDecodeError as exc:
             raise ValueError(
                 gettext("不是有效的 JSON：第 %(line)s 行第 %(col)s 列有误", line=exc.lineno,
                         col=exc.colno)
-            ) from exc
+            ) from None
+        except ValueError:
+            raise ValueError(gettext("不是有效的 JSON")) from None
         if not isinstance(value, dict):
             raise ValueError(gettext("必须是 JSON 对象，例如 {\"字段\": \"值\"}"))
-        if any(key.startswith("$") or "." in key for key in value):
-            raise ValueError(gettext("字段名不能以 $ 开头，也不能含有英文句点"))
+        problem = _json_problem(value)
+        if problem:
+            raise ValueError(problem)
         self.data = value
 
 

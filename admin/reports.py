@@ -13,8 +13,9 @@ from mongoengine import NotUniqueError, Q, ValidationError
 import documents
 import exports
 from documents import cardquery, deadlines, figures, reports
+from documents.fields import FIRST_DAY, LAST_DAY
 
-from . import auth, printing
+from . import auth, errors, printing
 from .views import validation_messages
 
 PAGE_SIZE = 50
@@ -34,11 +35,18 @@ def parse_day(text, default, name):
     if not text:
         return default
     try:
-        return datetime.date.fromisoformat(text.strip())
+        day = datetime.date.fromisoformat(text.strip())
     except ValueError:
         flash(gettext("%(name)s“%(text)s”不是有效的日期（应为 2012-07-01 这样的格式），"
-                      "已改用默认值。", name=name, text=text), "error")  # fmt: skip
+                      "已改用默认值。", name=name, text=errors.quoted(text)), "error")  # fmt: skip
         return default
+    if not FIRST_DAY <= day <= LAST_DAY:
+        flash(gettext("%(name)s“%(text)s”超出了可选的范围（%(first)s 至 %(last)s），已改用默认值。",
+                      name=name, text=errors.quoted(text), first=FIRST_DAY.isoformat(),
+                      last=LAST_DAY.isoformat()), "error")  # fmt: skip
+        return default
+    return day
+
 
 
 def _object(model, object_id):
@@ -317,7 +325,11 @@ class ReportsView(BaseView):
             data = exports.render_circular(report.as_printable(reader_tables(report)),
                                            printing.font_overrides())  # fmt: skip
         except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
-            flash(gettext("未能生成PDF：%(problem)s", problem=str(problem)), "error")
+            reference = errors.reference()
+            errors.log_failure(problem, reference, "printing failed")
+            flash(gettext("未能生成PDF（编号 %(reference)s）：%(problem)s", reference=reference,
+                          problem=errors.explain(problem) or gettext("内部错误，已记录")),
+                  "error")  # fmt: skip
             return redirect(url_for(".report", report_id=report.pk))
         return printing.pdf_response(data, f"{report.title}.pdf",
                                      download=request.args.get("download") == "1")

@@ -1,6 +1,7 @@
 """The reception schedule in the panel: a month table per plan, generation, quotas, notices and
 iCalendar feeds."""
 
+import calendar as month_calendar
 import datetime
 
 import bson
@@ -11,21 +12,31 @@ from flask_login import current_user
 
 import documents
 from documents import accounts, deadlines, schedule
+from documents.fields import FIRST_DAY, LAST_DAY
 
-from . import auth
+from . import auth, errors
 
 
 def _month(text):
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
+    """The first day of the month ``2012-03`` names; None for a malformed one or one outside
+    the dates the panel works with (FIRST_DAY to LAST_DAY)."""
+    parts = (text or "").strip().split("-")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         return None
+    year, month = (int(part) for part in parts)
+    if not 1 <= month <= 12 or not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return None
+    return datetime.date(year, month, 1)
 
 
 def _shift(first, months):
+    """The first day of the month ``months`` later; None when it falls outside FIRST_DAY to
+    LAST_DAY (the month table links no further)."""
     year, month = divmod(first.month - 1 + months, 12)
-    return datetime.date(first.year + year, month + 1, 1)
+    year += first.year
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return None
+    return datetime.date(year, month + 1, 1)
 
 
 class ScheduleView(BaseView):
@@ -47,14 +58,22 @@ class ScheduleView(BaseView):
         context = {"plans": plans, "plan": plan, "month": "", "sessions": []}
         if plan is None:
             return self.render("admin/xf_schedule.html", **context)
-        first = _month(request.args.get("month"))
+        wanted = request.args.get("month")
+        first = _month(wanted)
         if first is None:
+            if wanted:
+                bounds = {"first": FIRST_DAY.strftime("%Y-%m"), "last": LAST_DAY.strftime("%Y-%m")}
+                flash(gettext("月份“%(month)s”无效（应为 %(first)s 至 %(last)s 之间的 2012-03 这样"
+                              "的格式），已显示默认月份。", month=errors.quoted(wanted), **bounds),
+                      "error")  # fmt: skip
             start = plan.period_start or deadlines.today()
-            first = datetime.date(start.year, start.month, 1)
-        last = _shift(first, 1) - datetime.timedelta(days=1)
+            first = _month(f"{start:%Y-%m}") or datetime.date(deadlines.today().year, 1, 1)
+        previous, following = _shift(first, -1), _shift(first, 1)
+        last = datetime.date(first.year, first.month,
+                             month_calendar.monthrange(first.year, first.month)[1])
         context.update(
-            month=f"{first:%Y-%m}", previous=f"{_shift(first, -1):%Y-%m}",
-            following=f"{_shift(first, 1):%Y-%m}",
+            month=f"{first:%Y-%m}", previous=f"{previous:%Y-%m}" if previous else "",
+            following=f"{following:%Y-%m}" if following else "",
             sessions=auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
                 plan=plan, date__gte=first, date__lte=last)),  # a leader: his or her own days
             statuses=dict(schedule.SESSION_STATUSES),
@@ -80,9 +99,18 @@ class ScheduleView(BaseView):
             result = schedule.regenerate(plan)
         except (schedule.ScheduleError, schedule.CalendarDataMissing) as problem:
             flash(gettext("未能生成日程：%(problem)s", problem=str(problem)), "error")
+        except (OverflowError, ValueError) as problem:  # a plan's period at the calendar's end
+            flash(gettext("未能生成日程：%(problem)s", problem=errors.explain(problem)), "error")
         else:
             flash(gettext("已生成日程：新增 %(created)s 个，替换 %(removed)s 个，保留 %(kept)s 个"
-                          "已接访、对调或手工调整的安排。", **result), "success")  # fmt: skip
+                          "已接访、对调或手工调整的安排。", created=result["created"],
+                          removed=result["removed"], kept=result["kept"]), "success")  # fmt: skip
+            if clashes := result["clashes"]:
+                shown = "；".join(str(clash) for clash in clashes[:10])
+                if len(clashes) > 10:
+                    shown += gettext("……共 %(n)s 处", n=len(clashes))
+                flash(gettext("以下领导在这些天已有本单位其他方案的接访安排，这些天没有重复安排，"
+                              "其余日程已生成：%(clashes)s", clashes=shown), "error")  # fmt: skip
         return redirect(url_for(".index", plan=plan_id, month=request.args.get("month")))
 
     @expose("/ical/<unit_id>.ics")

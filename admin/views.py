@@ -28,7 +28,7 @@ from documents.case import DEFAULT_CATEGORIES
 from documents.deadlines import STATUS_LABELS, Rules
 from documents.fields import NAME
 
-from . import printing
+from . import errors, printing
 from .auth import XinfangForm, address, can, csrf_ok, require, scoped
 from .cardlist import CardListMixin
 from .custom import CustomFieldsMixin
@@ -52,11 +52,29 @@ _MESSAGES = [
 ]
 
 
-def _chinese(message: str) -> str:
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# what a field of each kind says when mongoengine's own (English) message is not one of the above
+_BY_FIELD_TYPE = (
+    (mongoengine.DictField, "字段名不能以 $ 开头，也不能含有英文句点或空字符"),
+    ((mongoengine.IntField, mongoengine.FloatField, mongoengine.DecimalField),
+     "数值无效或超出范围"),
+    ((mongoengine.DateField, mongoengine.DateTimeField), "不是有效的日期"),
+    (mongoengine.ReferenceField, "关联记录无效"),
+)
+
+
+def _chinese(message: str, field=None) -> str:
     for pattern, text in _MESSAGES:
         if pattern.search(message):
             return text
-    return message
+    if _CJK.search(message):  # the documents' own messages are written in Chinese
+        return message
+    inner = getattr(field, "field", None) or field
+    for kind, text in _BY_FIELD_TYPE:
+        if isinstance(field, kind) or isinstance(inner, kind):
+            return text
+    return "内容无效"
 
 
 def validation_messages(model, error: mongoengine.ValidationError) -> list[str]:
@@ -84,13 +102,15 @@ def _walk(model, errors, prefix):
             yield from _walk(inner_model, inner, where)
         else:
             text = value.message if isinstance(value, mongoengine.ValidationError) else str(value)
-            yield f"{where}：{_chinese(text)}" if where else _chinese(text)
+            yield f"{where}：{_chinese(text, field)}" if where else _chinese(text, field)
 
 
 def _embedded_type(field):
     inner = getattr(field, "field", None) or field
     return getattr(inner, "document_type", None) if inner is not None else None
 
+
+MAX_PAGE = 10**9  # of any list: beyond it, every list is empty anyway
 
 _DOCUMENT_NAMES = {"Unit": "单位", "Person": "人员", "LeadershipGroup": "领导小组",
                    "Plan": "实施方案", "CaseCard": "一案一卡"}  # fmt: skip
@@ -187,6 +207,12 @@ class XinfangModelView(ModelView):
             require(self.delete_permission or self.write_permission)
         return super()._handle_view(name, **kwargs)
 
+    def _get_list_extra_args(self):
+        # a page MongoDB can skip to (0 to 2**63 - 1 records): a larger or negative one was a 500
+        view_args = super()._get_list_extra_args()
+        view_args.page = min(max(view_args.page or 0, 0), MAX_PAGE)
+        return view_args
+
     @property
     def _filter_groups(self):
         if not has_request_context():
@@ -204,6 +230,12 @@ class XinfangModelView(ModelView):
 
     def get_count_query(self):
         return scoped(self.model, super().get_count_query())
+
+    @expose("/api/file/")
+    def api_file_view(self):
+        # Flask-Admin's reader of GridFS files: no record of the panel holds one, and any
+        # ?coll= or ?db= it was given answered a 500
+        abort(404)
 
     def get_one(self, id):
         record = self._get_one_or_none(id)
@@ -261,8 +293,10 @@ class XinfangModelView(ModelView):
         try:
             data = make_pdf()
         except Exception as exc:  # a font or layout failure must not become a 500
-            log.exception("printing failed")
-            flash(gettext("生成 PDF 失败：%(error)s", error=str(exc)), "error")
+            reference = errors.reference()
+            errors.log_failure(exc, reference, "printing failed")
+            flash(gettext("生成 PDF 失败（编号 %(reference)s）：%(error)s", reference=reference,
+                          error=errors.explain(exc) or gettext("内部错误，已记录")), "error")
             return redirect(self.get_url(".index_view"))
         if download is None:
             download = bool(request.args.get("download"))
@@ -294,7 +328,21 @@ class XinfangModelView(ModelView):
             flash(gettext("不能删除：仍有%(names)s记录引用它，请先处理这些记录。", names=names),
                   "error")  # fmt: skip
             return True
-        return super().handle_view_exception(exc)
+        message = errors.explain(exc)  # by the error's type: its own text is never shown
+        if message is not None:
+            flash(gettext("保存失败：%(message)s", message=message), "error")
+            return True
+        if super().handle_view_exception(exc):
+            return True
+        reference = errors.reference()
+        errors.log_failure(exc, reference, self.model.__name__)
+        flash(gettext("操作失败：发生了内部错误（编号 %(reference)s），已记录。请联系系统管理员。",
+                      reference=reference), "error")  # fmt: skip
+        return True
+
+    def get_invalid_value_msg(self, value, filter):
+        # Flask-Admin's message repeats the value whole: a long one overflows the session cookie
+        return gettext("筛选条件的值无效：%(value)s", value=errors.quoted(value))
 
 
 def _unit_filter():

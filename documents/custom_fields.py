@@ -12,8 +12,9 @@ in the record's ``extra`` dict under the field's key. Definitions change without
 """
 
 import datetime
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 
 import jsonschema
 from mongoengine import (
@@ -236,6 +237,9 @@ def _check_one(field, name, types) -> list[str]:
     if low is not None and high is not None and low > high:
         problems.append(f"{name}：最短长度大于最长长度")
     low, high = getattr(field, "minimum", None), getattr(field, "maximum", None)
+    for bound, label in ((low, "最小值"), (high, "最大值")):
+        if bound is not None and not math.isfinite(bound):  # NaN made every save fail
+            problems.append(f"{name}：{label}须是有限的数字，不能是 NaN 或无穷大")
     if low is not None and high is not None and low > high:
         problems.append(f"{name}：最小值大于最大值")
     default = getattr(field, "default", None)
@@ -288,10 +292,11 @@ def _schema_of(field) -> dict:
             schema["pattern"] = field.pattern
     elif kind == "number":
         schema["type"] = "number"
-        if getattr(field, "minimum", None) is not None:
-            schema["minimum"] = field.minimum
-        if getattr(field, "maximum", None) is not None:
-            schema["maximum"] = field.maximum
+        for bound in ("minimum", "maximum"):
+            value = getattr(field, bound, None)
+            # NaN or infinity, stored before they were refused, bound nothing
+            if value is not None and math.isfinite(value):
+                schema[bound] = value
     elif kind == "date":
         schema.update(type="string", format="date")
     elif kind == "boolean":
@@ -330,6 +335,11 @@ _MESSAGES = {
     "uniqueItems": "有重复的选项",
     "additionalProperties": "含有未定义的列",
 }
+
+
+def schema_message(validator: str) -> str:
+    """What a failed JSON Schema keyword (``error.validator``) means, in Chinese."""
+    return _MESSAGES.get(validator, "无效")
 
 
 def _date_checker():
@@ -371,7 +381,7 @@ def validate_values(fields, values: dict) -> list[str]:
         where = f"「{labels.get(path[0], path[0])}」" if path else ""
         if len(path) >= 3:
             where += f"第{path[1] + 1}行「{columns.get(path[0], {}).get(path[2], path[2])}」"
-        messages.append(f"{where}{_MESSAGES.get(error.validator, '无效')}")
+        messages.append(f"{where}{schema_message(error.validator)}")
     return messages
 
 
@@ -392,12 +402,24 @@ def parse_value(field, raw):
         if isinstance(raw, bool):
             raise ValueError("不是数字")
         if isinstance(raw, int | float):
-            return raw
+            return _storable_number(raw, raw)
+        text = str(raw).strip()
         try:
-            number = Decimal(str(raw).strip())
+            number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"「{raw}」不是数字") from None
-        return int(number) if number == number.to_integral_value() else float(number)
+            raise ValueError(f"「{_short(text)}」不是数字") from None
+        if not number.is_finite():
+            raise ValueError(f"「{_short(text)}」不是有限的数字")
+        try:
+            integral = number == number.to_integral_value()
+        except DecimalException:  # an exponent beyond what decimal computes with
+            integral = number.adjusted() > 0
+        if integral:
+            # checked before int(): 1e999999 has a million digits
+            if number.adjusted() > 18 or abs(number) > INT64_MAX:
+                raise ValueError(f"「{_short(text)}」超出了可以保存的范围（整数不能超过 18 位）")
+            return int(number)
+        return _storable_number(float(number), text)
     if kind == "date":
         if isinstance(raw, datetime.datetime):
             return raw.date().isoformat()
@@ -437,6 +459,24 @@ def parse_value(field, raw):
             raise ValueError("不是表格")
         return raw
     raise ValueError(f"未知的字段类型「{kind}」")
+
+
+INT64_MAX = 2**63 - 1  # MongoDB stores integers of 8 bytes
+
+
+def _short(text, length=30):
+    text = str(text)
+    return text if len(text) <= length else f"{text[:length]}…"
+
+
+def _storable_number(value, raw):
+    """A number MongoDB stores and the schema compares: no NaN, no infinity, integers of 8
+    bytes."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"「{_short(raw)}」不是有限的数字")
+    if isinstance(value, int) and abs(value) > INT64_MAX:
+        raise ValueError(f"「{_short(raw)}」超出了可以保存的范围（整数不能超过 18 位）")
+    return value
 
 
 def fits(field, value) -> bool:

@@ -23,6 +23,7 @@ from mongoengine import (
     IntField,
     ReferenceField,
     StringField,
+    ValidationError,
 )
 
 from . import audit
@@ -269,8 +270,6 @@ class ReceptionSession(Document):
         return f"星期{WEEKDAY_NAMES[self.date.weekday()]}"
 
     def clean(self):
-        from mongoengine import ValidationError
-
         if self.status == "held":
             self.generated = 0
         clash = ReceptionSession.objects(unit=self.unit, date=self.date, leader=self.leader,
@@ -300,9 +299,26 @@ class LeaderActivity(Document):
         return f"{self.date} {self.leader}{dict(ACTIVITY_KINDS).get(self.kind, '')}"
 
 
+@dataclass(frozen=True)
+class Clash:
+    """A day the plan's rules give a leader who already receives that day by another plan of
+    the unit: not booked twice, said to the reader."""
+
+    date: datetime.date
+    leader: str
+    other: str  # the title of the plan that has the day
+
+    def __str__(self):
+        title = self.other if len(self.other) <= 30 else f"{self.other[:30]}…"
+        return f"{self.date:%Y年%-m月%-d日}{self.leader}（已有《{title}》的接访安排）"
+
+
 def regenerate(plan, start=None, end=None) -> dict:
     """Store the plan's schedule: sessions still as generated are replaced, every other one
-    (held, swapped, edited, added by hand) is kept, and no kept session is booked twice."""
+    (held, swapped, edited, added by hand) is kept, and no kept session is booked twice.
+
+    A day whose leader already receives by another plan of the unit is left out and listed
+    under ``clashes``; the rest of the schedule is stored."""
     slots = generate(plan, start, end)
     stale = ReceptionSession.objects(plan=plan, generated=1, status="planned")
     if start:
@@ -312,15 +328,40 @@ def regenerate(plan, start=None, end=None) -> dict:
     removed = stale.count()
     stale.delete()
     kept = {(s.date, s.leader) for s in ReceptionSession.objects(plan=plan)}
-    created = 0
+    elsewhere = _booked_elsewhere(plan, slots)
+    created, clashes = 0, []
     for slot in slots:
         if (slot.date, slot.leader) in kept:
             continue
-        ReceptionSession(plan=plan, unit=plan.unit, date=slot.date, leader=slot.leader,
-                         place=slot.place, accompany=slot.accompany, rule=slot.rule,
-                         moved_from=slot.moved_from).save()  # fmt: skip
+        if (slot.date, slot.leader) in elsewhere:
+            clashes.append(Clash(slot.date, slot.leader, elsewhere[(slot.date, slot.leader)]))
+            continue
+        session = ReceptionSession(plan=plan, unit=plan.unit, date=slot.date, leader=slot.leader,
+                                   place=slot.place, accompany=slot.accompany, rule=slot.rule,
+                                   moved_from=slot.moved_from)  # fmt: skip
+        try:
+            session.save()
+        except ValidationError:
+            other = _booked_elsewhere(plan, [slot])  # booked by someone else a moment ago
+            if not other:
+                raise
+            clashes.append(Clash(slot.date, slot.leader, other[(slot.date, slot.leader)]))
+            continue
         created += 1
-    return {"created": created, "removed": removed, "kept": len(kept)}
+    return {"created": created, "removed": removed, "kept": len(kept), "clashes": clashes}
+
+
+def _booked_elsewhere(plan, slots) -> dict:
+    """(date, leader) → the title of the unit's other plan that already books it."""
+    if not slots:
+        return {}
+    wanted = {(s.date, s.leader) for s in slots}
+    others = ReceptionSession.objects(
+        unit=plan.unit, plan__ne=plan, status__ne="cancelled",
+        date__gte=min(s.date for s in slots), date__lte=max(s.date for s in slots),
+        leader__in=sorted({s.leader for s in slots}))  # fmt: skip
+    return {(s.date, s.leader): (s.plan.title if s.plan else "") or "其他方案"
+            for s in others if (s.date, s.leader) in wanted}  # fmt: skip
 
 
 def swap(first: ReceptionSession, second: ReceptionSession):
@@ -452,6 +493,6 @@ def ical(sessions, name: str) -> bytes:
     return feed.to_ical()
 
 
-__all__ = ["CalendarDataMissing", "LeaderActivity", "ReceptionSession", "ScheduleError", "Slot",
-           "compliance", "generate", "ical", "notices_due", "quotas", "regenerate",
+__all__ = ["CalendarDataMissing", "Clash", "LeaderActivity", "ReceptionSession", "ScheduleError",
+           "Slot", "compliance", "generate", "ical", "notices_due", "quotas", "regenerate",
            "rule_problems", "swap"]  # fmt: skip

@@ -78,6 +78,9 @@ def _card_form(unit, **extra):
         (Field(key="a", label="甲", min_length=5, max_length=2), "最短长度大于最长长度"),
         (Field(key="a", label="甲", type="number", minimum=5, maximum=2), "最小值大于最大值"),
         (Field(key="a", label="甲", type="table"), "表格至少要有一列"),
+        (Field(key="a", label="甲", type="number", minimum=float("nan")), "最小值须是有限的数字"),
+        (Field(key="a", label="甲", type="number", maximum=float("inf")), "最大值须是有限的数字"),
+        (Field(key="a", label="甲", type="number", minimum=float("-inf")), "不能是 NaN 或无穷大"),
         (Field(key="a", label="甲", type="table", columns=[Column(key="b", label="乙",
                                                                  type="table")]),
          "未知的字段类型「table」"),
@@ -146,6 +149,30 @@ def test_a_unit_saves_definitions_with_chinese_errors_in_the_panel(client, units
     assert "&#34;enum&#34;" in detail or '"enum"' in detail
 
 
+@pytest.mark.parametrize("bound", ["NaN", "inf", "-Infinity", "nan"])
+def test_a_number_fields_bound_must_be_a_finite_number(client, units, bound):
+    township, _ = units
+    response = client.post("/admin/fieldset/new/", data={
+        "unit": str(township.pk), "target": "case_card", "fields-0-key": "times",
+        "fields-0-label": "次数", "fields-0-type": "number", "fields-0-minimum": bound,
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "「次数」：最小值须是有限的数字，不能是 NaN 或无穷大" in flashed_errors(response)
+    assert documents.FieldSet.objects.count() == 0
+
+
+@pytest.mark.parametrize("bound", [float("nan"), float("inf")])
+def test_a_bound_stored_before_it_was_refused_bounds_nothing(client, units, bound):
+    township, _ = units
+    field_set = documents.FieldSet(unit=township, target="case_card", fields=[
+        Field(key="times", label="次数", type="number", minimum=bound)])  # fmt: skip
+    field_set.prepare_version([])
+    field_set.save(validate=False)  # as stored before definitions were checked for it
+    response = client.post("/admin/casecard/new/", data=_card_form(township, x__times="5"))
+    assert response.status_code == 302, flashed_errors(response)
+    assert documents.CaseCard.objects.get().extra == {"times": 5}
+
+
 # --- every type through the form ---------------------------------------------------------------
 
 
@@ -190,6 +217,12 @@ def test_every_field_type_round_trips_through_the_form(client, units):
         ("x__note", "含数字1", "格式不正确"),
         ("x__times", "三次", "不是有效的小数"),
         ("x__times", "120", "介于"),
+        ("x__times", "NaN", "「NaN」不是有限的数字"),
+        ("x__times", "sNaN", "不是有限的数字"),
+        ("x__times", "-Infinity", "不是有限的数字"),
+        ("x__times", "9" * 5000, "超出了可以保存的范围（整数不能超过 18 位）"),
+        ("x__times", "1e999999999", "超出了可以保存的范围"),
+        ("x__contacts-0-age", "9223372036854775808", "超出了可以保存的范围"),
         ("x__visit", "2024-02-30", "不是有效的日期"),
         ("x__risk", "", "必填"),
         ("x__risk", "极高", "不是有效的选择"),

@@ -273,3 +273,26 @@ def test_the_month_page_and_the_printed_schedule(client, seeded):
     circular = open_pdf(client.get(f"/admin/plan/pdf/?id={plan.pk}").data)
     printed = "".join(line.text for p in circular.pages for line in lines(p))
     assert f"{first.date:%Y年%-m月%-d日}" in printed  # the plan's 附件 is the dated schedule
+
+
+def test_a_leader_booked_by_another_plan_of_the_unit_is_named_and_the_rest_generated(client):
+    unit = documents.Unit(name="两方案局").save()
+    period = {"period_start": D(2024, 3, 1), "period_end": D(2024, 3, 31)}
+    first = documents.Plan(unit=unit, title="信访工作方案", **period, receptions=[
+        Rule(kind="weekly", weekday=0, leaders=["局长"])]).save()  # fmt: skip
+    second = documents.Plan(unit=unit, title="大接访活动方案", **period, receptions=[
+        Rule(kind="weekly", weekday=0, leaders=["局长", "副局长"])]).save()  # fmt: skip
+    schedule.regenerate(first)  # 局长: every Monday of March 2024 (4, 11, 18, 25)
+    response = client.post(f"/admin/schedule/generate/?plan={second.pk}&month=2024-03")
+    assert response.status_code == 302
+    shown = flashed_errors(client.get(response.headers["Location"]))
+    assert "已有本单位其他方案的接访安排" in shown
+    assert "2024年3月4日局长（已有《信访工作方案》的接访安排）" in shown
+    assert "2024年3月18日局长" in shown and "副局长" not in shown
+    stored = documents.ReceptionSession.objects(plan=second)
+    assert sorted((s.date, s.leader) for s in stored) == [(D(2024, 3, 11), "副局长"),
+                                                          (D(2024, 3, 25), "副局长")]
+    result = schedule.regenerate(second)  # again: the same days stay out, nothing else changes
+    assert [(c.date, c.leader) for c in result["clashes"]] == [(D(2024, 3, 4), "局长"),
+                                                               (D(2024, 3, 18), "局长")]
+    assert documents.ReceptionSession.objects(unit=unit).count() == 6
