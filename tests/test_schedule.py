@@ -93,14 +93,19 @@ def test_leaders_of_a_rule_take_turns_and_are_never_booked_twice(app):
                           period_end=D(2024, 3, 31), receptions=[
         Rule(kind="weekly", weekday=0, leaders=["局长", "副局长甲", "副局长乙"]),
         Rule(kind="monthly_day", day_of_month=11, leaders=["局长"]),
+        Rule(kind="monthly_day", day_of_month=25, leaders=["局长"]),
     ]).save()  # fmt: skip
     slots = schedule.generate(plan)
     mondays = [s for s in slots if s.rule == 0]
     assert [s.leader for s in mondays] == ["局长", "副局长甲", "副局长乙", "局长"]
+    assert [s.date for s in mondays] == [D(2024, 3, 4), D(2024, 3, 11), D(2024, 3, 18),
+                                         D(2024, 3, 25)]  # fmt: skip
+    # 3月11日 (Monday) is 副局长甲's turn on the weekly rule: the 局长 is free and stays there
     eleventh = next(s for s in slots if s.rule == 1)
-    # 3月11日 (Monday) the 局长 already receives by the weekly rule: moved a working day on
-    assert mondays[1].date == D(2024, 3, 11) and mondays[1].leader == "副局长甲"
-    assert eleventh.date in (D(2024, 3, 11), D(2024, 3, 12))
+    assert (eleventh.date, eleventh.leader) == (D(2024, 3, 11), "局长")
+    # 3月25日 (Monday) the 局长 already receives by the weekly rule: moved a working day on
+    twenty_fifth = next(s for s in slots if s.rule == 2)
+    assert (twenty_fifth.date, twenty_fifth.leader) == (D(2024, 3, 26), "局长")
     _assert_no_double_booking(slots)
 
 
