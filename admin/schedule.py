@@ -4,6 +4,7 @@ iCalendar feeds."""
 import datetime
 
 import bson
+from dateutil.relativedelta import relativedelta
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
@@ -23,8 +24,8 @@ def _month(text):
 
 
 def _shift(first, months):
-    year, month = divmod(first.month - 1 + months, 12)
-    return datetime.date(first.year + year, month + 1, 1)
+    """The first day of the month ``months`` after (or before) the month of ``first``."""
+    return first + relativedelta(months=months, day=1)
 
 
 class ScheduleView(BaseView):
