@@ -5,6 +5,7 @@ import calendar as month_calendar
 import datetime
 
 import bson
+from dateutil.relativedelta import relativedelta
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
@@ -30,13 +31,11 @@ def _month(text):
 
 
 def _shift(first, months):
-    """The first day of the month ``months`` later; None when it falls outside FIRST_DAY to
-    LAST_DAY (the month table links no further)."""
-    year, month = divmod(first.month - 1 + months, 12)
-    year += first.year
-    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+    """The first day of the month ``months`` after (or before) the month of ``first``; None
+    when it falls outside FIRST_DAY to LAST_DAY (the month table links no further)."""
+    if not FIRST_DAY.year <= first.year + (first.month - 1 + months) // 12 <= LAST_DAY.year:
         return None
-    return datetime.date(year, month + 1, 1)
+    return first + relativedelta(months=months, day=1)
 
 
 class ScheduleView(BaseView):

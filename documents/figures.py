@@ -22,6 +22,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import MONTHLY, rrule
+
 from . import cardquery
 from .cardquery import CardQuery
 
@@ -212,10 +215,8 @@ def previous_period(start, end):
     """The period of the same length just before: a month before a month, a week before a
     week, a day before a day."""
     if start.day == 1 and (end + datetime.timedelta(days=1)).day == 1:
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        year, month = divmod(start.year * 12 + start.month - 1 - months, 12)
-        first = datetime.date(year, month + 1, 1)
-        return first, start - datetime.timedelta(days=1)
+        span = relativedelta(end + datetime.timedelta(days=1), start)  # whole months
+        return start - span, start - datetime.timedelta(days=1)
     length = (end - start).days + 1
     return start - datetime.timedelta(days=length), start - datetime.timedelta(days=1)
 
@@ -229,11 +230,9 @@ def monthly_series(units, start, end):
         counts[group["registered_month"]] = (registered + n,
                                              resolved + (n if group["outcome"] in RESOLVED else 0))
     series = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        key = f"{year:04d}-{month:02d}"
+    for first in rrule(MONTHLY, dtstart=start.replace(day=1), until=end):
+        key = f"{first.year:04d}-{first.month:02d}"
         series.append((key, *counts.get(key, (0, 0))))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return series
 
 

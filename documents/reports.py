@@ -8,6 +8,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from mongoengine import (
     CASCADE,
     NULLIFY,
@@ -96,32 +98,26 @@ def periods(duty, plan, first: datetime.date, last: datetime.date) -> list[Perio
         return result
     if duty.cadence == "weekly":
         weekday = 6 if duty.deadline_weekday is None else duty.deadline_weekday
-        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
-        while day <= last:
+        for moment in rrule(WEEKLY, dtstart=first, until=last, byweekday=weekday):
+            day = moment.date()
             start = day - datetime.timedelta(days=6)
             if (not finish or start <= finish) and (not begin or day >= begin):
                 result.append(Period(max(start, begin) if begin else start,
                                      min(day, finish) if finish else day, _due_at(day, duty)))
-            day += datetime.timedelta(days=7)
         return result
-    # monthly: walk the months whose deadline can fall in [first, last]
-    year, month = (first.year, first.month - 1) if first.month > 1 else (first.year - 1, 12)
-    while True:
-        start = datetime.date(year, month, 1)
-        end = start.replace(day=month_calendar.monthrange(year, month)[1])
-        if duty.deadline_day:
-            next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
-            days = month_calendar.monthrange(next_year, next_month)[1]
-            due_day = datetime.date(next_year, next_month, min(duty.deadline_day, days))
-        else:
-            due_day = end
+    # monthly: walk the months whose deadline can fall in [first, last], from the month before
+    for moment in rrule(MONTHLY, dtstart=first.replace(day=1) - relativedelta(months=1)):
+        start = moment.date()
+        end = start + relativedelta(day=31)  # the month's last day
+        # the given day of the next month, or its last day when it is shorter (31 → 2月28日)
+        due_day = start + relativedelta(months=1, day=duty.deadline_day) if duty.deadline_day \
+            else end  # fmt: skip
         if due_day > last:
             break
         inside = (not begin or end >= begin) and (not finish or start <= finish)
         if due_day >= first and inside:
             result.append(Period(max(start, begin) if begin else start,
                                  min(end, finish) if finish else end, _due_at(due_day, duty)))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return result
 
 
@@ -470,11 +466,8 @@ def leader_quotas(plan, start, end) -> dict:
     from .schedule import compliance, quotas
 
     required = quotas(plan)
-    months = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    months = [(first.year, first.month)
+              for first in rrule(MONTHLY, dtstart=start.replace(day=1), until=end)]  # fmt: skip
     totals = {}
     for year, month in months:
         for row in compliance(plan, year, month):

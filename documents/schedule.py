@@ -14,6 +14,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from dateutil.rrule import weekday as nth_weekday
 from mongoengine import (
     CASCADE,
     NULLIFY,
@@ -103,10 +105,14 @@ def period_of(plan, rule, start=None, end=None):
 
 
 def _months(start, end):
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        yield year, month
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    """(year, month) of every month from the one of ``start`` to the one of ``end``."""
+    for first in rrule(MONTHLY, dtstart=start.replace(day=1), until=end):
+        yield first.year, first.month
+
+
+def _dates(*args, **kwargs):
+    """The days of a dateutil recurrence, as dates."""
+    return (moment.date() for moment in rrule(*args, **kwargs))
 
 
 def _working_days(start, end):
@@ -133,22 +139,12 @@ def _candidate_dates(rule, start, end):
     """The rule's own dates, before holidays and leaders."""
     kind = rule.kind
     if kind == "weekly":
-        day = start + datetime.timedelta(days=(rule.weekday - start.weekday()) % 7)
-        while day <= end:
-            yield day
-            day += datetime.timedelta(days=7)
-    elif kind == "monthly_nth_weekday":
-        for year, month in _months(start, end):
-            first = datetime.date(year, month, 1)
-            day = first + datetime.timedelta(days=(rule.weekday - first.weekday()) % 7)
-            day += datetime.timedelta(days=7 * (rule.nth - 1))
-            if start <= day <= end:
-                yield day
-    elif kind == "monthly_day":
-        for year, month in _months(start, end):
-            day = datetime.date(year, month, rule.day_of_month)
-            if start <= day <= end:
-                yield day
+        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule.weekday)
+    elif kind == "monthly_nth_weekday":  # nth is 1 to 4 (rule_problems): every month has it
+        yield from _dates(MONTHLY, dtstart=start, until=end,
+                          byweekday=nth_weekday(rule.weekday, rule.nth))  # fmt: skip
+    elif kind == "monthly_day":  # day 1 to 28 (rule_problems): every month has it
+        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule.day_of_month)
 
 
 def _spread(days, count):
@@ -197,15 +193,14 @@ def _rule_slots(rule, index, first, last):
                 yield Slot(day, leaders[n % len(leaders)], place, accompany, index)
         return
     if rule.kind == "phase":
-        week_start = first - datetime.timedelta(days=first.weekday())
+        monday = first - datetime.timedelta(days=first.weekday())
         turn = 0
-        while week_start <= last:
+        for week_start in _dates(WEEKLY, dtstart=monday, until=last):  # each week from Monday
             week = [d for d in _working_days(max(first, week_start),
                                              min(last, week_start + datetime.timedelta(days=6)))]
             for day in _spread(week, rule.days_per_week):
                 yield Slot(day, leaders[turn % len(leaders)], place, accompany, index)
                 turn += 1
-            week_start += datetime.timedelta(days=7)
         return
     turn = 0
     for day in _candidate_dates(rule, first, last):

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 import documents
+import seeds
 
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
@@ -217,9 +218,10 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     plan = documents.Plan.objects.get(unit=unit)
     assert [s.heading for s in plan.sections[:2]] == ["活动的主体和目标任务", "指导思想"]
     assert plan.sections[1].text == "以本镇实际为出发点，做好信访工作。"
-    original = documents.Plan.objects.get(doc_number="隰民农营发〔2012〕2号") if \
-        documents.Plan.objects(doc_number="隰民农营发〔2012〕2号") else None  # fmt: skip
-    assert original is None or original.sections[0].heading == "指导思想"
+    # the template itself is untouched: still 指导思想 first, and not stored as a plan of its own
+    template = seeds.plan_templates()["农建营：关于开展“领导干部大接访”活动实施方案"]
+    assert template.sections[0].heading == "指导思想"
+    assert [p.pk for p in documents.Plan.objects] == [plan.pk]
 
     # 4. a case card with the new fields, from the unit's own list
     office.open("/admin/casecard/")

@@ -2,6 +2,7 @@
 personal-data checks, concurrent edits, history and the archive."""
 
 import datetime
+import threading
 
 import mongoengine
 import pytest
@@ -285,17 +286,74 @@ def test_a_move_the_procedure_does_not_allow_is_refused_in_the_panel(client, uni
 # --- no lost updates -----------------------------------------------------------------------------
 
 
+def _at_once(work, count):
+    """Run ``work(n)`` on ``count`` threads that start together; (results, errors) by n."""
+    barrier = threading.Barrier(count, timeout=60)
+    results, errors = {}, {}
+
+    def run(n):
+        try:
+            results[n] = work(n, barrier)
+        except Exception as exc:  # reported by the test
+            errors[n] = exc
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results, errors
+
+
 def test_two_concurrent_edits_on_the_embedded_store_refuse_the_later_save(embedded_app):
     unit = documents.Unit(name="并发乡").save()
     card = _card(unit, step="登记").save()
-    first, second = CaseCard.objects.get(pk=card.pk), CaseCard.objects.get(pk=card.pk)
-    first.progress = "甲的进展"
-    first.save()
-    second.progress = "乙的进展"
-    with pytest.raises(documents.ConcurrentEdit):
-        second.save()
-    assert second.progress == "乙的进展"  # the person's input is kept
-    assert CaseCard.objects.get(pk=card.pk).progress == "甲的进展"
+    opened = {}
+
+    def edit(n, barrier):
+        mine = CaseCard.objects.get(pk=card.pk)  # every thread opens the same version
+        opened[n] = mine
+        barrier.wait()
+        mine.progress = f"第{n}人的进展"
+        barrier.wait()  # and all of them save at once
+        mine.save()
+        return mine.progress
+
+    results, errors = _at_once(edit, 4)
+    assert len(results) == 1, (results, errors)  # exactly one save lands
+    assert len(errors) == 3 and all(isinstance(e, documents.ConcurrentEdit)
+                                    for e in errors.values())  # fmt: skip
+    [progress] = results.values()
+    stored = CaseCard.objects.get(pk=card.pk)
+    assert stored.progress == progress and stored.version == card.version + 1
+    for n in errors:  # each refused person's input is kept on the object, version unchanged
+        assert opened[n].progress == f"第{n}人的进展" and opened[n].version == card.version
+    assert documents.CaseCardHistory.objects(card=card.pk).count() == 2  # 登记 + one change
+
+
+def test_concurrent_saves_of_one_card_in_the_panel_refuse_all_but_one(embedded_app):
+    unit = documents.Unit(name="并发乡").save()
+    card = _card(unit, step="登记").save()
+    base = {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映土地补偿问题",
+            "registered_on": "2024-03-01", "step": "登记", "version": card.version}  # fmt: skip
+
+    def post(n, barrier):
+        client = embedded_app.test_client()
+        barrier.wait()
+        response = client.post(f"/admin/casecard/edit/?id={card.pk}",
+                               data={**base, "progress": f"第{n}人填写的进展"})  # fmt: skip
+        return response.status_code, flashed_errors(response), response.get_data(as_text=True)
+
+    results, errors = _at_once(post, 3)
+    assert errors == {}
+    saved = [n for n, (code, _, _) in results.items() if code == 302]
+    assert len(saved) == 1, {n: r[:2] for n, r in results.items()}
+    assert CaseCard.objects.get(pk=card.pk).progress == f"第{saved[0]}人填写的进展"
+    for n, (code, flashed, html) in results.items():
+        if n != saved[0]:
+            assert code == 200 and "没有保存" in flashed, flashed
+            assert f"第{n}人填写的进展" in html  # the input stays on the form
 
 
 def test_a_conflicting_save_in_the_panel_keeps_the_input_and_explains(client, unit):

@@ -1,5 +1,7 @@
 """The app factory: configuration layers, store choice, and a second app in one process."""
 
+import re
+
 import pytest
 
 from admin import create_app
@@ -32,7 +34,10 @@ def test_second_app_in_same_process_has_its_own_admin():
 
 def test_english_is_available(client):
     html = client.get("/admin/unit/?lang=en").get_data(as_text=True)
-    assert "Units" in html or "Unit" in html
+    assert "<title>Units and people - Unit - Leaders' Grand Reception</title>" in html
+    assert ">Short name</a>" in html and "简称" not in html
+    # nothing left in Chinese but the way back to it and the signed-in account's role (data)
+    assert set(re.findall(r"[\u4e00-\u9fff]+", html)) == {"简体中文", "系统管理员"}
     # the choice sticks for the session
     html = client.get("/admin/casecard/").get_data(as_text=True)
     assert "Case cards" in html

@@ -134,14 +134,19 @@ def test_nothing_of_the_body_is_dropped(imported):
 
 def test_every_imported_plan_is_a_valid_plan(app, imported):
     unit = documents.Unit(name="某单位").save()
-    for result in imported.values():
+    groups = 0
+    for name, result in imported.items():
         plan = result.plan(unit)
-        plan.validate()
+        plan.validate()  # raises on any field the model refuses
+        assert plan.unit == unit and plan.title and plan.sections, name
         group, people = result.leadership_group(unit)
         if group is not None:
             for person in people:
                 person.save()
             group.validate()
+            assert people and all(person.unit == unit for person in people), name
+            groups += 1
+    assert groups, "some of the documents name a leadership group"
 
 
 # --- heading and date variants ------------------------------------------------------------------

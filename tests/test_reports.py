@@ -168,6 +168,10 @@ def test_monthly_series_and_previous_periods(town):
     unit, _ = town
     assert figures.monthly_series([unit], D(2024, 3, 1), D(2024, 5, 31)) == [
         ("2024-03", 0, 0), ("2024-04", 3, 1), ("2024-05", 6, 2)]
+    # every month the period touches, over the new year, though it starts and ends mid-month
+    assert [key for key, _, _ in figures.monthly_series([unit], D(2023, 11, 30),
+                                                          D(2024, 2, 1))] == [
+        "2023-11", "2023-12", "2024-01", "2024-02"]  # fmt: skip
     assert figures.previous_period(*MAY) == APRIL
     assert figures.previous_period(D(2024, 1, 1), D(2024, 3, 31)) == (D(2023, 10, 1),
                                                                       D(2023, 12, 31))
@@ -196,6 +200,10 @@ def test_targets_against_the_figures(town):
     two = {q["leader"]: q for q in reports.leader_quotas(plan, D(2024, 4, 1), D(2024, 5, 31))
            ["rows"]}  # fmt: skip
     assert two["书记"]["required"]["visit_out"] == 4 and not two["书记"]["ok"]
+    # December to February, over the new year: three months, three times the quota
+    three = {q["leader"]: q for q in reports.leader_quotas(plan, D(2023, 12, 15),
+                                                           D(2024, 2, 10))["rows"]}  # fmt: skip
+    assert three["书记"]["required"]["visit_out"] == 6
 
 
 # --- the periods and the reports ----------------------------------------------------------------
@@ -216,6 +224,51 @@ def test_periods_of_daily_weekly_and_monthly_duties(town):
         (D(2024, 4, 1), D(2024, 4, 30), D(2024, 5, 4)),
         (D(2024, 5, 1), D(2024, 5, 31), D(2024, 6, 4))]
     assert months[1].label == "2024年5月" and weeks[0].label == "2024年4月27日至5月3日"
+
+
+def test_periods_over_the_new_year_and_short_months():
+    plan = documents.Plan(title="方案")  # no period: only the dates asked for bound the duties
+    on_31st = ReportingDuty(name="月报", cadence="monthly", deadline_day=31)
+    months = reports.periods(on_31st, plan, D(2023, 12, 1), D(2024, 3, 31))
+    # due on the 31st of the next month, or its last day when it is shorter (leap February)
+    assert [(p.start, p.end, p.due.date()) for p in months] == [
+        (D(2023, 11, 1), D(2023, 11, 30), D(2023, 12, 31)),
+        (D(2023, 12, 1), D(2023, 12, 31), D(2024, 1, 31)),
+        (D(2024, 1, 1), D(2024, 1, 31), D(2024, 2, 29)),
+        (D(2024, 2, 1), D(2024, 2, 29), D(2024, 3, 31))]  # fmt: skip
+    assert reports.periods(on_31st, plan, D(2023, 2, 28), D(2023, 2, 28))[0].start == D(2023, 1, 1)
+    month_end = ReportingDuty(name="月报", cadence="monthly")  # due on the month's last day
+    months = reports.periods(month_end, plan, D(2024, 1, 31), D(2024, 3, 31))
+    assert [(p.start, p.end, p.due.date()) for p in months] == [
+        (D(2024, 1, 1), D(2024, 1, 31), D(2024, 1, 31)),
+        (D(2024, 2, 1), D(2024, 2, 29), D(2024, 2, 29)),
+        (D(2024, 3, 1), D(2024, 3, 31), D(2024, 3, 31))]  # fmt: skip
+    assert [p.label for p in months] == ["2024年1月", "2024年2月", "2024年3月"]
+    weekly = ReportingDuty(name="周报", cadence="weekly")  # Monday to Sunday, due Sunday
+    weeks = reports.periods(weekly, plan, D(2023, 12, 25), D(2024, 1, 14))
+    assert [(p.start, p.end) for p in weeks] == [
+        (D(2023, 12, 25), D(2023, 12, 31)), (D(2024, 1, 1), D(2024, 1, 7)),
+        (D(2024, 1, 8), D(2024, 1, 14))]  # fmt: skip
+    assert weeks[0].label == "2023年12月25日至12月31日"
+    wednesday = ReportingDuty(name="周报", cadence="weekly", deadline_weekday=2)
+    across = reports.periods(wednesday, plan, D(2024, 1, 1), D(2024, 1, 7))
+    assert [(p.start, p.end) for p in across] == [(D(2023, 12, 28), D(2024, 1, 3))]
+    assert across[0].label == "2023年12月28日至2024年1月3日"
+
+
+def test_previous_periods_over_the_new_year_and_a_leap_february():
+    assert figures.previous_period(D(2024, 1, 1), D(2024, 1, 31)) == (D(2023, 12, 1),
+                                                                      D(2023, 12, 31))
+    assert figures.previous_period(D(2024, 3, 1), D(2024, 3, 31)) == (D(2024, 2, 1),
+                                                                      D(2024, 2, 29))
+    assert figures.previous_period(D(2024, 1, 1), D(2024, 12, 31)) == (D(2023, 1, 1),
+                                                                       D(2023, 12, 31))
+    # fourteen months: the fourteen before
+    assert figures.previous_period(D(2023, 12, 1), D(2025, 1, 31)) == (D(2022, 10, 1),
+                                                                       D(2023, 11, 30))
+    # not whole months: the same number of days just before
+    assert figures.previous_period(D(2024, 3, 1), D(2024, 3, 30)) == (D(2024, 1, 31),
+                                                                      D(2024, 2, 29))
 
 
 def test_due_reports_are_due_late_or_submitted(town):

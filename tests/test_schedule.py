@@ -93,15 +93,74 @@ def test_leaders_of_a_rule_take_turns_and_are_never_booked_twice(app):
                           period_end=D(2024, 3, 31), receptions=[
         Rule(kind="weekly", weekday=0, leaders=["局长", "副局长甲", "副局长乙"]),
         Rule(kind="monthly_day", day_of_month=11, leaders=["局长"]),
+        Rule(kind="monthly_day", day_of_month=25, leaders=["局长"]),
     ]).save()  # fmt: skip
     slots = schedule.generate(plan)
     mondays = [s for s in slots if s.rule == 0]
     assert [s.leader for s in mondays] == ["局长", "副局长甲", "副局长乙", "局长"]
+    assert [s.date for s in mondays] == [D(2024, 3, 4), D(2024, 3, 11), D(2024, 3, 18),
+                                         D(2024, 3, 25)]  # fmt: skip
+    # 3月11日 (Monday) is 副局长甲's turn on the weekly rule: the 局长 is free and stays there
     eleventh = next(s for s in slots if s.rule == 1)
-    # 3月11日 (Monday) the 局长 already receives by the weekly rule: moved a working day on
-    assert mondays[1].date == D(2024, 3, 11) and mondays[1].leader == "副局长甲"
-    assert eleventh.date in (D(2024, 3, 11), D(2024, 3, 12))
+    assert (eleventh.date, eleventh.leader) == (D(2024, 3, 11), "局长")
+    # 3月25日 (Monday) the 局长 already receives by the weekly rule: moved a working day on
+    twenty_fifth = next(s for s in slots if s.rule == 2)
+    assert (twenty_fifth.date, twenty_fifth.leader) == (D(2024, 3, 26), "局长")
     _assert_no_double_booking(slots)
+
+
+def test_rules_step_through_short_months_and_over_the_new_year(app):
+    """Dates of each kind of rule from 2023年11月15日 to 2024年3月10日 (holidays kept, so that
+    only the stepping through weeks and months shows): the year boundary and a leap February."""
+    unit = documents.Unit(name="跨年局").save()
+    keep = {"holiday_rule": "keep"}
+    plan = documents.Plan(unit=unit, title="方案", period_start=D(2023, 11, 15),
+                          period_end=D(2024, 3, 10), receptions=[
+        Rule(kind="weekly", weekday=2, leaders=["甲"], **keep),
+        Rule(kind="monthly_day", day_of_month=28, leaders=["乙"], **keep),
+        Rule(kind="monthly_nth_weekday", nth=4, weekday=4, leaders=["丙"], **keep),
+        Rule(kind="monthly_nth_weekday", nth=1, weekday=4, leaders=["丁"], **keep),
+    ]).save()  # fmt: skip
+    by_rule = defaultdict(list)
+    for slot in schedule.generate(plan):
+        by_rule[slot.rule].append(slot.date)
+    wednesdays = by_rule[0]
+    assert wednesdays[0] == D(2023, 11, 15) and wednesdays[-1] == D(2024, 3, 6)
+    assert len(wednesdays) == 17 and {d.weekday() for d in wednesdays} == {2}
+    assert {(b - a).days for a, b in zip(wednesdays, wednesdays[1:], strict=False)} == {7}
+    assert D(2023, 12, 27) in wednesdays and D(2024, 1, 3) in wednesdays
+    assert by_rule[1] == [D(2023, 11, 28), D(2023, 12, 28), D(2024, 1, 28), D(2024, 2, 28)]
+    assert by_rule[2] == [D(2023, 11, 24), D(2023, 12, 22), D(2024, 1, 26), D(2024, 2, 23)]
+    # the first Friday of November is before the period; March's is inside it
+    assert by_rule[3] == [D(2023, 12, 1), D(2024, 1, 5), D(2024, 2, 2), D(2024, 3, 1)]
+
+
+def test_days_per_month_and_per_week_over_the_new_year(app):
+    unit = documents.Unit(name="跨年镇").save()
+    plan = documents.Plan(unit=unit, title="方案", period_start=D(2023, 12, 27),
+                          period_end=D(2024, 1, 5), receptions=[
+        Rule(kind="days_per_leader", days_per_month=1, leaders=["甲"]),
+        Rule(kind="phase", days_per_week=5, leaders=["乙"]),
+    ]).save()  # fmt: skip
+    slots = schedule.generate(plan)
+    # one day in each of the two months the period touches
+    assert [(s.date.year, s.date.month) for s in slots if s.rule == 0] == [(2023, 12), (2024, 1)]
+    # every working day of both weeks: 12月30日–2024年1月1日 are the 元旦 holiday
+    assert [s.date for s in slots if s.rule == 1] == [
+        D(2023, 12, 27), D(2023, 12, 28), D(2023, 12, 29),
+        D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 4), D(2024, 1, 5)]  # fmt: skip
+
+
+def test_the_month_page_steps_over_the_year_boundary(client, app):
+    unit = documents.Unit(name="翻页局").save()
+    plan = documents.Plan(unit=unit, title="方案", receptions=[
+        Rule(kind="weekly", weekday=0, leaders=["局长"])]).save()  # fmt: skip
+    for month, previous, following in (("2024-01", "2023-12", "2024-02"),
+                                       ("2023-12", "2023-11", "2024-01"),
+                                       ("2024-03", "2024-02", "2024-04")):  # fmt: skip
+        page = client.get(f"/admin/schedule/?plan={plan.pk}&month={month}").get_data(as_text=True)
+        assert f"month={previous}\">« {previous}</a>" in page, month
+        assert f"month={following}\">{following} »</a>" in page, month
 
 
 @pytest.mark.parametrize(

@@ -177,9 +177,43 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+def _wait_until_serving(url, server, log, deadline=120.0):
+    """Poll ``url`` until the server answers at all (any HTTP status), for up to ``deadline``
+    seconds. On a loaded machine a connection can be refused, reset, or time out while the
+    workers boot: every OSError (URLError, TimeoutError, socket.timeout, ConnectionResetError)
+    and a half-written response only mean "not yet". A server that exits fails at once."""
+    import http.client
+    import time
+    import urllib.error
+    import urllib.request
+
+    give_up = time.monotonic() + deadline
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=10).close()
+            return
+        except urllib.error.HTTPError:
+            return  # an answer, even an error page: the server is up
+        except (OSError, http.client.HTTPException):
+            if time.monotonic() > give_up:
+                raise AssertionError(f"no answer from {url} within {deadline:.0f} s:\n"
+                                     f"{log.read_text()}") from None  # fmt: skip
+            time.sleep(0.25)
+
+
+def _stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
     """Concurrent form posts spread over three worker processes all land in the store."""
-    import time
     import urllib.error
     import urllib.parse
     import urllib.request
@@ -196,19 +230,17 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
     port = _free_port()
     env = {**os.environ, "XINFANG_DATA_DIR": str(folder), "SECRET_KEY": "test"}
     env.pop("MONGODB_URI", None)
-    server = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", "3", "--threads", "2",
-         "-b", f"127.0.0.1:{port}", "admin:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    log = tmp_path / "gunicorn.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", "3",
+             "--threads", "2", "--timeout", "120", "-b", f"127.0.0.1:{port}",
+             "admin:create_app()"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/admin/", timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
+        _wait_until_serving(f"{base}/login", server, log)
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args):
@@ -221,15 +253,16 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
         opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(jar))
 
         def token(path):
-            page = opener.open(f"{base}{path}", timeout=30).read().decode()
+            page = opener.open(f"{base}{path}", timeout=120).read().decode()
             return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
         login = urllib.parse.urlencode({"username": "clerk", "password": "clerk-pass-1",
                                         "csrf_token": token("/login")}).encode()  # fmt: skip
         try:
-            opener.open(f"{base}/login", data=login, timeout=30)
+            signed_in = opener.open(f"{base}/login", data=login, timeout=120).status
         except urllib.error.HTTPError as redirect:
-            assert redirect.code == 302
+            signed_in = redirect.code
+        assert signed_in == 302, "the clerk signs in and is sent on"
         form_token = token("/admin/person/new/")
 
         def post(i):
@@ -238,17 +271,16 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
                  "csrf_token": form_token}
             ).encode()
             try:
-                return opener.open(f"{base}/admin/person/new/", data=data, timeout=30).status
+                return opener.open(f"{base}/admin/person/new/", data=data, timeout=120).status
             except urllib.error.HTTPError as redirect:
                 return redirect.code
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             codes = list(pool.map(post, range(60)))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop(server)
 
-    assert codes == [302] * 60
+    assert codes == [302] * 60, log.read_text()
     _connect(folder)
     assert documents.Person.objects(unit=unit).count() == 60
     mongoengine.disconnect_all()
