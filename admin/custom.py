@@ -25,6 +25,7 @@ from wtforms import Form, fields, validators, widgets
 
 import documents
 from documents import custom_fields
+from exports.cells import safe_cell
 
 from .auth import can, scoped
 
@@ -403,7 +404,8 @@ class CustomFieldsMixin:
                 (f"extra.{f.key}", f"{f.label}{retired}") for f in field_set.retired
             ]  # fmt: skip
         if name == "_export_columns":
-            return list(base or []) + [(f"extra.{f.key}", f.label) for f in field_set.fields]
+            return list(base or []) + [(f"extra.{f.key}", safe_cell(f.label))
+                                       for f in field_set.fields]  # fmt: skip
         if name == "_sortable_columns":
             return {**(base or {}), **{f"extra.{f.key}": f"extra.{f.key}" for f in active
                                if f.type in ("text", "number", "date", "choice", "boolean")}}

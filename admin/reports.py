@@ -16,7 +16,7 @@ from documents import cardquery, deadlines, figures, reports
 from documents.fields import FIRST_DAY, LAST_DAY
 
 from . import auth, errors, printing
-from .views import validation_messages
+from .errors import validation_messages
 
 PAGE_SIZE = 50
 
@@ -302,7 +302,7 @@ class ReportsView(BaseView):
                     flash(gettext("已保存。"), "success")
             except ValidationError as problem:
                 flash(gettext("未能保存：%(problem)s", problem="；".join(
-                    validation_messages(reports.Report, problem))), "error")  # fmt: skip
+                    validation_messages(reports.Report, problem, report))), "error")  # fmt: skip
                 return self._render_report(report, form=request.form)
             return redirect(url_for(".report", report_id=report.pk))
         return self._render_report(report)

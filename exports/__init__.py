@@ -4,9 +4,10 @@ The public facade: ``render_circular(doc)`` for a plan as a GB/T 9704 circular, 
 report used by ``xinfang check``.
 """
 
+from .cells import safe_cell
 from .circular import doc_number, render_circular
 from .fonts import FONT_ROLES, font_report, missing_glyphs
 from .workbook import tables_xlsx
 
 __all__ = ["FONT_ROLES", "doc_number", "font_report", "missing_glyphs", "render_circular",
-           "tables_xlsx"]
+           "safe_cell", "tables_xlsx"]

@@ -7,11 +7,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .cells import UNSAFE_CHARACTERS, safe_cell
+
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, used: set) -> str:
-    name = _SHEET_NAME_BAD.sub("", title)[:28] or "表"
+    name = _SHEET_NAME_BAD.sub("", UNSAFE_CHARACTERS.sub("", title))[:28] or "表"
     candidate, n = name, 2
     while candidate in used:
         candidate, n = f"{name[:26]}{n}", n + 1
@@ -20,11 +22,11 @@ def _sheet_name(title: str, used: set) -> str:
 
 
 def _cell(value):
-    """Numbers stay numbers, so the office can sum them; everything else is text."""
+    """Numbers stay numbers, so the office can sum them; text is made safe (``safe_cell``)."""
     if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
         number = float(value)
         return int(number) if number.is_integer() else number
-    return value
+    return safe_cell(value)
 
 
 def tables_xlsx(title: str, tables: list[dict]) -> bytes:
@@ -34,9 +36,9 @@ def tables_xlsx(title: str, tables: list[dict]) -> bytes:
     used = set()
     for table in tables or [{"title": title, "headers": [], "rows": []}]:
         sheet = book.create_sheet(_sheet_name(table.get("title") or title, used))
-        headers = list(table.get("headers") or [])
-        sheet.append([title])
-        sheet.append([table.get("title") or ""])
+        headers = [safe_cell(h) for h in table.get("headers") or []]
+        sheet.append([safe_cell(title)])
+        sheet.append([safe_cell(table.get("title") or "")])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append(headers)
         for cell in sheet[3]:

@@ -298,3 +298,16 @@ def test_unit_filter_offers_units_created_after_start_up(client):
     assert ("x", "后来新建的单位") not in unit_options()
     unit = _unit("后来新建的单位")
     assert (str(unit.pk), "后来") in unit_options()  # its short name
+
+
+def test_the_card_page_leaves_out_internal_fields(seeded):
+    """版本, 字段版本, 归档 and the deadline's internal label are bookkeeping, not the card."""
+    import re
+
+    card = documents.CaseCard.objects.first()
+    page = seeded.test_client().get(f"/admin/casecard/details/?id={card.pk}").get_data(
+        as_text=True)  # fmt: skip
+    headers = {h.strip() for h in re.findall(r"<td>\s*<b>(.*?)</b>", page)} | {
+        h.strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", page)}  # fmt: skip
+    assert "信访人" in page
+    assert headers & {"版本", "字段版本", "已归档", "归档时间", "归档人", "期限事项"} == set()
