@@ -34,8 +34,9 @@ class HomeView(AdminIndexView):
 
         from .reports import chosen_unit, dashboard
 
-        units = list(scoped(documents.Unit, documents.Unit.objects.only("name", "short_name",
-                                                                         "kind")))  # fmt: skip
+        units = list(
+            scoped(documents.Unit, documents.Unit.objects.only("name", "short_name", "kind"))
+        )
         counts = figures.card_counts(units) if units else {}
         rows = [
             {
@@ -170,8 +171,9 @@ def _init_admin(app):
     admin.add_view(ReportsView(name=_l("报送事项"), category=_l("统计报送"), endpoint="reports"))
     from flask_admin.menu import MenuLink
 
-    admin.add_link(MenuLink(name=_l("目标考核与活动总结"), endpoint="reports.targets",
-                            category=_l("统计报送")))  # fmt: skip
+    admin.add_link(
+        MenuLink(name=_l("目标考核与活动总结"), endpoint="reports.targets", category=_l("统计报送"))
+    )
     return admin
 
 
@@ -198,11 +200,16 @@ def _init_routes(app):
         errors.log_failure(getattr(error, "original_exception", None), reference)
         message = gettext("服务器内部错误，这次操作没有完成")
         try:
-            page = render_template("error.html", message=message, reference=reference,
-                                   hint=gettext("请稍后重试；如果问题仍然存在，请把错误编号告诉"
-                                                "系统管理员。"))  # fmt: skip
+            page = render_template(
+                "error.html",
+                message=message,
+                reference=reference,
+                hint=gettext("请稍后重试；如果问题仍然存在，请把错误编号告诉系统管理员。"),
+            )
         except Exception:  # noqa: BLE001 - the page of last resort must not fail itself
-            page = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"UTF-8\">"
-                    f"<title>{message}</title></head><body><h3>{message}</h3>"
-                    f"<p>错误编号：{reference}</p></body></html>")  # fmt: skip
+            page = (
+                '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="UTF-8">'
+                f"<title>{message}</title></head><body><h3>{message}</h3>"
+                f"<p>错误编号：{reference}</p></body></html>"
+            )
         return page, 500

@@ -30,8 +30,11 @@ class XinfangForm(SecureForm):
 
         @property
         def csrf_secret(self):
-            return current_app.secret_key.encode() if isinstance(
-                current_app.secret_key, str) else current_app.secret_key  # fmt: skip
+            return (
+                current_app.secret_key.encode()
+                if isinstance(current_app.secret_key, str)
+                else current_app.secret_key
+            )
 
         @property
         def csrf_context(self):
@@ -46,9 +49,12 @@ class LoginForm(XinfangForm):
 class PasswordForm(XinfangForm):
     current = PasswordField(validators=[validators.InputRequired(message="请填写现在的密码")])
     new = PasswordField(validators=[validators.InputRequired(message="请填写新密码")])
-    again = PasswordField(validators=[
-        validators.InputRequired(message="请再输一遍新密码"),
-        validators.EqualTo("new", message="两次输入的新密码不一致")])  # fmt: skip
+    again = PasswordField(
+        validators=[
+            validators.InputRequired(message="请再输一遍新密码"),
+            validators.EqualTo("new", message="两次输入的新密码不一致"),
+        ]
+    )
 
 
 def csrf_ok() -> bool:
@@ -58,8 +64,11 @@ def csrf_ok() -> bool:
 
 
 def csrf_field() -> Markup:
-    return Markup(XinfangForm().csrf_token()) if current_app.config.get(
-        "CSRF_ENABLED", True) else Markup("")  # fmt: skip
+    return (
+        Markup(XinfangForm().csrf_token())
+        if current_app.config.get("CSRF_ENABLED", True)
+        else Markup("")
+    )
 
 
 def address() -> str:
@@ -91,8 +100,12 @@ def init_auth(app):
         if not current_user.is_authenticated:
             return redirect(url_for("login", next=request.full_path))
         if current_user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
-            flash(gettext("这个账号的密码是别人设置的（示例账号或管理员设置），请先改为只有您知道的密码。"),
-                  "error")  # fmt: skip
+            flash(
+                gettext(
+                    "这个账号的密码是别人设置的（示例账号或管理员设置），请先改为只有您知道的密码。"
+                ),
+                "error",
+            )
             return redirect(url_for("change_password"))
         return None
 
@@ -110,8 +123,9 @@ def init_auth(app):
     def logout():
         if not csrf_ok():
             abort(400)
-        accounts.record("logout", actor=current_user.name, username=current_user.username,
-                        address=address())  # fmt: skip
+        accounts.record(
+            "logout", actor=current_user.name, username=current_user.username, address=address()
+        )
         current_user.end_sessions()  # every session of the account, on every device
         logout_user()
         session.clear()
@@ -146,14 +160,16 @@ def _try_login(form):
     keys = [f"name:{username}"] + ([f"addr:{address()}"] if request.remote_addr else [])
     taken = accounts.take_attempt(keys, MAX_FAILURES)
     if taken is None:  # the count is taken before the password is checked: parallel tries too
-        accounts.record("login_refused", actor=username[:50], username=username[:50],
-                        address=address())  # fmt: skip
+        accounts.record(
+            "login_refused", actor=username[:50], username=username[:50], address=address()
+        )
         flash(gettext("登录失败次数过多，请15分钟后再试。"), "error")
         return None
     account = documents.Account.objects(username=username).first()
     if account is None or not account.active or not account.check_password(form.password.data):
-        accounts.record("login_failed", actor=username[:50], username=username[:50],
-                        address=address())  # fmt: skip
+        accounts.record(
+            "login_failed", actor=username[:50], username=username[:50], address=address()
+        )
         flash(gettext("用户名或密码不正确。"), "error")
         return None
     accounts.give_back(taken)
@@ -202,8 +218,9 @@ def _change_password(form):
     account.end_sessions()  # other sessions end; this one goes on under the new epoch
     session.clear()
     login_user(account)
-    accounts.record("password_changed", actor=account.name, username=account.username,
-                    address=address())  # fmt: skip
+    accounts.record(
+        "password_changed", actor=account.name, username=account.username, address=address()
+    )
     flash(gettext("密码已修改，这个账号在其他地方的登录已退出。"), "success")
     return redirect(url_for("admin.index"))
 
@@ -242,8 +259,13 @@ def _feed_token_ok() -> bool:
     allowed = account.unit_ids()
     if allowed is None or any(str(u) == data["unit"] for u in allowed):
         g.feed_account = account  # the feed shows what this account may see, no more
-        accounts.record("feed", actor=account.name, username=account.username,
-                        target=request.path[:100], address=address())  # fmt: skip
+        accounts.record(
+            "feed",
+            actor=account.name,
+            username=account.username,
+            target=request.path[:100],
+            address=address(),
+        )
         return True
     return False
 
@@ -281,8 +303,13 @@ def unit_allowed(unit) -> bool:
 
 def require(permission):
     if not can(permission):
-        accounts.record("denied", actor=current_user.name if current_user.is_authenticated
-                        else "", target=request.path, detail=permission, address=address())
+        accounts.record(
+            "denied",
+            actor=current_user.name if current_user.is_authenticated else "",
+            target=request.path,
+            detail=permission,
+            address=address(),
+        )
         abort(403)
 
 
@@ -302,8 +329,11 @@ def scoped(model, query):
     if viewer.can("case:own"):
         person = viewer.person
         if model is documents.CaseCard:
-            query = query.filter(Q(responsible_leader=person) | Q(reception_leader=person)) \
-                if person else query.filter(pk__in=[])  # fmt: skip
+            query = (
+                query.filter(Q(responsible_leader=person) | Q(reception_leader=person))
+                if person
+                else query.filter(pk__in=[])
+            )
         elif model in (documents.ReceptionSession, documents.LeaderActivity):
             names = [n for n in (person.name, person.title) if n] if person else []
             query = query.filter(leader__in=names)

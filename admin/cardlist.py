@@ -55,9 +55,12 @@ def condition(flt, value):
             raise Untranslatable(column)
         operator = "contains" if isinstance(flt, me_filters.FilterLike) else "not contains"
         return [(column, operator, text)], [], None
-    for kind, operator in ((me_filters.FilterEqual, "="), (me_filters.FilterNotEqual, "!="),
-                           (me_filters.FilterGreater, ">"),
-                           (me_filters.FilterSmaller, "<")):  # fmt: skip
+    for kind, operator in (
+        (me_filters.FilterEqual, "="),
+        (me_filters.FilterNotEqual, "!="),
+        (me_filters.FilterGreater, ">"),
+        (me_filters.FilterSmaller, "<"),
+    ):
         if isinstance(flt, kind):
             return [(column, operator, value)], [], None
     raise Untranslatable(column)
@@ -91,20 +94,26 @@ class CardListMixin:
         sort = sort_column or "registered_on"
         if sort not in cardquery.SORTABLE and not sort.startswith("extra."):
             sort, sort_desc = "registered_on", True
-        query = card_query(unit=unit.pk if unit else None, archived=self.list_archived,
-                           where=tuple(where), extra=tuple(extra), deadline=deadline,
-                           search=search or None, sort=sort,
-                           descending=bool(sort_desc))  # fmt: skip
+        query = card_query(
+            unit=unit.pk if unit else None,
+            archived=self.list_archived,
+            where=tuple(where),
+            extra=tuple(extra),
+            deadline=deadline,
+            search=search or None,
+            sort=sort,
+            descending=bool(sort_desc),
+        )
         if page_size is None:
             page_size = self.page_size
         if not page_size:  # 0 or False: all of them (the export)
             return query
         return query.but(offset=min(max(page or 0, 0) * page_size, _LAST_OFFSET), limit=page_size)
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):  # fmt: skip
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         query = self.card_list_query(page, sort_column, sort_desc, search, filters, page_size)
         if query is None:
-            return super().get_list(page, sort_column, sort_desc, search, filters, execute,
-                                    page_size)  # fmt: skip
+            return super().get_list(
+                page, sort_column, sort_desc, search, filters, execute, page_size
+            )
         return cardquery.find_cards(query)

@@ -22,30 +22,33 @@ def main(argv=None) -> int:
     commands.add_parser("seed", help="载入五个来源单位的示例数据（可重复运行）")
 
     export = commands.add_parser("export", help="把实施方案、一案一卡等导出为 PDF")
-    export.add_argument("what", choices=("plan", "schedule", "cards", "blank-form"),
-                        help="plan 公文；schedule 接访日程安排表；cards 一案一卡；"
-                             "blank-form 空白登记表")  # fmt: skip
+    export.add_argument(
+        "what",
+        choices=("plan", "schedule", "cards", "blank-form"),
+        help="plan 公文；schedule 接访日程安排表；cards 一案一卡；blank-form 空白登记表",
+    )
     export.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
     export.add_argument("--id", action="append", default=[], help="记录编号（可重复）")
     export.add_argument("--title", help="按标题查找实施方案")
     export.add_argument("--unit", help="单位名称")
     export.add_argument("--style", choices=("2012", "1999"), help="公文格式（默认按单位设置）")
     check = commands.add_parser("check", help="检查存储、记录数、期限、列表索引、字体和系统库")
-    check.add_argument("--fix", action="store_true",
-                       help="重新计算过期的期限、修复列表索引")  # fmt: skip
+    check.add_argument("--fix", action="store_true", help="重新计算过期的期限、修复列表索引")
 
     imports = commands.add_parser("import", help="从 Word 文档（.docx）或文本文件导入实施方案")
     imports.add_argument("file", help=".docx 或 .txt 文件")
     imports.add_argument("--unit", required=True, help="导入到哪个单位（名称或简称）")
     imports.add_argument("--part", type=int, help="文件中有多篇时，导入第几篇（从 1 开始）")
-    imports.add_argument("--save", action="store_true",
-                         help="保存（不加时只显示识别结果，不保存任何内容）")  # fmt: skip
+    imports.add_argument(
+        "--save", action="store_true", help="保存（不加时只显示识别结果，不保存任何内容）"
+    )
 
     create_admin = commands.add_parser("create-admin", help="新建系统管理员账号")
     create_admin.add_argument("--username", required=True, help="用户名")
     create_admin.add_argument("--name", default="系统管理员", help="姓名")
-    create_admin.add_argument("--password", help="密码（不给则提示输入，也可用环境变量 "
-                                                 "XINFANG_ADMIN_PASSWORD）")
+    create_admin.add_argument(
+        "--password", help="密码（不给则提示输入，也可用环境变量 XINFANG_ADMIN_PASSWORD）"
+    )
 
     args = parser.parse_args(argv)
     if args.data_dir:
@@ -60,8 +63,14 @@ def main(argv=None) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    commands_by_name = {"serve": _serve, "seed": _seed, "check": _check, "export": _export,
-                        "create-admin": _create_admin, "import": _import}  # fmt: skip
+    commands_by_name = {
+        "serve": _serve,
+        "seed": _seed,
+        "check": _check,
+        "export": _export,
+        "create-admin": _create_admin,
+        "import": _import,
+    }
     return commands_by_name[args.command](app, args)
 
 
@@ -81,8 +90,10 @@ def _serve(app, args) -> int:
     info = app.extensions["xinfang_store"]
     if documents.Unit.objects.count() == 0 and not args.no_seed:
         if info.kind == "mongodb":  # a server is for real use: no sample data, no demo account
-            print("数据库为空。使用 MongoDB 时不自动载入示例数据和示例账号"
-                  "（需要时运行 xinfang seed）。")  # fmt: skip
+            print(
+                "数据库为空。使用 MongoDB 时不自动载入示例数据和示例账号"
+                "（需要时运行 xinfang seed）。"
+            )
         else:
             seeds.load()
             print("数据库为空，已载入示例数据。示例账号的密码须在首次登录时修改。")
@@ -97,8 +108,17 @@ def _serve(app, args) -> int:
 
         disconnect_all()
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        os.execv(gunicorn, [gunicorn, "-w", str(args.workers), "-b", f"{args.host}:{args.port}",
-                            "admin:create_app()"])  # fmt: skip
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "-w",
+                str(args.workers),
+                "-b",
+                f"{args.host}:{args.port}",
+                "admin:create_app()",
+            ],
+        )
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
 
@@ -123,8 +143,10 @@ def _check(app, args) -> int:
         print(f"  {role}: {family or '缺失'}")
         problems += family is None
     print("系统库：")
-    for lib, package in (("pango-1.0", "libpango-1.0-0"), ("harfbuzz-subset",
-                                                          "libharfbuzz-subset0")):  # fmt: skip
+    for lib, package in (
+        ("pango-1.0", "libpango-1.0-0"),
+        ("harfbuzz-subset", "libharfbuzz-subset0"),
+    ):
         found = ctypes.util.find_library(lib)
         print(f"  {package}: {'已安装' if found else '缺失'}")
         problems += not found
@@ -176,8 +198,9 @@ def _create_admin(app, args) -> int:
     password = args.password or os.environ.get("XINFANG_ADMIN_PASSWORD")
     if not password:
         if not sys.stdin.isatty():
-            print("错误：请用 --password 或环境变量 XINFANG_ADMIN_PASSWORD 给出密码",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                "错误：请用 --password 或环境变量 XINFANG_ADMIN_PASSWORD 给出密码", file=sys.stderr
+            )
             return 1
         password = getpass.getpass("密码：")
         if getpass.getpass("再输一遍：") != password:
@@ -192,8 +215,9 @@ def _create_admin(app, args) -> int:
         account.set_password(password)
         account.save()
     except mongoengine.ValidationError as problem:
-        print(f"错误：{problem.message if hasattr(problem, 'message') else problem}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"错误：{problem.message if hasattr(problem, 'message') else problem}", file=sys.stderr
+        )
         return 1
     print(f"已新建系统管理员：{args.username}")
     return 0
@@ -226,8 +250,9 @@ def _unit_named(name):
     """A unit by its name or short name, or None."""
     import documents
 
-    return documents.Unit.objects(name=name).first() or documents.Unit.objects(
-        short_name=name).first()  # fmt: skip
+    return (
+        documents.Unit.objects(name=name).first() or documents.Unit.objects(short_name=name).first()
+    )
 
 
 def _export_data(args, printing) -> bytes:
@@ -299,7 +324,8 @@ def _import(app, args) -> int:
             if len(parts) > 1 and args.part is None:
                 names = "；".join(f"{n}. {name}" for n, (name, _) in enumerate(parts, start=1))
                 raise importer.ImportProblem(
-                    f"文件中有 {len(parts)} 篇（{names}），请用 --part 指定")
+                    f"文件中有 {len(parts)} 篇（{names}），请用 --part 指定"
+                )
             if args.part is not None and not 1 <= args.part <= len(parts):
                 raise importer.ImportProblem(f"--part 应在 1 到 {len(parts)} 之间")
             result = importer.import_text(parts[(args.part or 1) - 1][1])
@@ -309,8 +335,10 @@ def _import(app, args) -> int:
         plan = result.plan(unit)
         _print_import(result, plan)
         if not args.save:
-            print("（未保存：核对无误后加 --save 保存，"
-                  "或在管理面板“实施方案 → 从 Word 或文字导入”中核对）")
+            print(
+                "（未保存：核对无误后加 --save 保存，"
+                "或在管理面板“实施方案 → 从 Word 或文字导入”中核对）"
+            )
             return 0
         try:
             plan.save()
@@ -320,24 +348,32 @@ def _import(app, args) -> int:
         group, people = result.leadership_group(unit)
         if group is not None:
             importer.save_group(group, people, plan)
-        print(f"已保存：{plan.title}（编号 {plan.pk}）" + (f"，领导小组 {len(group.members)} 人"
-                                                       if group is not None else ""))
+        print(
+            f"已保存：{plan.title}（编号 {plan.pk}）"
+            + (f"，领导小组 {len(group.members)} 人" if group is not None else "")
+        )
     return 0
 
 
 def _print_import(result, plan):
     print(f"标题：{plan.title}（{plan.kind}）")
-    for label, value in (("发文字号", plan.doc_number), ("发文机关", "、".join(plan.issuer_marks)),
-                         ("主送机关", plan.main_recipients), ("成文日期", plan.date_written),
-                         ("署名", "、".join(plan.signatories)),
-                         ("主题词", " ".join(plan.subject_terms))):  # fmt: skip
+    for label, value in (
+        ("发文字号", plan.doc_number),
+        ("发文机关", "、".join(plan.issuer_marks)),
+        ("主送机关", plan.main_recipients),
+        ("成文日期", plan.date_written),
+        ("署名", "、".join(plan.signatories)),
+        ("主题词", " ".join(plan.subject_terms)),
+    ):
         if value:
             print(f"{label}：{value}")
-    print(f"章节 {len(plan.sections)} 个，原则 {len(plan.principles)} 条，"
-          f"阶段 {len(plan.phases)} 个，接访安排 {len(plan.receptions)} 条，"
-          f"办理程序 {len(plan.procedure)} 步，"
-          f"报送要求 {len(plan.reporting_duties)} 项，"
-          f"附件 {len(plan.attachments)} 个")
+    print(
+        f"章节 {len(plan.sections)} 个，原则 {len(plan.principles)} 条，"
+        f"阶段 {len(plan.phases)} 个，接访安排 {len(plan.receptions)} 条，"
+        f"办理程序 {len(plan.procedure)} 步，"
+        f"报送要求 {len(plan.reporting_duties)} 项，"
+        f"附件 {len(plan.attachments)} 个"
+    )
     members = result.group.get("members") or []
     if members:
         print("领导小组：" + "；".join(f"{role}{name}" for role, name, _ in members))

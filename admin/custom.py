@@ -49,8 +49,11 @@ def form_field(definition, unit, stored=None):
     """An unbound WTForms field for one definition (a column of a table too)."""
     kind = definition.type
     required = definition.required and kind != "boolean"
-    checks = [validators.InputRequired(message=gettext("该字段是必填字段。"))] if required else [
-        validators.Optional()]  # fmt: skip
+    checks = (
+        [validators.InputRequired(message=gettext("该字段是必填字段。"))]
+        if required
+        else [validators.Optional()]
+    )
     # Flask-Admin prints a description as markup: the unit's text goes in escaped
     description = escape(getattr(definition, "help_text", None) or "")
     if stored is not None and not custom_fields.fits(definition, stored):
@@ -94,9 +97,11 @@ def form_field(definition, unit, stored=None):
         choices = [("", "—")] + [(str(p.pk), str(p)) for p in people]
         return fields.SelectField(choices=choices, **options)
     if kind == "table":
-        row_form = type("RowForm", (Form,), {
-            column.key: form_field(column, unit) for column in definition.columns
-        })  # fmt: skip
+        row_form = type(
+            "RowForm",
+            (Form,),
+            {column.key: form_field(column, unit) for column in definition.columns},
+        )
         options["validators"] = []
         return InlineFieldList(InlineFormField(row_form), min_entries=0, **options)
     raise ValueError(f"unknown field type {kind}")
@@ -132,7 +137,8 @@ class ChoicesField(fields.SelectMultipleField):
         wrong = [str(v) for v in self.data or [] if str(v) not in allowed]
         if wrong:
             raise validators.ValidationError(
-                gettext("「%(values)s」不是有效的选择", values="、".join(wrong)))
+                gettext("「%(values)s」不是有效的选择", values="、".join(wrong))
+            )
 
 
 def form_value(definition, value):
@@ -209,8 +215,7 @@ class ExtraFilter(me_filters.BaseMongoEngineFilter):
         return self.label
 
 
-_CONTRACT_OPERATORS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$lt": "<", "$gte": ">=",
-                       "$lte": "<="}  # fmt: skip
+_CONTRACT_OPERATORS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$lt": "<", "$gte": ">=", "$lte": "<="}
 
 
 class ExtraEqual(ExtraFilter):
@@ -304,19 +309,25 @@ def filters_for(definition):
     if kind in ("text", "textarea"):
         return [ExtraContains(key, name, label=gettext("包含")), ExtraEqual(key, name, label=equal)]
     if kind == "number":
-        return [ExtraNumberEqual(key, name, label=equal),
-                ExtraNumberGreater(key, name, label=gettext("大于")),
-                ExtraNumberSmaller(key, name, label=gettext("小于"))]  # fmt: skip
+        return [
+            ExtraNumberEqual(key, name, label=equal),
+            ExtraNumberGreater(key, name, label=gettext("大于")),
+            ExtraNumberSmaller(key, name, label=gettext("小于")),
+        ]
     if kind == "date":
-        return [ExtraDateEqual(key, name, label=equal),
-                ExtraDateAfter(key, name, label=gettext("不早于")),
-                ExtraDateBefore(key, name, label=gettext("不晚于"))]  # fmt: skip
+        return [
+            ExtraDateEqual(key, name, label=equal),
+            ExtraDateAfter(key, name, label=gettext("不早于")),
+            ExtraDateBefore(key, name, label=gettext("不晚于")),
+        ]
     if kind == "boolean":
         return [ExtraBoolean(key, name, label=equal)]
     if kind == "choice":
         options = [(c, c) for c in definition.choices]
-        return [ExtraEqual(key, name, options=options, label=equal),
-                ExtraNotEqual(key, name, options=options, label=not_equal)]  # fmt: skip
+        return [
+            ExtraEqual(key, name, options=options, label=equal),
+            ExtraNotEqual(key, name, options=options, label=not_equal),
+        ]
     if kind == "multichoice":
         options = [(c, c) for c in definition.choices]
         return [ExtraHasItem(key, name, options=options, label=gettext("包含"))]
@@ -396,21 +407,32 @@ class CustomFieldsMixin:
     def _widen(self, name, base, field_set):
         active = field_set.active
         if name == "_list_columns":
-            return list(base or []) + [(f"extra.{f.key}", f.label) for f in active
-                                 if f.show_in_list and f.type != "table"]  # fmt: skip
+            return list(base or []) + [
+                (f"extra.{f.key}", f.label) for f in active if f.show_in_list and f.type != "table"
+            ]
         if name == "_details_columns":
             retired = gettext("（已停用）")
-            return list(base or []) + [(f"extra.{f.key}", f.label) for f in active] + [
-                (f"extra.{f.key}", f"{f.label}{retired}") for f in field_set.retired
-            ]  # fmt: skip
+            return (
+                list(base or [])
+                + [(f"extra.{f.key}", f.label) for f in active]
+                + [(f"extra.{f.key}", f"{f.label}{retired}") for f in field_set.retired]
+            )
         if name == "_export_columns":
-            return list(base or []) + [(f"extra.{f.key}", safe_cell(f.label))
-                                       for f in field_set.fields]  # fmt: skip
+            return list(base or []) + [
+                (f"extra.{f.key}", safe_cell(f.label)) for f in field_set.fields
+            ]
         if name == "_sortable_columns":
-            return {**(base or {}), **{f"extra.{f.key}": f"extra.{f.key}" for f in active
-                               if f.type in ("text", "number", "date", "choice", "boolean")}}
-        filters, args = self._custom_filters(base_filters=self.__dict__.get(
-            "_xf_base_filters") or [], active=active)  # fmt: skip
+            return {
+                **(base or {}),
+                **{
+                    f"extra.{f.key}": f"extra.{f.key}"
+                    for f in active
+                    if f.type in ("text", "number", "date", "choice", "boolean")
+                },
+            }
+        filters, args = self._custom_filters(
+            base_filters=self.__dict__.get("_xf_base_filters") or [], active=active
+        )
         return {"_filters": filters, "_filter_args": args}[name]
 
     def _custom_filters(self, base_filters, active):
@@ -428,17 +450,24 @@ class CustomFieldsMixin:
 
     def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
         if not name.startswith("extra."):
-            return super()._get_list_value(context, model, name, column_formatters,
-                                           column_type_formatters)  # fmt: skip
-        key = name[len("extra."):]
+            return super()._get_list_value(
+                context, model, name, column_formatters, column_type_formatters
+            )
+        key = name[len("extra.") :]
         field_set = self.scope_field_set()
         definition = field_set.field(key) if field_set else None
         value = (model.extra or {}).get(key)
         text = custom_fields.display(definition, value, mask=not can("personal_data"))
-        if definition is not None and value is not None and not custom_fields.fits(
-                definition, value) and context is not None:  # fmt: skip
-            return Markup(f"{escape(text)} <span class='badge badge-warning'>"
-                          f"{escape(gettext('旧类型的值'))}</span>")  # fmt: skip
+        if (
+            definition is not None
+            and value is not None
+            and not custom_fields.fits(definition, value)
+            and context is not None
+        ):
+            return Markup(
+                f"{escape(text)} <span class='badge badge-warning'>"
+                f"{escape(gettext('旧类型的值'))}</span>"
+            )
         return text
 
     # search
@@ -452,7 +481,8 @@ class CustomFieldsMixin:
         field_set = self.scope_field_set()
         for definition in visible_fields(field_set):
             if definition.type in ("text", "textarea", "choice", "multichoice") and not (
-                    definition.personal and not can("personal_data")):  # fmt: skip
+                definition.personal and not can("personal_data")
+            ):
                 raw = {f"extra.{definition.key}": {"$regex": re.escape(term), "$options": "i"}}
                 q = mongoengine.Q(__raw__=raw)
                 criteria = q if criteria is None else criteria | q
@@ -497,9 +527,14 @@ class CustomFieldsMixin:
             form.unit.data = unit
         for name, field in self.model._fields.items():
             target = getattr(field, "document_type", None)
-            if name in form and name != "unit" and target is not None and "unit" in getattr(
-                    target, "_fields", {}) and getattr(form[name], "queryset", None) is not None:
-                form[name].queryset = scoped(target, target.objects(unit=unit))  # fmt: skip
+            if (
+                name in form
+                and name != "unit"
+                and target is not None
+                and "unit" in getattr(target, "_fields", {})
+                and getattr(form[name], "queryset", None) is not None
+            ):
+                form[name].queryset = scoped(target, target.objects(unit=unit))
 
     def create_form(self, obj=None):
         form, _ = self._custom_form(self._create_form_class)
@@ -529,11 +564,13 @@ class CustomFieldsMixin:
             else:
                 extra[definition.key] = submitted[definition.key] = value
         kept_old = {
-            d.key for d in field_set.active
+            d.key
+            for d in field_set.active
             if d.key not in submitted and not custom_fields.fits(d, extra.get(d.key))
-        }  # fmt: skip
+        }
         hidden = {d.key for d in visible_fields(field_set)} - {
-            d.key for d in editable_fields(field_set)}  # personal data this account cannot see
+            d.key for d in editable_fields(field_set)
+        }  # personal data this account cannot see
         checked = [d for d in field_set.active if d.key not in kept_old | hidden]
         problems = custom_fields.validate_values(
             checked, {d.key: extra[d.key] for d in checked if d.key in extra}

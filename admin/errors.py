@@ -41,8 +41,10 @@ def explain(exc: BaseException) -> str | None:
     if isinstance(exc, bson.errors.InvalidId):
         return gettext("关联记录不存在")
     if isinstance(exc, bson.errors.InvalidDocument):
-        return gettext("内容含有无法保存的字段名或数值（字段名不能以 $ 开头，不能含有英文句点或"
-                       "空字符；整数不能超过 18 位）")  # fmt: skip
+        return gettext(
+            "内容含有无法保存的字段名或数值（字段名不能以 $ 开头，不能含有英文句点或"
+            "空字符；整数不能超过 18 位）"
+        )
     if isinstance(exc, bson.errors.BSONError):
         return gettext("内容含有无法保存的字符或数值")
     if isinstance(exc, jsonschema.ValidationError):
@@ -60,8 +62,9 @@ def log_failure(exc: BaseException | None, reference_number: str, what: str = ""
     """The failure in the application log, with its traceback and reference number."""
     where = f"{request.method} {request.full_path}" if request else ""
     exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
-    current_app.logger.error("内部错误（编号 %s）%s %s", reference_number, what, where,
-                             exc_info=exc_info)  # fmt: skip
+    current_app.logger.error(
+        "内部错误（编号 %s）%s %s", reference_number, what, where, exc_info=exc_info
+    )
 
 
 # --- mongoengine's validation errors ------------------------------------------------------------
@@ -89,12 +92,18 @@ def _empty(value) -> bool:
 
 def _number_reason(field, value) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
-        return gettext("必须是整数") if isinstance(field, mongoengine.IntField) else gettext(
-            "必须是数字")  # fmt: skip
+        return (
+            gettext("必须是整数")
+            if isinstance(field, mongoengine.IntField)
+            else gettext("必须是数字")
+        )
     low, high = getattr(field, "min_value", None), getattr(field, "max_value", None)
     if (low is not None and value < low) or (high is not None and value > high):
-        return gettext("数值超出范围（%(low)s～%(high)s）", low="" if low is None else low,
-                       high="" if high is None else high)  # fmt: skip
+        return gettext(
+            "数值超出范围（%(low)s～%(high)s）",
+            low="" if low is None else low,
+            high="" if high is None else high,
+        )
     return gettext("数值无效或超出范围")
 
 
@@ -128,19 +137,22 @@ def reason(field, value=_UNKNOWN) -> str:
             found = _string_reason(field, value)
             if found:
                 return found
-        if isinstance(field, (mongoengine.IntField, mongoengine.FloatField,
-                              mongoengine.DecimalField)):  # fmt: skip
+        if isinstance(
+            field, (mongoengine.IntField, mongoengine.FloatField, mongoengine.DecimalField)
+        ):
             return _number_reason(field, value)
     elif getattr(field, "required", False) and not isinstance(field, mongoengine.StringField):
         return gettext("不能为空")
     for kinds, text in (
         (mongoengine.DictField, gettext("字段名不能以 $ 开头，也不能含有英文句点或空字符")),
-        ((mongoengine.IntField, mongoengine.FloatField, mongoengine.DecimalField),
-         gettext("数值无效或超出范围")),
+        (
+            (mongoengine.IntField, mongoengine.FloatField, mongoengine.DecimalField),
+            gettext("数值无效或超出范围"),
+        ),
         ((mongoengine.DateField, mongoengine.DateTimeField), gettext("不是有效的日期")),
         ((mongoengine.ReferenceField, mongoengine.LazyReferenceField), gettext("关联记录无效")),
         (mongoengine.StringField, gettext("内容不符合要求（长度或格式）")),
-    ):  # fmt: skip
+    ):
         if isinstance(field, kinds) or isinstance(inner, kinds):
             return text
     return gettext("内容无效")
@@ -207,6 +219,13 @@ def referrers(record) -> list[str]:
     return names
 
 
-DOCUMENT_NAMES = {"Unit": "单位", "Person": "人员", "LeadershipGroup": "领导小组",
-                  "Plan": "实施方案", "CaseCard": "一案一卡", "Role": "角色", "Account": "账号",
-                  "FieldSet": "自定义字段"}  # fmt: skip
+DOCUMENT_NAMES = {
+    "Unit": "单位",
+    "Person": "人员",
+    "LeadershipGroup": "领导小组",
+    "Plan": "实施方案",
+    "CaseCard": "一案一卡",
+    "Role": "角色",
+    "Account": "账号",
+    "FieldSet": "自定义字段",
+}

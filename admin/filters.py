@@ -60,8 +60,13 @@ class ReferenceFilter(me_filters.BaseMongoEngineFilter):
 
 
 class XinfangFilterConverter(me_filters.FilterConverter):
-    date_filters = (DateEqualFilter, DateGreaterFilter, DateSmallerFilter, DateBetweenFilter,
-                    me_filters.FilterEmpty)  # fmt: skip
+    date_filters = (
+        DateEqualFilter,
+        DateGreaterFilter,
+        DateSmallerFilter,
+        DateBetweenFilter,
+        me_filters.FilterEmpty,
+    )
 
     def convert(self, type_name, column, name):
         choices = getattr(column, "choices", None)
@@ -71,8 +76,10 @@ class XinfangFilterConverter(me_filters.FilterConverter):
             ]
             if type_name == "IntField":
                 options = [(str(value), label) for value, label in options]
-            return [ChoiceEqualFilter(column.name, name, options=options),
-                    ChoiceNotEqualFilter(column.name, name, options=options)]  # fmt: skip
+            return [
+                ChoiceEqualFilter(column.name, name, options=options),
+                ChoiceNotEqualFilter(column.name, name, options=options),
+            ]
         if type_name == "DateField":
             column_name = column if isinstance(column, str) else column.name
             return [f(column_name, name) for f in self.date_filters]
@@ -87,8 +94,13 @@ def filter_groups(view, filters):
         key = str(flt.name)
         if key not in groups:
             groups[key] = FilterGroup(flt.name)
-        groups[key].append({
-            "index": index, "arg": view.get_filter_arg(index, flt), "operation": flt.operation(),
-            "options": flt.get_options(view) or None, "type": flt.data_type,
-        })  # fmt: skip
+        groups[key].append(
+            {
+                "index": index,
+                "arg": view.get_filter_arg(index, flt),
+                "operation": flt.operation(),
+                "options": flt.get_options(view) or None,
+                "type": flt.data_type,
+            }
+        )
     return groups or None

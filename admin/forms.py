@@ -35,8 +35,12 @@ class _Refused(ValueError):
 def _json_int(text):
     # checked before conversion: Python refuses to convert more than 4,300 digits at all
     if len(text.lstrip("-")) > 19 or not INT64[0] <= int(text) <= INT64[1]:
-        raise _Refused(gettext("整数“%(number)s”超出了可以保存的范围（不能超过 18 位）",
-                               number=text[:20] + ("…" if len(text) > 20 else "")))  # fmt: skip
+        raise _Refused(
+            gettext(
+                "整数“%(number)s”超出了可以保存的范围（不能超过 18 位）",
+                number=text[:20] + ("…" if len(text) > 20 else ""),
+            )
+        )
     return int(text)
 
 
@@ -66,8 +70,10 @@ def _json_problem(value, depth=1):
     if isinstance(value, dict):
         for key in value:
             if key.startswith("$") or "." in key or not key.isprintable():
-                return gettext("字段名“%(key)s”不能以 $ 开头，也不能含有英文句点或控制字符",
-                               key="".join(c if c.isprintable() else "\ufffd" for c in key[:30]))
+                return gettext(
+                    "字段名“%(key)s”不能以 $ 开头，也不能含有英文句点或控制字符",
+                    key="".join(c if c.isprintable() else "\ufffd" for c in key[:30]),
+                )
     for item in items:
         problem = _json_problem(item, depth + 1)
         if problem:
@@ -91,21 +97,28 @@ class JSONObjectField(fields.TextAreaField):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            value = json.loads(valuelist[0], parse_int=_json_int, parse_float=_json_float,
-                               parse_constant=_json_constant)  # fmt: skip
+            value = json.loads(
+                valuelist[0],
+                parse_int=_json_int,
+                parse_float=_json_float,
+                parse_constant=_json_constant,
+            )
         except _Refused:
             raise
         except RecursionError:  # nested a few hundred deep: the decoder gives up
             raise ValueError(gettext("嵌套不能超过 %(n)s 层", n=MAX_JSON_DEPTH)) from None
         except json.JSONDecodeError as exc:
             raise ValueError(
-                gettext("不是有效的 JSON：第 %(line)s 行第 %(col)s 列有误", line=exc.lineno,
-                        col=exc.colno)
+                gettext(
+                    "不是有效的 JSON：第 %(line)s 行第 %(col)s 列有误",
+                    line=exc.lineno,
+                    col=exc.colno,
+                )
             ) from None
         except ValueError:
             raise ValueError(gettext("不是有效的 JSON")) from None
         if not isinstance(value, dict):
-            raise ValueError(gettext("必须是 JSON 对象，例如 {\"字段\": \"值\"}"))
+            raise ValueError(gettext('必须是 JSON 对象，例如 {"字段": "值"}'))
         problem = _json_problem(value)
         if problem:
             raise ValueError(problem)

@@ -21,13 +21,18 @@ def plan_pdf(plan, style=None, fonts=None) -> bytes:
 
 
 def schedule_pdf(plan, fonts=None) -> bytes:
-    attachment = plan._printable_attachment(documents.Attachment(title="接访日程安排表",
-                                                                 kind="schedule"))  # fmt: skip
+    attachment = plan._printable_attachment(
+        documents.Attachment(title="接访日程安排表", kind="schedule")
+    )
     subtitle = "　".join(filter(None, [plan.title, attachment.get("text")]))
     return forms.render_table(
-        f"{plan.unit.name}接访日程安排表", attachment["headers"], attachment["rows"],
-        subtitle=subtitle, widths=attachment["widths"], font_overrides=fonts,
-    )  # fmt: skip
+        f"{plan.unit.name}接访日程安排表",
+        attachment["headers"],
+        attachment["rows"],
+        subtitle=subtitle,
+        widths=attachment["widths"],
+        font_overrides=fonts,
+    )
 
 
 def cards_pdf(cards, fonts=None, mask=False) -> bytes:
@@ -43,8 +48,7 @@ def cards_pdf(cards, fonts=None, mask=False) -> bytes:
 
 def blank_form_pdf(unit, fonts=None) -> bytes:
     field_set = documents.FieldSet.for_unit(unit, "case_card")
-    return forms.render_case_cards([documents.case.blank_card(unit, field_set)], fonts,
-                                   blank=True)  # fmt: skip
+    return forms.render_case_cards([documents.case.blank_card(unit, field_set)], fonts, blank=True)
 
 
 def pdf_response(data: bytes, filename: str, download: bool):
@@ -53,5 +57,8 @@ def pdf_response(data: bytes, filename: str, download: bool):
     from flask import Response
 
     disposition = "attachment" if download else "inline"
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"},
+    )

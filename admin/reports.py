@@ -25,9 +25,15 @@ def audit(action, record, detail=None):
     """One line of the audit log for what was done to a report or plan here."""
     from documents import accounts
 
-    accounts.record(action, actor=auth.current_user.name, username=auth.current_user.username,
-                    target=type(record).__name__, target_id=record.pk,
-                    detail=(detail or str(record))[:200], address=auth.address())  # fmt: skip
+    accounts.record(
+        action,
+        actor=auth.current_user.name,
+        username=auth.current_user.username,
+        target=type(record).__name__,
+        target_id=record.pk,
+        detail=(detail or str(record))[:200],
+        address=auth.address(),
+    )
 
 
 def parse_day(text, default, name):
@@ -37,16 +43,28 @@ def parse_day(text, default, name):
     try:
         day = datetime.date.fromisoformat(text.strip())
     except ValueError:
-        flash(gettext("%(name)s“%(text)s”不是有效的日期（应为 2012-07-01 这样的格式），"
-                      "已改用默认值。", name=name, text=errors.quoted(text)), "error")  # fmt: skip
+        flash(
+            gettext(
+                "%(name)s“%(text)s”不是有效的日期（应为 2012-07-01 这样的格式），已改用默认值。",
+                name=name,
+                text=errors.quoted(text),
+            ),
+            "error",
+        )
         return default
     if not FIRST_DAY <= day <= LAST_DAY:
-        flash(gettext("%(name)s“%(text)s”超出了可选的范围（%(first)s 至 %(last)s），已改用默认值。",
-                      name=name, text=errors.quoted(text), first=FIRST_DAY.isoformat(),
-                      last=LAST_DAY.isoformat()), "error")  # fmt: skip
+        flash(
+            gettext(
+                "%(name)s“%(text)s”超出了可选的范围（%(first)s 至 %(last)s），已改用默认值。",
+                name=name,
+                text=errors.quoted(text),
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            ),
+            "error",
+        )
         return default
     return day
-
 
 
 def _object(model, object_id):
@@ -62,9 +80,11 @@ def _object(model, object_id):
 def _xlsx(data: bytes, name: str):
     from urllib.parse import quote
 
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                    "spreadsheetml.sheet", headers={
-                        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.xlsx"})
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.xlsx"},
+    )
 
 
 def reader_tables(report):
@@ -73,11 +93,17 @@ def reader_tables(report):
     if not auth.can("case:own"):
         return list(report.tables)
     about = [what for table in report.tables for what in (table.get("about") or [])]
-    numbers = [row[0] for table in report.tables if str(table.get("title", "")).startswith(
-        "超期未办") for row in table.get("rows", []) if row]  # fmt: skip
+    numbers = [
+        row[0]
+        for table in report.tables
+        if str(table.get("title", "")).startswith("超期未办")
+        for row in table.get("rows", [])
+        if row
+    ]
     ids = [w["card"] for w in about if bson.ObjectId.is_valid(w.get("card", ""))]
     query = documents.CaseCard.objects(unit=report.unit).filter(
-        Q(pk__in=ids) | Q(number__in=numbers))  # fmt: skip
+        Q(pk__in=ids) | Q(number__in=numbers)
+    )
     visible = set()
     for card in auth.scoped(documents.CaseCard, query).only("number"):
         visible |= {str(card.pk), card.number} - {None, ""}
@@ -106,8 +132,12 @@ def plan_for(plans, start, end):
     """Of a unit's plans, the one whose period covers the period, else the newest with targets
     or duties, else the newest."""
     for plan in plans:
-        if plan.period_start and plan.period_end and plan.period_start <= end \
-                and plan.period_end >= start:  # fmt: skip
+        if (
+            plan.period_start
+            and plan.period_end
+            and plan.period_start <= end
+            and plan.period_end >= start
+        ):
             return plan
     useful = [p for p in plans if p.targets or p.reporting_duties]
     return (useful or plans or [None])[0]
@@ -134,8 +164,10 @@ def period_choice(plan):
     today = deadlines.today()
     month_start, month_end = _month_bounds(today)
     start, end = period_args(month_start, month_end)
-    choices = [(gettext("本月"), month_start, month_end),
-               (gettext("本年"), today.replace(month=1, day=1), today.replace(month=12, day=31))]
+    choices = [
+        (gettext("本月"), month_start, month_end),
+        (gettext("本年"), today.replace(month=1, day=1), today.replace(month=12, day=31)),
+    ]
     if plan is not None and plan.period_start and plan.period_end:
         choices.append((gettext("活动期"), plan.period_start, plan.period_end))
     return start, end, choices
@@ -153,21 +185,43 @@ def dashboard(units, unit):
     current, previous = reports.unit_figures(unit, start, end, as_of)
     own = auth.can("case:own")
     # a leader sees the unit's figures, but only the cards he or she is responsible for
-    open_cards = {which: cardquery.find_cards(auth.card_query(
-        unit=unit.pk, where=(("registered_on", "<=", as_of),), deadline=which, as_of=as_of,
-        sort="next_deadline", descending=False, limit=10)) for which in ("overdue", "due_soon")}
+    open_cards = {
+        which: cardquery.find_cards(
+            auth.card_query(
+                unit=unit.pk,
+                where=(("registered_on", "<=", as_of),),
+                deadline=which,
+                as_of=as_of,
+                sort="next_deadline",
+                descending=False,
+                limit=10,
+            )
+        )
+        for which in ("overdue", "due_soon")
+    }
     overdue, due_soon = open_cards["overdue"], open_cards["due_soon"]
     week_start = as_of - datetime.timedelta(days=as_of.weekday())
     week_end = week_start + datetime.timedelta(days=6)
-    sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
-        unit=unit, date__gte=week_start, date__lte=week_end, status__ne="cancelled"))
+    sessions = auth.scoped(
+        documents.ReceptionSession,
+        documents.ReceptionSession.objects(
+            unit=unit, date__gte=week_start, date__lte=week_end, status__ne="cancelled"
+        ),
+    )
     due = []
-    now = datetime.datetime.combine(as_of, datetime.datetime.now().time()) \
-        if as_of != today else datetime.datetime.now()  # fmt: skip
+    now = (
+        datetime.datetime.combine(as_of, datetime.datetime.now().time())
+        if as_of != today
+        else datetime.datetime.now()
+    )
     for each in plans:
-        due += [row for row in reports.due_reports(
-            each, as_of - datetime.timedelta(days=7), as_of + datetime.timedelta(days=7), now)
-            if row["status"] in ("due", "overdue", "upcoming")]  # fmt: skip
+        due += [
+            row
+            for row in reports.due_reports(
+                each, as_of - datetime.timedelta(days=7), as_of + datetime.timedelta(days=7), now
+            )
+            if row["status"] in ("due", "overdue", "upcoming")
+        ]
     due.sort(key=lambda r: r["period"].due)
     targets, quotas = [], None
     if plan is not None:
@@ -176,21 +230,43 @@ def dashboard(units, unit):
     series_start = (end.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     series = figures.monthly_series([unit], min(series_start, start.replace(day=1)), end)
     charts = {
-        "months": [m for m, _, _ in series], "registered": [n for _, n, _ in series],
+        "months": [m for m, _, _ in series],
+        "registered": [n for _, n, _ in series],
         "resolved": [r for _, _, r in series],
         "sources": sorted(current.breakdowns["source"].items(), key=lambda i: -i[1]),
         "categories": sorted(current.breakdowns["category"].items(), key=lambda i: -i[1]),
-    }  # fmt: skip
+    }
     return {
-        "unit": unit, "plan": plan, "start": start, "end": end, "as_of": as_of,
-        "choices": choices, "current": current, "previous": previous,
-        "tiles": ["total_cases", "resolution_rate", "overdue_cases", "due_soon_cases",
-                  "level_skipping_cases", "group_cases", "beijing_cases", "receptions_held"],
-        "label": figures.label, "shown": figures.shown, "targets": targets, "quotas": quotas,
-        "overdue": overdue, "due_soon": due_soon, "sessions": list(sessions),
-        "week": (week_start, week_end), "due_reports": due[:12],
-        "charts": charts, "own": own,
-    }  # fmt: skip
+        "unit": unit,
+        "plan": plan,
+        "start": start,
+        "end": end,
+        "as_of": as_of,
+        "choices": choices,
+        "current": current,
+        "previous": previous,
+        "tiles": [
+            "total_cases",
+            "resolution_rate",
+            "overdue_cases",
+            "due_soon_cases",
+            "level_skipping_cases",
+            "group_cases",
+            "beijing_cases",
+            "receptions_held",
+        ],
+        "label": figures.label,
+        "shown": figures.shown,
+        "targets": targets,
+        "quotas": quotas,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "sessions": list(sessions),
+        "week": (week_start, week_end),
+        "due_reports": due[:12],
+        "charts": charts,
+        "own": own,
+    }
 
 
 class ReportsView(BaseView):
@@ -215,11 +291,11 @@ class ReportsView(BaseView):
     def index(self):
         units = scoped_units()
         unit = chosen_unit(units, figures.card_counts(units) if units else {})
-        plans = [p for p in documents.Plan.objects(unit=unit) if p.reporting_duties] \
-            if unit else []  # fmt: skip
+        plans = [p for p in documents.Plan.objects(unit=unit) if p.reporting_duties] if unit else []
         today = deadlines.today()
-        start, end = period_args(today - datetime.timedelta(days=30),
-                                 today + datetime.timedelta(days=7))  # fmt: skip
+        start, end = period_args(
+            today - datetime.timedelta(days=30), today + datetime.timedelta(days=7)
+        )
         status = request.args.get("status", "")
         rows = []
         for plan in plans:
@@ -235,11 +311,22 @@ class ReportsView(BaseView):
         pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         ranges = [(d, *reports.duty_range(d, p)) for p in plans for d in p.reporting_duties]
         return self.render(
-            "admin/xf_reports.html", units=units, unit=unit, plans=plans, start=start, end=end,
-            rows=rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page=page, pages=pages,
-            status=status, counts=counts, labels=reports.STATUS_LABELS, ranges=ranges,
-            can_write=auth.can(self.write_permission), cadences=dict(documents.plan.CADENCES),
-        )  # fmt: skip
+            "admin/xf_reports.html",
+            units=units,
+            unit=unit,
+            plans=plans,
+            start=start,
+            end=end,
+            rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            page=page,
+            pages=pages,
+            status=status,
+            counts=counts,
+            labels=reports.STATUS_LABELS,
+            ranges=ranges,
+            can_write=auth.can(self.write_permission),
+            cadences=dict(documents.plan.CADENCES),
+        )
 
     @expose("/draft/", methods=("POST",))
     def draft(self):
@@ -251,8 +338,14 @@ class ReportsView(BaseView):
         except (ValueError, IndexError):
             flash(gettext("报送事项或报告期不存在，请从列表中重新选择。"), "error")
             return redirect(url_for(".index", unit=plan.unit.pk))
-        period = next((p for p in reports.periods(duty, plan, day, day + datetime.timedelta(
-            days=62)) if p.start == day), None)  # fmt: skip
+        period = next(
+            (
+                p
+                for p in reports.periods(duty, plan, day, day + datetime.timedelta(days=62))
+                if p.start == day
+            ),
+            None,
+        )
         if period is None:
             flash(gettext("报送事项或报告期不存在，请从列表中重新选择。"), "error")
             return redirect(url_for(".index", unit=plan.unit.pk))
@@ -285,9 +378,14 @@ class ReportsView(BaseView):
                 else:
                     report.text = request.form.get("text", "")
                     report.doc_number = request.form.get("doc_number", "").strip() or None
-                    report.recipients = [r.strip() for r in request.form.get(
-                        "recipients", "").replace("，", "、").replace(",", "、").split("、")
-                        if r.strip()]  # fmt: skip
+                    report.recipients = [
+                        r.strip()
+                        for r in request.form.get("recipients", "")
+                        .replace("，", "、")
+                        .replace(",", "、")
+                        .split("、")
+                        if r.strip()
+                    ]
                     report.title = request.form.get("title", "").strip() or report.title
                 report.validate()
                 report.save()
@@ -301,20 +399,29 @@ class ReportsView(BaseView):
                 else:
                     flash(gettext("已保存。"), "success")
             except ValidationError as problem:
-                flash(gettext("未能保存：%(problem)s", problem="；".join(
-                    validation_messages(reports.Report, problem, report))), "error")  # fmt: skip
+                flash(
+                    gettext(
+                        "未能保存：%(problem)s",
+                        problem="；".join(validation_messages(reports.Report, problem, report)),
+                    ),
+                    "error",
+                )
                 return self._render_report(report, form=request.form)
             return redirect(url_for(".report", report_id=report.pk))
         return self._render_report(report)
 
     def _render_report(self, report, form=None):
         return self.render(
-            "admin/xf_report.html", report=report, tables=reader_tables(report),
+            "admin/xf_report.html",
+            report=report,
+            tables=reader_tables(report),
             status=report.status(),
-            labels=reports.STATUS_LABELS, form=form,
+            labels=reports.STATUS_LABELS,
+            form=form,
             can_write=auth.can(self.write_permission) and report.state != "submitted",
-            can_print=auth.can("print"), can_export=auth.can("export"),
-        )  # fmt: skip
+            can_print=auth.can("print"),
+            can_export=auth.can("export"),
+        )
 
     @expose("/<report_id>/pdf")
     def pdf(self, report_id):
@@ -322,26 +429,37 @@ class ReportsView(BaseView):
         report = _object(reports.Report, report_id)
         audit("print", report)
         try:
-            data = exports.render_circular(report.as_printable(reader_tables(report)),
-                                           printing.font_overrides())  # fmt: skip
+            data = exports.render_circular(
+                report.as_printable(reader_tables(report)), printing.font_overrides()
+            )
         except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
             reference = errors.reference()
             errors.log_failure(problem, reference, "printing failed")
-            flash(gettext("未能生成PDF（编号 %(reference)s）：%(problem)s", reference=reference,
-                          problem=errors.explain(problem) or gettext("内部错误，已记录")),
-                  "error")  # fmt: skip
+            flash(
+                gettext(
+                    "未能生成PDF（编号 %(reference)s）：%(problem)s",
+                    reference=reference,
+                    problem=errors.explain(problem) or gettext("内部错误，已记录"),
+                ),
+                "error",
+            )
             return redirect(url_for(".report", report_id=report.pk))
-        return printing.pdf_response(data, f"{report.title}.pdf",
-                                     download=request.args.get("download") == "1")
+        return printing.pdf_response(
+            data, f"{report.title}.pdf", download=request.args.get("download") == "1"
+        )
 
     @expose("/<report_id>/xlsx")
     def xlsx(self, report_id):
         auth.require("export")
         report = _object(reports.Report, report_id)
         audit("export", report)
-        tables = reader_tables(report) or [{"title": "正文", "headers": ["正文"],
-                                          "rows": [[line] for line in (report.text or "")
-                                                   .splitlines()]}]  # fmt: skip
+        tables = reader_tables(report) or [
+            {
+                "title": "正文",
+                "headers": ["正文"],
+                "rows": [[line] for line in (report.text or "").splitlines()],
+            }
+        ]
         return _xlsx(exports.tables_xlsx(report.title, tables), report.title)
 
     # --- targets and the summary ---
@@ -351,7 +469,8 @@ class ReportsView(BaseView):
         plans = [p for p in auth.scoped(documents.Plan, documents.Plan.objects(kind__ne="总结"))]
         wanted = request.args.get("plan", "")
         plan = next((p for p in plans if str(p.pk) == wanted), None) or next(
-            (p for p in plans if p.targets), None)  # fmt: skip
+            (p for p in plans if p.targets), None
+        )
         if plan is None:
             return self.render("admin/xf_targets.html", plans=plans, plan=None)
         start, end, choices = period_choice(plan)
@@ -365,15 +484,26 @@ class ReportsView(BaseView):
             auth.require("export")
             audit("export", plan, "目标完成情况")
             title = f"{plan.unit.name}目标完成情况（{reports.Period(start, end, None).label}）"
-            return _xlsx(exports.tables_xlsx(title, target_tables(results, quotas, current,
-                                                                  previous)), title)  # fmt: skip
+            return _xlsx(
+                exports.tables_xlsx(title, target_tables(results, quotas, current, previous)), title
+            )
         return self.render(
-            "admin/xf_targets.html", plans=plans, plan=plan, start=start, end=end,
-            choices=choices, results=results, quotas=quotas, current=current,
-            previous=previous, label=figures.label, shown=figures.shown,
-            main=reports.MAIN_FIGURES, can_write=auth.can(self.write_permission),
+            "admin/xf_targets.html",
+            plans=plans,
+            plan=plan,
+            start=start,
+            end=end,
+            choices=choices,
+            results=results,
+            quotas=quotas,
+            current=current,
+            previous=previous,
+            label=figures.label,
+            shown=figures.shown,
+            main=reports.MAIN_FIGURES,
+            can_write=auth.can(self.write_permission),
             can_export=auth.can("export"),
-        )  # fmt: skip
+        )
 
     @expose("/summary/", methods=("POST",))
     def summary(self):
@@ -393,25 +523,52 @@ class ReportsView(BaseView):
 
 
 def target_tables(results, quotas, current, previous) -> list[dict]:
-    tables = [{
-        "title": "目标完成情况",
-        "headers": ["类别", "目标", "要求", "本期", "上期", "是否达到", "说明"],
-        "rows": [[r["group"], r["name"], r["requirement"], r["actual"], r["previous"],
-                  {True: "已达到", False: "未达到", None: "—"}[r["met"]], r["note"]]
-                 for r in results],
-    }]  # fmt: skip
+    tables = [
+        {
+            "title": "目标完成情况",
+            "headers": ["类别", "目标", "要求", "本期", "上期", "是否达到", "说明"],
+            "rows": [
+                [
+                    r["group"],
+                    r["name"],
+                    r["requirement"],
+                    r["actual"],
+                    r["previous"],
+                    {True: "已达到", False: "未达到", None: "—"}[r["met"]],
+                    r["note"],
+                ]
+                for r in results
+            ],
+        }
+    ]
     if quotas and quotas["rows"]:
         kinds = list(quotas["labels"])
-        tables.append({
-            "title": "领导任务完成情况",
-            "headers": ["领导", *[f"{quotas['labels'][k]}（实际/要求）" for k in kinds],
-                        "是否达标"],
-            "rows": [[q["leader"], *[f"{q['counts'][k]}/{q['required'][k]}" for k in kinds],
-                      "达标" if q["ok"] else "未达标"] for q in quotas["rows"]],
-        })  # fmt: skip
-    tables.append({
-        "title": "主要数据", "headers": ["项目", "本期", "上期"],
-        "rows": [[figures.label(k), figures.shown(k, current[k]), figures.shown(k, previous[k])]
-                 for k in reports.MAIN_FIGURES],
-    })  # fmt: skip
+        tables.append(
+            {
+                "title": "领导任务完成情况",
+                "headers": [
+                    "领导",
+                    *[f"{quotas['labels'][k]}（实际/要求）" for k in kinds],
+                    "是否达标",
+                ],
+                "rows": [
+                    [
+                        q["leader"],
+                        *[f"{q['counts'][k]}/{q['required'][k]}" for k in kinds],
+                        "达标" if q["ok"] else "未达标",
+                    ]
+                    for q in quotas["rows"]
+                ],
+            }
+        )
+    tables.append(
+        {
+            "title": "主要数据",
+            "headers": ["项目", "本期", "上期"],
+            "rows": [
+                [figures.label(k), figures.shown(k, current[k]), figures.shown(k, previous[k])]
+                for k in reports.MAIN_FIGURES
+            ],
+        }
+    )
     return tables

@@ -49,11 +49,16 @@ class ScheduleView(BaseView):
 
     @expose("/")
     def index(self):
-        plans = list(auth.scoped(documents.Plan, documents.Plan.objects.only(
-            "title", "unit", "period_start", "receptions")))  # fmt: skip
+        plans = list(
+            auth.scoped(
+                documents.Plan,
+                documents.Plan.objects.only("title", "unit", "period_start", "receptions"),
+            )
+        )
         plan_id = request.args.get("plan", "")
         plan = next((p for p in plans if str(p.pk) == plan_id), None) or next(
-            (p for p in plans if p.receptions), None)  # fmt: skip
+            (p for p in plans if p.receptions), None
+        )
         context = {"plans": plans, "plan": plan, "month": "", "sessions": []}
         if plan is None:
             return self.render("admin/xf_schedule.html", **context)
@@ -62,26 +67,37 @@ class ScheduleView(BaseView):
         if first is None:
             if wanted:
                 bounds = {"first": FIRST_DAY.strftime("%Y-%m"), "last": LAST_DAY.strftime("%Y-%m")}
-                flash(gettext("月份“%(month)s”无效（应为 %(first)s 至 %(last)s 之间的 2012-03 这样"
-                              "的格式），已显示默认月份。", month=errors.quoted(wanted), **bounds),
-                      "error")  # fmt: skip
+                flash(
+                    gettext(
+                        "月份“%(month)s”无效（应为 %(first)s 至 %(last)s 之间的 2012-03 这样"
+                        "的格式），已显示默认月份。",
+                        month=errors.quoted(wanted),
+                        **bounds,
+                    ),
+                    "error",
+                )
             start = plan.period_start or deadlines.today()
             first = _month(f"{start:%Y-%m}") or datetime.date(deadlines.today().year, 1, 1)
         previous, following = _shift(first, -1), _shift(first, 1)
-        last = datetime.date(first.year, first.month,
-                             month_calendar.monthrange(first.year, first.month)[1])
+        last = datetime.date(
+            first.year, first.month, month_calendar.monthrange(first.year, first.month)[1]
+        )
         context.update(
-            month=f"{first:%Y-%m}", previous=f"{previous:%Y-%m}" if previous else "",
+            month=f"{first:%Y-%m}",
+            previous=f"{previous:%Y-%m}" if previous else "",
             following=f"{following:%Y-%m}" if following else "",
-            sessions=auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
-                plan=plan, date__gte=first, date__lte=last)),  # a leader: his or her own days
+            sessions=auth.scoped(
+                documents.ReceptionSession,
+                documents.ReceptionSession.objects(plan=plan, date__gte=first, date__lte=last),
+            ),  # a leader: his or her own days
             statuses=dict(schedule.SESSION_STATUSES),
             activity_kinds=schedule.ACTIVITY_KINDS,
             quotas=schedule.quotas(plan),
             compliance=schedule.compliance(plan, first.year, first.month),
             notices=schedule.notices_due(plan.unit, deadlines.today(), scope=auth.scoped),
-            can_write=auth.can("schedule:write"), feed_token=auth.feed_token,
-        )  # fmt: skip
+            can_write=auth.can("schedule:write"),
+            feed_token=auth.feed_token,
+        )
         return self.render("admin/xf_schedule.html", **context)
 
     @expose("/generate/", methods=("POST",))
@@ -90,8 +106,11 @@ class ScheduleView(BaseView):
         if not auth.csrf_ok():
             abort(400)
         plan_id = request.args.get("plan", "")
-        plan = auth.scoped(documents.Plan, documents.Plan.objects(pk=plan_id)).first() \
-            if bson.ObjectId.is_valid(plan_id) else None  # fmt: skip
+        plan = (
+            auth.scoped(documents.Plan, documents.Plan.objects(pk=plan_id)).first()
+            if bson.ObjectId.is_valid(plan_id)
+            else None
+        )
         if plan is None:
             abort(404)
         try:
@@ -101,22 +120,37 @@ class ScheduleView(BaseView):
         except (OverflowError, ValueError) as problem:  # a plan's period at the calendar's end
             flash(gettext("未能生成日程：%(problem)s", problem=errors.explain(problem)), "error")
         else:
-            flash(gettext("已生成日程：新增 %(created)s 个，替换 %(removed)s 个，保留 %(kept)s 个"
-                          "已接访、对调或手工调整的安排。", created=result["created"],
-                          removed=result["removed"], kept=result["kept"]), "success")  # fmt: skip
+            flash(
+                gettext(
+                    "已生成日程：新增 %(created)s 个，替换 %(removed)s 个，保留 %(kept)s 个"
+                    "已接访、对调或手工调整的安排。",
+                    created=result["created"],
+                    removed=result["removed"],
+                    kept=result["kept"],
+                ),
+                "success",
+            )
             if clashes := result["clashes"]:
                 shown = "；".join(str(clash) for clash in clashes[:10])
                 if len(clashes) > 10:
                     shown += gettext("……共 %(n)s 处", n=len(clashes))
-                flash(gettext("以下领导在这些天已有本单位其他方案的接访安排，这些天没有重复安排，"
-                              "其余日程已生成：%(clashes)s", clashes=shown), "error")  # fmt: skip
+                flash(
+                    gettext(
+                        "以下领导在这些天已有本单位其他方案的接访安排，这些天没有重复安排，"
+                        "其余日程已生成：%(clashes)s",
+                        clashes=shown,
+                    ),
+                    "error",
+                )
         return redirect(url_for(".index", plan=plan_id, month=request.args.get("month")))
 
     @expose("/ical/<unit_id>.ics")
     def ical_unit(self, unit_id):
         unit = _unit(unit_id)
-        sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
-            unit=unit, status__ne="cancelled"))  # a leader's feed: his or her own days
+        sessions = auth.scoped(
+            documents.ReceptionSession,
+            documents.ReceptionSession.objects(unit=unit, status__ne="cancelled"),
+        )  # a leader's feed: his or her own days
         return _feed(schedule.ical(sessions, f"{unit.name}接访日程"), unit.name)
 
     @expose("/feed-key/", methods=("POST",))
@@ -126,18 +160,27 @@ class ScheduleView(BaseView):
         if not auth.csrf_ok():
             abort(400)
         current_user.new_feed_key()
-        accounts.record("feed_reset", actor=current_user.name, username=current_user.username,
-                        address=auth.address())  # fmt: skip
-        flash(gettext("已重置订阅链接：以前给出的日历订阅链接不再有效，请在日历程序中换用新链接。"),
-              "success")  # fmt: skip
-        return redirect(url_for(".index", plan=request.args.get("plan"),
-                                month=request.args.get("month")))  # fmt: skip
+        accounts.record(
+            "feed_reset",
+            actor=current_user.name,
+            username=current_user.username,
+            address=auth.address(),
+        )
+        flash(
+            gettext("已重置订阅链接：以前给出的日历订阅链接不再有效，请在日历程序中换用新链接。"),
+            "success",
+        )
+        return redirect(
+            url_for(".index", plan=request.args.get("plan"), month=request.args.get("month"))
+        )
 
     @expose("/ical/<unit_id>/<leader>.ics")
     def ical_leader(self, unit_id, leader):
         unit = _unit(unit_id)
-        sessions = auth.scoped(documents.ReceptionSession, documents.ReceptionSession.objects(
-            unit=unit, leader=leader, status__ne="cancelled"))
+        sessions = auth.scoped(
+            documents.ReceptionSession,
+            documents.ReceptionSession.objects(unit=unit, leader=leader, status__ne="cancelled"),
+        )
         return _feed(schedule.ical(sessions, f"{unit.name}{leader}接访日程"), leader)
 
 
@@ -153,5 +196,8 @@ def _unit(unit_id):
 def _feed(data, name):
     from urllib.parse import quote
 
-    return Response(data, mimetype="text/calendar", headers={
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}.ics"})
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}.ics"},
+    )

@@ -30,16 +30,19 @@ def main(count=1000):
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{count} cards: {len(pdf) / 1e6:.1f} MB PDF, {elapsed:.1f} s, "
-          f"peak RSS {peak:.0f} MB in the main process (before rendering {before:.0f} MB), "
-          f"{workers:.0f} MB in the largest worker")  # fmt: skip
+    print(
+        f"{count} cards: {len(pdf) / 1e6:.1f} MB PDF, {elapsed:.1f} s, "
+        f"peak RSS {peak:.0f} MB in the main process (before rendering {before:.0f} MB), "
+        f"{workers:.0f} MB in the largest worker"
+    )
     ok = report("time", elapsed, "s", 60)
     ok &= report("peak memory, main process", peak, "MB", 400)
     from exports import forms
 
     together = peak + workers * min(os.cpu_count() or 1, -(-count // forms.CHUNK))
-    ok &= report("peak memory, main process and every worker at its peak at once", together,
-                 "MB", 400)  # fmt: skip
+    ok &= report(
+        "peak memory, main process and every worker at its peak at once", together, "MB", 400
+    )
     return 0 if ok else 1
 
 

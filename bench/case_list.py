@@ -23,12 +23,18 @@ def main(count=10_000):
     for n in range(count):
         registered = start + datetime.timedelta(days=rng.randrange(0, 700))
         card = documents.CaseCard(
-            unit=unit, number=f"XXX乡〔2025〕{n + 1}号", registered_on=registered,
-            petitioner=f"信访人{n}", subject=rng.choice(SUBJECTS) + f"（{n}）",
-            source=rng.choice(documents.case.SOURCES), case_type="初访", step="登记",
+            unit=unit,
+            number=f"XXX乡〔2025〕{n + 1}号",
+            registered_on=registered,
+            petitioner=f"信访人{n}",
+            subject=rng.choice(SUBJECTS) + f"（{n}）",
+            source=rng.choice(documents.case.SOURCES),
+            case_type="初访",
+            step="登记",
             decided_on=registered + datetime.timedelta(days=rng.randrange(1, 10))
-            if rng.random() < 0.7 else None,
-        )  # fmt: skip
+            if rng.random() < 0.7
+            else None,
+        )
         card._compute_deadlines(documents.deadlines.Rules.for_unit(unit))
         cards.append(card.to_mongo())
     load_cards(cards, began)
@@ -41,10 +47,11 @@ def main(count=10_000):
         "sorted by deadline": f"/admin/casecard/?sort={sort}",
         "overdue, sorted": f"/admin/casecard/?sort={sort}&flt0_{overdue}=overdue",
         "overdue, sorted, searched": f"/admin/casecard/?sort={sort}&flt0_{overdue}=overdue"
-                                     "&search=土地",
+        "&search=土地",
         "page 20 of the overdue": f"/admin/casecard/?sort={sort}&flt0_{overdue}=overdue&page=20",
-    }  # fmt: skip
+    }
     return 0 if time_pages(client, urls, "XXX乡〔2025〕", 150, runs=9) else 1
+
 
 if __name__ == "__main__":
     sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000))

@@ -16,8 +16,10 @@ def main():
     plan = documents.Plan.objects.get(doc_number="隰民农营发〔2012〕2号").as_printable()
     pages = render_circular(plan)  # warm up: fonts, CSS, caches
     median, best, worst = timed(lambda: render_circular(plan), 10)
-    print(f"battalion circular, {len(pages) // 1024} KB; 10 runs: median {median:.3f} s, "
-          f"best {best:.3f} s, worst {worst:.3f} s")  # fmt: skip
+    print(
+        f"battalion circular, {len(pages) // 1024} KB; 10 runs: median {median:.3f} s, "
+        f"best {best:.3f} s, worst {worst:.3f} s"
+    )
     return 0 if report("median warm render", median, "s", 0.5) else 1
 
 

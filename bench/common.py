@@ -33,16 +33,23 @@ def report(name, value, unit, target, lower_is_better=True):
     return ok
 
 
-SUBJECTS = ["反映土地补偿款未足额发放", "要求解决拖欠工资问题", "反映企业污染环境", "不服法院判决",
-            "申请低保救助", "反映宅基地纠纷", "反映村务不公开", "要求落实退役军人待遇"]  # fmt: skip
+SUBJECTS = [
+    "反映土地补偿款未足额发放",
+    "要求解决拖欠工资问题",
+    "反映企业污染环境",
+    "不服法院判决",
+    "申请低保救助",
+    "反映宅基地纠纷",
+    "反映村务不公开",
+    "要求落实退役军人待遇",
+]
 
 
 def embedded_panel():
     """(app, the township) on a fresh embedded store with the sample data."""
     from admin import create_app
 
-    app = create_app({"DATA_DIR": tempfile.mkdtemp(prefix="xinfang-bench-"),
-                      "SECRET_KEY": "bench"})  # fmt: skip
+    app = create_app({"DATA_DIR": tempfile.mkdtemp(prefix="xinfang-bench-"), "SECRET_KEY": "bench"})
     import documents
     import seeds
 
@@ -57,7 +64,7 @@ def load_cards(cards, began):
 
     collection = documents.CaseCard._get_collection()
     for i in range(0, len(cards), 2000):
-        collection.insert_many(cards[i:i + 2000])
+        collection.insert_many(cards[i : i + 2000])
     print(f"{len(cards)} cards made and inserted in {time.perf_counter() - began:.1f} s")
     began = time.perf_counter()
     from documents.cardquery import index as card_index

@@ -21,9 +21,24 @@ from .reports import Report
 from .schedule import LeaderActivity, ReceptionSession, ScheduleError
 from .unit import Department, Person, Unit
 
-ALL_DOCUMENTS = (Unit, Person, LeadershipGroup, Plan, CaseCard, CaseCardHistory, FieldSet,
-                 FieldSetVersion, DeadlineRuleSet, CaseProcedure, ReceptionSession,
-                 LeaderActivity, Role, Account, AuditEvent, Report)  # fmt: skip
+ALL_DOCUMENTS = (
+    Unit,
+    Person,
+    LeadershipGroup,
+    Plan,
+    CaseCard,
+    CaseCardHistory,
+    FieldSet,
+    FieldSetVersion,
+    DeadlineRuleSet,
+    CaseProcedure,
+    ReceptionSession,
+    LeaderActivity,
+    Role,
+    Account,
+    AuditEvent,
+    Report,
+)
 
 __all__ = [
     "ALL_DOCUMENTS",

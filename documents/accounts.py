@@ -23,31 +23,68 @@ from .unit import Person, Unit
 
 # What a role may do: reading and writing each area, and the special rights.
 PERMISSIONS = (
-    ("unit:read", "查看单位、人员、领导小组"), ("unit:write", "维护单位、人员、领导小组"),
-    ("plan:read", "查看实施方案"), ("plan:write", "编写实施方案"),
+    ("unit:read", "查看单位、人员、领导小组"),
+    ("unit:write", "维护单位、人员、领导小组"),
+    ("plan:read", "查看实施方案"),
+    ("plan:write", "编写实施方案"),
     ("fields:write", "定义自定义字段"),
-    ("case:read", "查看一案一卡"), ("case:write", "登记和办理一案一卡"),
+    ("case:read", "查看一案一卡"),
+    ("case:write", "登记和办理一案一卡"),
     ("case:delete", "归档和恢复一案一卡"),
     ("case:own", "只看本人包案的一案一卡和本人的接访安排"),
-    ("schedule:read", "查看接访日程"), ("schedule:write", "安排和记录接访"),
+    ("schedule:read", "查看接访日程"),
+    ("schedule:write", "安排和记录接访"),
     ("rules:write", "设置办理程序和期限规则"),
     ("personal_data", "查看完整的证件号码和电话"),
-    ("export", "导出列表"), ("print", "打印公文和卡片"),
-    ("audit:read", "查看审计日志"), ("accounts:write", "管理账号和角色"),
-)  # fmt: skip
+    ("export", "导出列表"),
+    ("print", "打印公文和卡片"),
+    ("audit:read", "查看审计日志"),
+    ("accounts:write", "管理账号和角色"),
+)
 SCOPES = (("unit", "本单位"), ("subunits", "本单位及下级单位"), ("all", "全部单位"))
 
 DEFAULT_ROLES = {
     "admin": ("系统管理员", [p for p, _ in PERMISSIONS if p != "case:own"], "all"),
-    "staff": ("信访办工作人员", ["unit:read", "unit:write", "plan:read", "plan:write",
-                                 "fields:write", "case:read", "case:write", "case:delete",
-                                 "schedule:read", "schedule:write", "rules:write",
-                                 "personal_data", "export", "print"], "unit"),
-    "leader": ("领导干部", ["unit:read", "plan:read", "case:read", "case:write", "case:own",
-                            "schedule:read", "schedule:write", "print"], "unit"),
-    "superior": ("上级机关", ["unit:read", "plan:read", "case:read", "schedule:read", "export",
-                              "print"], "subunits"),
-}  # fmt: skip
+    "staff": (
+        "信访办工作人员",
+        [
+            "unit:read",
+            "unit:write",
+            "plan:read",
+            "plan:write",
+            "fields:write",
+            "case:read",
+            "case:write",
+            "case:delete",
+            "schedule:read",
+            "schedule:write",
+            "rules:write",
+            "personal_data",
+            "export",
+            "print",
+        ],
+        "unit",
+    ),
+    "leader": (
+        "领导干部",
+        [
+            "unit:read",
+            "plan:read",
+            "case:read",
+            "case:write",
+            "case:own",
+            "schedule:read",
+            "schedule:write",
+            "print",
+        ],
+        "unit",
+    ),
+    "superior": (
+        "上级机关",
+        ["unit:read", "plan:read", "case:read", "schedule:read", "export", "print"],
+        "subunits",
+    ),
+}
 
 
 class Role(Document):
@@ -66,8 +103,9 @@ class Role(Document):
 
 
 class Account(Document):
-    username = StringField(required=True, unique=True, max_length=SHORT,
-                           regex=r"^[A-Za-z0-9_.@-]{2,50}$")  # fmt: skip
+    username = StringField(
+        required=True, unique=True, max_length=SHORT, regex=r"^[A-Za-z0-9_.@-]{2,50}$"
+    )
     name = StringField(required=True, max_length=NAME)
     password_hash = StringField(required=True, max_length=TEXT)
     role = ReferenceField(Role, required=True, reverse_delete_rule=DENY)
@@ -182,23 +220,45 @@ class AuditEvent(Document):
     detail = StringField(max_length=TEXT)
     address = StringField(max_length=SHORT)
 
-    meta = {"collection": "audit_events", "ordering": ["-at"],
-            "indexes": [("action", "username", "at"), ("address", "at"), "-at"]}  # fmt: skip
+    meta = {
+        "collection": "audit_events",
+        "ordering": ["-at"],
+        "indexes": [("action", "username", "at"), ("address", "at"), "-at"],
+    }
 
-    ACTIONS = {"login": "登录", "login_failed": "登录失败", "logout": "退出", "create": "新建",
-               "update": "修改", "delete": "删除", "export": "导出", "print": "打印",
-               "view_personal": "查看个人信息", "denied": "越权访问", "submit": "报送",
-               "password_changed": "修改密码", "login_refused": "登录被限制",
-               "feed": "订阅日程", "feed_reset": "重置订阅链接"}  # fmt: skip
+    ACTIONS = {
+        "login": "登录",
+        "login_failed": "登录失败",
+        "logout": "退出",
+        "create": "新建",
+        "update": "修改",
+        "delete": "删除",
+        "export": "导出",
+        "print": "打印",
+        "view_personal": "查看个人信息",
+        "denied": "越权访问",
+        "submit": "报送",
+        "password_changed": "修改密码",
+        "login_refused": "登录被限制",
+        "feed": "订阅日程",
+        "feed_reset": "重置订阅链接",
+    }
 
     def __str__(self):
         return f"{self.at} {self.actor} {self.ACTIONS.get(self.action, self.action)}"
 
 
 def record(action, *, actor="", username="", target="", target_id="", detail="", address=""):
-    AuditEvent(at=datetime.datetime.now().replace(microsecond=0), actor=actor,
-               username=username, action=action, target=target, target_id=str(target_id or ""),
-               detail=detail[:2000], address=address).save()  # fmt: skip
+    AuditEvent(
+        at=datetime.datetime.now().replace(microsecond=0),
+        actor=actor,
+        username=username,
+        action=action,
+        target=target,
+        target_id=str(target_id or ""),
+        detail=detail[:2000],
+        address=address,
+    ).save()
 
 
 # --- login throttling ----------------------------------------------------------------------------
@@ -235,8 +295,11 @@ def take_attempt(keys, limit, now=None) -> list[str] | None:
     for key in keys:
         ident = f"{key}|{window}"
         current = _throttle().find_one_and_update(
-            {"_id": ident}, {"$inc": {"n": 1}, "$setOnInsert": {"at": now}},
-            upsert=True, return_document=ReturnDocument.AFTER)  # fmt: skip
+            {"_id": ident},
+            {"$inc": {"n": 1}, "$setOnInsert": {"at": now}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
         taken.append(ident)
         previous = _throttle().find_one({"_id": f"{key}|{window - 1}"}) or {}
         # a sliding window: the last window's failures count for the part not yet past

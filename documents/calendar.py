@@ -26,8 +26,9 @@ def fingerprint() -> str:
 
     from chinese_calendar import constants
 
-    days = sorted(f"{d}:{n}" for table in (constants.holidays, constants.workdays)
-                  for d, n in table.items())  # fmt: skip
+    days = sorted(
+        f"{d}:{n}" for table in (constants.holidays, constants.workdays) for d, n in table.items()
+    )
     return hashlib.sha256("\n".join(days).encode()).hexdigest()[:16]
 
 

@@ -38,10 +38,21 @@ CASE_MARKS = ("越级访", "集体访", "赴京访", "赴省访", "非正常访"
 OUTCOMES = ("化解", "息访罢访", "稳控", "不予受理")
 STATUSES = ("登记", "办理中", "已答复", "已办结")
 CHANNELS = ("诉讼", "仲裁", "行政复议", "其他法定途径")
-CLASSIFICATIONS = (("department", "直接交办责任部门"), ("reception", "列入领导接访"),
-                   ("routed", "导入诉讼、仲裁、行政复议等法定途径（不予受理）"))  # fmt: skip
-DEFAULT_CATEGORIES = ("征地拆迁", "劳动社保", "环境保护", "涉法涉诉", "城乡建设", "民政救助",
-                      "农村农业", "其他")  # fmt: skip
+CLASSIFICATIONS = (
+    ("department", "直接交办责任部门"),
+    ("reception", "列入领导接访"),
+    ("routed", "导入诉讼、仲裁、行政复议等法定途径（不予受理）"),
+)
+DEFAULT_CATEGORIES = (
+    "征地拆迁",
+    "劳动社保",
+    "环境保护",
+    "涉法涉诉",
+    "城乡建设",
+    "民政救助",
+    "农村农业",
+    "其他",
+)
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》第二十条
 SIMILAR_SUBJECT = 0.85  # 案由 this alike is the same matter
 
@@ -209,7 +220,7 @@ class CaseCard(Document):
             problems["representatives"] = (
                 f"代表人数不得超过{MAX_REPRESENTATIVES}人（《信访工作条例》第二十条：多人采用走访形式提出"
                 f"共同的信访事项的，应当推选代表，代表人数不超过5人），现为{len(self.representatives)}人"
-            )  # fmt: skip
+            )
         if self.id_number:
             self.id_number = self.id_number.strip().upper()
             if problem := id_number_problem(self.id_number):
@@ -303,8 +314,11 @@ class CaseCard(Document):
         nothing the clerk entered changed. The number of cards rewritten."""
         changed = 0
         for card, (due, label, problem) in list(cls.stale_deadlines(unit)):
-            cls.objects(pk=card.pk).update(set__next_deadline=due, set__next_deadline_label=label,
-                                           set__deadline_problem=problem)  # fmt: skip
+            cls.objects(pk=card.pk).update(
+                set__next_deadline=due,
+                set__next_deadline_label=label,
+                set__deadline_problem=problem,
+            )
             changed += 1
         return changed
 
@@ -333,15 +347,17 @@ class CaseCard(Document):
             for card in others.only("subject"):
                 if card.pk not in found and _alike(card.subject, self.subject):
                     found[card.pk] = CaseCard.objects.get(pk=card.pk)
-        return sorted(found.values(), key=lambda c: (c.registered_on or datetime.date.min))
+        return sorted(found.values(), key=lambda c: c.registered_on or datetime.date.min)
 
     def link_repeats(self):
         """Link a new card to the petitions it repeats; warn when the matter was 终结."""
         repeats = self.find_repeats()
         if not repeats:
             return []
-        self.related_cards = [*self.related_cards, *[c for c in repeats
-                                                     if c not in self.related_cards]]  # fmt: skip
+        self.related_cards = [
+            *self.related_cards,
+            *[c for c in repeats if c not in self.related_cards],
+        ]
         if self.case_type in (None, "", "初访"):
             self.case_type = "重复访"
         finished = [c for c in repeats if c.finalized and _alike(c.subject, self.subject)]
@@ -351,7 +367,7 @@ class CaseCard(Document):
                 f"该事项已于{card.rereview_answered_on:%Y年%-m月%-d日}复核终结"
                 f"（{card.number or card.subject}），"
                 "信访人以同一事实和理由再次提出的，不再受理（《信访工作条例》第三十六条）"
-            )  # fmt: skip
+            )
         return repeats
 
     # --- saving: versions and history ---
@@ -406,49 +422,68 @@ class CaseCard(Document):
         id_number = mask_id(self.id_number) if mask and self.id_number else self.id_number
         phones = [mask_phone(p) for p in self.phones] if mask else list(self.phones)
         values = {
-            "petitioner": self.petitioner, "group_size": self.group_size or "",
-            "id_number": id_number, "phone": "、".join(phones), "address": self.address,
-            "source": self.source, "case_type": self.case_type, "category": self.category,
-            "department": self.department, "subject": self.subject, "request": self.request,
-            "facts": self.facts, "responsible_leader": str(self.responsible_leader or ""),
-            "status": self.status, "progress": self.progress,
-            "petitioner_status": self.petitioner_status, "measures": self.measures,
+            "petitioner": self.petitioner,
+            "group_size": self.group_size or "",
+            "id_number": id_number,
+            "phone": "、".join(phones),
+            "address": self.address,
+            "source": self.source,
+            "case_type": self.case_type,
+            "category": self.category,
+            "department": self.department,
+            "subject": self.subject,
+            "request": self.request,
+            "facts": self.facts,
+            "responsible_leader": str(self.responsible_leader or ""),
+            "status": self.status,
+            "progress": self.progress,
+            "petitioner_status": self.petitioner_status,
+            "measures": self.measures,
             "outcome": self.outcome,
-        }  # fmt: skip
+        }
         fields = [{**spec, "value": values.get(spec["key"]) or ""} for spec in CARD_LAYOUT]
         timeline = next(f for f in fields if f["key"] == "timeline")
         timeline["lines"] = [f"{e.date:%Y-%m-%d} {e.actor}：{e.content}" for e in self.timeline]
         extra = self.extra or {}
         for definition in field_set.active if field_set else []:
-            fields.append({
-                "label": definition.label,
-                "value": display(definition, extra.get(definition.key), mask),
-                "wide": definition.type in ("textarea", "table"),
-            })  # fmt: skip
+            fields.append(
+                {
+                    "label": definition.label,
+                    "value": display(definition, extra.get(definition.key), mask),
+                    "wide": definition.type in ("textarea", "table"),
+                }
+            )
         return {
-            "unit": self.unit.name if self.unit else "", "number": self.number or "",
+            "unit": self.unit.name if self.unit else "",
+            "number": self.number or "",
             "registered_on": f"{self.registered_on:%Y年%-m月%-d日}" if self.registered_on else "",
-            "filled_by": "", "fields": fields,
-        }  # fmt: skip
+            "filled_by": "",
+            "fields": fields,
+        }
 
 
 # What the printed card shows, in order: the six fields of 一案一卡 and what the register keeps
 CARD_LAYOUT = [
-    {"key": "petitioner", "label": "信访人"}, {"key": "group_size", "label": "人数"},
-    {"key": "id_number", "label": "证件号码"}, {"key": "phone", "label": "联系电话"},
+    {"key": "petitioner", "label": "信访人"},
+    {"key": "group_size", "label": "人数"},
+    {"key": "id_number", "label": "证件号码"},
+    {"key": "phone", "label": "联系电话"},
     {"key": "address", "label": "住址", "wide": True},
-    {"key": "source", "label": "来源"}, {"key": "case_type", "label": "信访类型"},
-    {"key": "category", "label": "问题类别"}, {"key": "department", "label": "责任部门"},
+    {"key": "source", "label": "来源"},
+    {"key": "case_type", "label": "信访类型"},
+    {"key": "category", "label": "问题类别"},
+    {"key": "department", "label": "责任部门"},
     {"key": "subject", "label": "案由", "wide": True, "size": "tall"},
     {"key": "request", "label": "请求", "wide": True, "size": "tall"},
     {"key": "facts", "label": "事实和理由", "wide": True, "size": "tall"},
-    {"key": "responsible_leader", "label": "包案责任人"}, {"key": "status", "label": "办理状态"},
+    {"key": "responsible_leader", "label": "包案责任人"},
+    {"key": "status", "label": "办理状态"},
     {"key": "timeline", "label": "处理过程", "wide": True, "size": "taller"},
     {"key": "progress", "label": "目前进展", "wide": True, "size": "tall"},
     {"key": "petitioner_status", "label": "当事人动态", "wide": True, "size": "tall"},
     {"key": "measures", "label": "处理措施", "wide": True, "size": "tall"},
     {"key": "outcome", "label": "处理结果", "wide": True},
-]  # fmt: skip
+]
 
 
 def _alike(first: str, second: str) -> bool:
@@ -468,11 +503,16 @@ class CaseCardHistory(Document):
     version = IntField()
     changes = ListField(DictField())  # {"field", "before", "after"}
 
-    meta = {"collection": "case_card_history", "ordering": ["-at"],
-            "indexes": [("card", "-at")]}  # fmt: skip
+    meta = {"collection": "case_card_history", "ordering": ["-at"], "indexes": [("card", "-at")]}
 
-    IGNORED = ("_id", "version", "next_deadline", "next_deadline_label", "deadline_problem",
-               "finalized")  # fmt: skip
+    IGNORED = (
+        "_id",
+        "version",
+        "next_deadline",
+        "next_deadline_label",
+        "deadline_problem",
+        "finalized",
+    )
 
     @classmethod
     def record(cls, card, before):
@@ -482,14 +522,20 @@ class CaseCardHistory(Document):
         for key in sorted(set(before) | set(after)):
             if key in cls.IGNORED or before.get(key) == after.get(key):
                 continue
-            changes.append({"field": key, "before": _plain(before.get(key)),
-                            "after": _plain(after.get(key))})  # fmt: skip
+            changes.append(
+                {"field": key, "before": _plain(before.get(key)), "after": _plain(after.get(key))}
+            )
         action = getattr(card, "_history_action", None) or ("登记" if not before else "修改")
         card._history_action = None
         if changes or action in ("归档", "恢复", "登记"):
-            cls(card=card, at=datetime.datetime.now().replace(microsecond=0),
-                actor=audit.actor(), action=action, version=card.version,
-                changes=changes).save()  # fmt: skip
+            cls(
+                card=card,
+                at=datetime.datetime.now().replace(microsecond=0),
+                actor=audit.actor(),
+                action=action,
+                version=card.version,
+                changes=changes,
+            ).save()
 
 
 def _plain(value):
@@ -509,14 +555,27 @@ def blank_card(unit, field_set=None) -> dict:
     """An empty card of a unit, with its own fields, for registration on paper."""
     fields = [{**spec, "value": ""} for spec in CARD_LAYOUT]
     for definition in field_set.active if field_set else []:
-        hint = "□" + "　□".join(definition.choices) if definition.type in (
-            "choice", "multichoice") else ""  # fmt: skip
+        hint = (
+            "□" + "　□".join(definition.choices)
+            if definition.type in ("choice", "multichoice")
+            else ""
+        )
         if definition.type == "boolean":
             hint = "□是　□否"
-        fields.append({"label": definition.label, "value": hint,
-                       "wide": definition.type in ("textarea", "table", "multichoice")})
-    return {"unit": unit.name if unit else "", "number": "", "registered_on": "",
-            "filled_by": "", "fields": fields}  # fmt: skip
+        fields.append(
+            {
+                "label": definition.label,
+                "value": hint,
+                "wide": definition.type in ("textarea", "table", "multichoice"),
+            }
+        )
+    return {
+        "unit": unit.name if unit else "",
+        "number": "",
+        "registered_on": "",
+        "filled_by": "",
+        "fields": fields,
+    }
 
 
 # --- stored deadlines follow the rules and the calendar ---------------------------------------
@@ -540,8 +599,11 @@ def refresh_for_calendar() -> int | None:
         if stored is not None and stored.get("fingerprint") == now:
             return None
         changed = CaseCard.recompute_deadlines()
-        settings.replace_one({"_id": "holiday_calendar"}, {"_id": "holiday_calendar",
-                                                             "fingerprint": now}, upsert=True)
+        settings.replace_one(
+            {"_id": "holiday_calendar"},
+            {"_id": "holiday_calendar", "fingerprint": now},
+            upsert=True,
+        )
     return changed
 
 

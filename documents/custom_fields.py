@@ -154,9 +154,12 @@ class FieldSet(Document):
         """Keep a copy of the saved definitions under their version number."""
         if not FieldSetVersion.objects(field_set=self, version=self.version).first():
             FieldSetVersion(
-                field_set=self, version=self.version, fields=list(self.fields),
-                json_schema=self.json_schema, saved_at=self.updated_at,
-            ).save()  # fmt: skip
+                field_set=self,
+                version=self.version,
+                fields=list(self.fields),
+                json_schema=self.json_schema,
+                saved_at=self.updated_at,
+            ).save()
 
     def save_new_version(self, previous_fields=()):
         """prepare_version, save and record_version in one step (for scripts and seeds)."""
@@ -206,8 +209,9 @@ def check_definitions(fields) -> list[str]:
                 problems.append(f"{name}：表格至少要有一列")
             column_keys = set()
             for column in field.columns:
-                problems += _check_one(column, f"{name}的列「{column.label or column.key}」",
-                                       COLUMN_TYPES)  # fmt: skip
+                problems += _check_one(
+                    column, f"{name}的列「{column.label or column.key}」", COLUMN_TYPES
+                )
                 if column.key in column_keys:
                     problems.append(f"{name}：列键「{column.key}」重复")
                 column_keys.add(column.key)
@@ -501,18 +505,24 @@ def display(field, value, mask=False) -> str:
     if kind == "multichoice" and isinstance(value, list):
         return "、".join(map(str, value))
     if kind == "person" and isinstance(value, str):
-        person = Person.objects(pk=value).only("name", "title").first() if re.match(
-            r"^[0-9a-f]{24}$", value) else None  # fmt: skip
+        person = (
+            Person.objects(pk=value).only("name", "title").first()
+            if re.match(r"^[0-9a-f]{24}$", value)
+            else None
+        )
         return str(person) if person else value
     if kind == "table" and isinstance(value, list):
         columns = field.columns
         rows = []
         for row in value:
             if isinstance(row, dict):
-                rows.append("，".join(
-                    f"{c.label}：{_cell(c, row.get(c.key), mask and field.personal, mask)}"
-                    for c in columns
-                    if row.get(c.key) not in (None, "")))  # fmt: skip
+                rows.append(
+                    "，".join(
+                        f"{c.label}：{_cell(c, row.get(c.key), mask and field.personal, mask)}"
+                        for c in columns
+                        if row.get(c.key) not in (None, "")
+                    )
+                )
         return "；".join(rows)
     if kind == "number" and isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -550,4 +560,3 @@ def migrate(records, source_key, target, save) -> tuple[int, list[str]]:
         save(record)
         moved += 1
     return moved, failures
-

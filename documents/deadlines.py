@@ -54,8 +54,9 @@ DEFAULT_RULES = (
     RuleSpec("rereview_request", "申请复核", 30, "calendar", "《信访工作条例》第三十六条", False),
     RuleSpec("rereview_answer", "复核答复", 30, "calendar", "《信访工作条例》第三十六条"),
     RuleSpec("notify_leader", "通知接访领导", 2, "calendar", "实施方案：提前2天通知接访领导"),
-    RuleSpec("notify_petitioner", "书面通知信访人", 1, "calendar",
-             "实施方案：提前1天书面通知信访人"),
+    RuleSpec(
+        "notify_petitioner", "书面通知信访人", 1, "calendar", "实施方案：提前1天书面通知信访人"
+    ),
 )
 RULE_KEYS = tuple(rule.key for rule in DEFAULT_RULES)
 
@@ -109,8 +110,14 @@ class Rules:
         stored = DeadlineRuleSet.objects(unit=unit).first() if unit is not None else None
         for rule in stored.rules if stored else []:
             base = specs[rule.key]
-            specs[rule.key] = RuleSpec(rule.key, base.label, rule.days, rule.day_kind,
-                                       rule.basis or base.basis, base.office)  # fmt: skip
+            specs[rule.key] = RuleSpec(
+                rule.key,
+                base.label,
+                rule.days,
+                rule.day_kind,
+                rule.basis or base.basis,
+                base.office,
+            )
         return cls(specs, stored.due_soon_days if stored else DUE_SOON_DAYS)
 
 
@@ -138,8 +145,14 @@ class Deadline:
         return "pending"
 
 
-STATUS_LABELS = {"done": "已完成", "overdue": "已超期", "due_soon": "即将到期", "pending": "未到期",
-                 "expired": "已过申请期", "unknown": "无法计算"}  # fmt: skip
+STATUS_LABELS = {
+    "done": "已完成",
+    "overdue": "已超期",
+    "due_soon": "即将到期",
+    "pending": "未到期",
+    "expired": "已过申请期",
+    "unknown": "无法计算",
+}
 
 
 def _deadline(rules, key, start, done_on, extra_days=0, before=False):
@@ -165,25 +178,48 @@ def card_deadlines(card, rules: Rules) -> list[Deadline]:
         if card.source in ("上级交办", "上级督办") and card.decided_on is None:
             result.append(_deadline(rules, "objection", card.registered_on, None))
     if card.decided_on and not refused:
-        result.append(_deadline(rules, "handle", card.decided_on, card.replied_on,
-                                extra_days=card.extension_days or 0))  # fmt: skip
+        result.append(
+            _deadline(
+                rules,
+                "handle",
+                card.decided_on,
+                card.replied_on,
+                extra_days=card.extension_days or 0,
+            )
+        )
     if card.replied_on:
-        result.append(_deadline(rules, "review_request", card.replied_on,
-                                card.review_requested_on))  # fmt: skip
+        result.append(_deadline(rules, "review_request", card.replied_on, card.review_requested_on))
     if card.review_requested_on:
-        result.append(_deadline(rules, "review_answer", card.review_requested_on,
-                                card.review_answered_on))  # fmt: skip
+        result.append(
+            _deadline(rules, "review_answer", card.review_requested_on, card.review_answered_on)
+        )
     if card.review_answered_on:
-        result.append(_deadline(rules, "rereview_request", card.review_answered_on,
-                                card.rereview_requested_on))  # fmt: skip
+        result.append(
+            _deadline(
+                rules, "rereview_request", card.review_answered_on, card.rereview_requested_on
+            )
+        )
     if card.rereview_requested_on:
-        result.append(_deadline(rules, "rereview_answer", card.rereview_requested_on,
-                                card.rereview_answered_on))  # fmt: skip
+        result.append(
+            _deadline(
+                rules, "rereview_answer", card.rereview_requested_on, card.rereview_answered_on
+            )
+        )
     if card.reception_date:
-        result.append(_deadline(rules, "notify_leader", card.reception_date,
-                                card.leader_notified_on, before=True))  # fmt: skip
-        result.append(_deadline(rules, "notify_petitioner", card.reception_date,
-                                card.petitioner_notified_on, before=True))  # fmt: skip
+        result.append(
+            _deadline(
+                rules, "notify_leader", card.reception_date, card.leader_notified_on, before=True
+            )
+        )
+        result.append(
+            _deadline(
+                rules,
+                "notify_petitioner",
+                card.reception_date,
+                card.petitioner_notified_on,
+                before=True,
+            )
+        )
     return result
 
 

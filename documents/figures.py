@@ -93,9 +93,15 @@ QUOTA_METRICS = {
 }
 # what a plan's target can be measured by (Target.metric)
 METRICS = tuple(LABELS.items()) + tuple(
-    (key, f"每位领导{label}（次/天）") for key, (_, label) in QUOTA_METRICS.items())
-BREAKDOWNS = (("source", "按来源"), ("case_type", "按类型"), ("category", "按问题类别"),
-              ("outcome", "按处理结果"), ("status", "按办理状态"))  # fmt: skip
+    (key, f"每位领导{label}（次/天）") for key, (_, label) in QUOTA_METRICS.items()
+)
+BREAKDOWNS = (
+    ("source", "按来源"),
+    ("case_type", "按类型"),
+    ("category", "按问题类别"),
+    ("outcome", "按处理结果"),
+    ("status", "按办理状态"),
+)
 
 
 def label(key: str) -> str:
@@ -158,7 +164,8 @@ def _at_date(units, as_of, backlog_before):
     old = (("registered_on", "<=", min(backlog_before, as_of)), ("outcome", "!=", "不予受理"))
     closed = (*old, ("closed_on", "<=", as_of))
     backlog = cardquery.count(_cards(units, where=old)) - cardquery.count(
-        _cards(units, where=closed))
+        _cards(units, where=closed)
+    )
     return [overdue, due_soon, backlog]
 
 
@@ -166,17 +173,21 @@ def _sessions(units, start, end):
     from .schedule import ReceptionSession
 
     pipeline = [
-        {"$match": {"unit": {"$in": _unit_ids(units)}, "status": {"$ne": "cancelled"},
-                    "date": {"$gte": _day(start), "$lte": _day(end)}}},
+        {
+            "$match": {
+                "unit": {"$in": _unit_ids(units)},
+                "status": {"$ne": "cancelled"},
+                "date": {"$gte": _day(start), "$lte": _day(end)},
+            }
+        },
         {"$group": {"_id": "$status", "n": {"$sum": 1}, "people": {"$sum": "$petitioners"}}},
-    ]  # fmt: skip
+    ]
     planned = held = people = 0
     for row in ReceptionSession._get_collection().aggregate(pipeline):
         planned += row["n"]
         if row["_id"] == "held":
             held, people = row["n"], row["people"] or 0
-    return {"receptions_planned": planned, "receptions_held": held,
-            "petitioners_received": people}  # fmt: skip
+    return {"receptions_planned": planned, "receptions_held": held, "petitioners_received": people}
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -199,7 +210,8 @@ def period_figures(units, start, end, as_of=None, handle_days=None):
     values["accepted_cases"] = values["total_cases"] - values["refused_cases"]
     values["resolution_rate"] = (
         round(values["resolved_cases"] * 100 / values["accepted_cases"], 1)
-        if values["accepted_cases"] else None
+        if values["accepted_cases"]
+        else None
     )
     values.update(_sessions(units, start, end))
     breakdowns = {}
@@ -227,8 +239,10 @@ def monthly_series(units, start, end):
     query = _cards(list(units), where=_registered(start, end))
     for group, n in cardquery.groups(query, ("registered_month", "outcome")):
         registered, resolved = counts.get(group["registered_month"], (0, 0))
-        counts[group["registered_month"]] = (registered + n,
-                                             resolved + (n if group["outcome"] in RESOLVED else 0))
+        counts[group["registered_month"]] = (
+            registered + n,
+            resolved + (n if group["outcome"] in RESOLVED else 0),
+        )
     series = []
     for first in rrule(MONTHLY, dtstart=start.replace(day=1), until=end):
         key = f"{first.year:04d}-{first.month:02d}"
@@ -239,9 +253,16 @@ def monthly_series(units, start, end):
 def open_cards(units, as_of, which="overdue", limit=10, leader=None):
     """(total, cards) of the overdue or due-soon cards at ``as_of``, earliest deadline first;
     ``leader``: only the cards that person is responsible for or receives."""
-    query = _cards(units, where=(("registered_on", "<=", as_of),), deadline=which, as_of=as_of,
-                   leader=getattr(leader, "pk", leader), sort="next_deadline", descending=False,
-                   limit=limit)  # fmt: skip
+    query = _cards(
+        units,
+        where=(("registered_on", "<=", as_of),),
+        deadline=which,
+        as_of=as_of,
+        leader=getattr(leader, "pk", leader),
+        sort="next_deadline",
+        descending=False,
+        limit=limit,
+    )
     return cardquery.find_cards(query)
 
 

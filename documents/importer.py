@@ -24,16 +24,69 @@ from .textclean import clean, to_simplified
 MAX_BYTES = 20 * 1024 * 1024
 CJK = "\u3400-\u9fff"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}  # fmt: skip
+CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "两": 2,
+}
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-KIND_WORDS = (("实施方案", "实施方案"), ("实施意见", "实施意见"), ("工作方案", "实施方案"),
-              ("方案", "实施方案"), ("意见", "实施意见"), ("通知", "通知"), ("总结", "总结"),
-              ("报告", "总结"))  # fmt: skip
-TITLE_SUFFIXES = ("副书记", "书记", "主席", "副乡长", "乡长", "副镇长", "镇长", "主任", "副主任",
-                  "所长", "局长", "副局长", "院长", "副院长", "营长", "副营长", "科长", "股长",
-                  "部长", "委员", "队长", "站长", "庭长", "处长", "干部", "人员", "出纳", "会计",
-                  "组长", "秘书", "主任科员", "村长", "支书", "社长")  # fmt: skip
+KIND_WORDS = (
+    ("实施方案", "实施方案"),
+    ("实施意见", "实施意见"),
+    ("工作方案", "实施方案"),
+    ("方案", "实施方案"),
+    ("意见", "实施意见"),
+    ("通知", "通知"),
+    ("总结", "总结"),
+    ("报告", "总结"),
+)
+TITLE_SUFFIXES = (
+    "副书记",
+    "书记",
+    "主席",
+    "副乡长",
+    "乡长",
+    "副镇长",
+    "镇长",
+    "主任",
+    "副主任",
+    "所长",
+    "局长",
+    "副局长",
+    "院长",
+    "副院长",
+    "营长",
+    "副营长",
+    "科长",
+    "股长",
+    "部长",
+    "委员",
+    "队长",
+    "站长",
+    "庭长",
+    "处长",
+    "干部",
+    "人员",
+    "出纳",
+    "会计",
+    "组长",
+    "秘书",
+    "主任科员",
+    "村长",
+    "支书",
+    "社长",
+)
 ROLE_LABELS = ("副组长", "组长", "成员", "副主任", "主任", "组员")
 
 
@@ -48,15 +101,18 @@ def read_upload(filename: str, data: bytes) -> str:
     """The text of an uploaded ``.docx`` or ``.txt`` file; ``ImportProblem`` when it is not one."""
     name = (filename or "").lower()
     if not data:
-        raise ImportProblem("上传的文件是空的（0 字节），请选择实施方案的 Word 文档（.docx）"
-                            "或文本文件。")  # fmt: skip
+        raise ImportProblem(
+            "上传的文件是空的（0 字节），请选择实施方案的 Word 文档（.docx）或文本文件。"
+        )
     if len(data) > MAX_BYTES:
         raise ImportProblem(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限 20 MB。")
     if name.endswith(".docx"):
         return docx_text(data)
     if name.endswith(".doc"):
-        raise ImportProblem("不支持旧版 Word 格式（.doc）。请在 Word 或 WPS 中“另存为” .docx "
-                            "后再导入，或直接粘贴文字。")  # fmt: skip
+        raise ImportProblem(
+            "不支持旧版 Word 格式（.doc）。请在 Word 或 WPS 中“另存为” .docx "
+            "后再导入，或直接粘贴文字。"
+        )
     if name.endswith((".txt", ".text")) or not name:
         return decode_text(data)
     raise ImportProblem("只能导入 Word 文档（.docx）或文本文件（.txt），也可以直接粘贴文字。")
@@ -70,8 +126,9 @@ def decode_text(data: bytes) -> str:
             continue
         check_text(text)
         return text
-    raise ImportProblem("内容不是文字：无法按 UTF-8 或 GBK 读出。请上传 .docx 或 .txt 文件，"
-                        "或粘贴文字。")  # fmt: skip
+    raise ImportProblem(
+        "内容不是文字：无法按 UTF-8 或 GBK 读出。请上传 .docx 或 .txt 文件，或粘贴文字。"
+    )
 
 
 def check_text(text: str) -> None:
@@ -80,23 +137,27 @@ def check_text(text: str) -> None:
         raise ImportProblem("没有可导入的文字。")
     controls = sum(1 for c in text if (ord(c) < 32 and c not in "\t\r\n\f\v") or c == "\ufffd")
     if "\x00" in text or controls > max(3, len(text) // 100):
-        raise ImportProblem("内容不是文字（看起来是二进制数据）。请上传 .docx 或 .txt 文件，"
-                            "或粘贴文字。")  # fmt: skip
+        raise ImportProblem(
+            "内容不是文字（看起来是二进制数据）。请上传 .docx 或 .txt 文件，或粘贴文字。"
+        )
 
 
 def docx_text(data: bytes) -> str:
     """Paragraphs of a Word document, one a line; a table's rows as ``a|b|c`` lines, marked."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportProblem("这不是有效的 Word 文档（.docx）：文件内容不是 docx 格式。"
-                            "如果是旧版 .doc 文件，请先另存为 .docx。")  # fmt: skip
+        raise ImportProblem(
+            "这不是有效的 Word 文档（.docx）：文件内容不是 docx 格式。"
+            "如果是旧版 .doc 文件，请先另存为 .docx。"
+        )
     try:
         import docx
         from docx.oxml.ns import qn
 
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - any failure to open is the same answer
-        raise ImportProblem(f"无法打开这个 Word 文档（{type(error).__name__}），"
-                            "文件可能已损坏。") from None
+        raise ImportProblem(
+            f"无法打开这个 Word 文档（{type(error).__name__}），文件可能已损坏。"
+        ) from None
     lines = []
     body = document.element.body
     styles = {p._p: p.style.name if p.style is not None else "" for p in document.paragraphs}
@@ -115,8 +176,10 @@ def docx_text(data: bytes) -> str:
         elif child.tag == qn("w:tbl"):
             rows = []
             for row in child.iter(qn("w:tr")):
-                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))).strip()
-                         for cell in row.iter(qn("w:tc"))]  # fmt: skip
+                cells = [
+                    "".join(t.text or "" for t in cell.iter(qn("w:t"))).strip()
+                    for cell in row.iter(qn("w:tc"))
+                ]
                 rows.append("|".join(cells))
             lines.append(TABLE_START)
             lines.extend(rows)
@@ -151,8 +214,10 @@ def _heading_number(level: int, n: int) -> str:
 
 _IMPRINT_LINE = re.compile(r"^\s*主[题題][词詞]")
 _OPEN, _CLOSE = r"[\[（(【〔［]", r"[\]）)】〕］]"
-_CITED_NUMBER = re.compile(rf"([{CJK}]{{1,12}}?[发字函办])\s*{_OPEN}\s*(\d{{4}})\s*{_CLOSE}\s*"
-                           r"第?\s*0*(\d+)\s*号")  # fmt: skip
+_CITED_NUMBER = re.compile(
+    rf"([{CJK}]{{1,12}}?[发字函办])\s*{_OPEN}\s*(\d{{4}})\s*{_CLOSE}\s*"
+    r"第?\s*0*(\d+)\s*号"
+)
 
 
 def prepare(text: str) -> tuple[list[str], list[str]]:
@@ -165,8 +230,9 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
         if raw in (TABLE_START, TABLE_END):
             lines.append(raw)
             continue
-        line = clean(raw.replace("\u3000", " "), keep_spaces=bool(_IMPRINT_LINE.match(
-            to_simplified(raw))))  # fmt: skip
+        line = clean(
+            raw.replace("\u3000", " "), keep_spaces=bool(_IMPRINT_LINE.match(to_simplified(raw)))
+        )
         line = re.sub(r"\s+", " ", line).strip()
         # 隰办发[2012]4号 → 隰办发〔2012〕4号, wherever a document number is cited
         line = _CITED_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", line)
@@ -174,8 +240,10 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
             lines.append(line)
     for number, line in enumerate(lines, start=1):
         if "?" in line or "\ufffd" in line:
-            warnings.append(f"第{number}行有无法识别的字符（?），可能是转换时丢失的字，请对照原件核对："
-                            f"{line[:30]}")  # fmt: skip
+            warnings.append(
+                f"第{number}行有无法识别的字符（?），可能是转换时丢失的字，请对照原件核对："
+                f"{line[:30]}"
+            )
     return lines, warnings
 
 
@@ -201,25 +269,36 @@ def split_documents(text: str) -> list[tuple[str, str]]:
 
 # --- what a line is -----------------------------------------------------------------------------
 
-_DOC_NUMBER = re.compile(rf"^(?P<code>[{CJK}A-Za-z]{{1,16}}?)\s*{_OPEN}\s*(?P<year>\d{{4}})\s*"
-                         rf"{_CLOSE}\s*第?\s*0*(?P<n>\d+)\s*号$")  # fmt: skip
+_DOC_NUMBER = re.compile(
+    rf"^(?P<code>[{CJK}A-Za-z]{{1,16}}?)\s*{_OPEN}\s*(?P<year>\d{{4}})\s*"
+    rf"{_CLOSE}\s*第?\s*0*(?P<n>\d+)\s*号$"
+)
 _HEADINGS = (
     (1, re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、，,．.]\s*(?P<rest>.+)$")),
-    (2, re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、，,．.]?\s*"
-                   r"(?P<rest>.+)$")),
+    (
+        2,
+        re.compile(
+            r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、，,．.]?\s*"
+            r"(?P<rest>.+)$"
+        ),
+    ),
     (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、，,．.]?\s*(?P<rest>.+)$")),
     (3, re.compile(r"^(\d{1,2})\s*[、．.，,](?!\d)\s*(?P<rest>.+)$")),
 )
 _DATE = re.compile(r"^[（(]?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[）)]?$")
-_CN_DATE = re.compile(r"^[（(]?([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月"
-                      r"([一二三四五六七八九十]{1,3})日[）)]?$")  # fmt: skip
+_CN_DATE = re.compile(
+    r"^[（(]?([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月"
+    r"([一二三四五六七八九十]{1,3})日[）)]?$"
+)
 _NO_BODY = re.compile(r"^[（(]\s*[此次]页无正文\s*[）)]$")
 _ATTACHMENT = re.compile(r"^附\s*件?\s*(\d*)\s*[：:]\s*(?P<rest>.*)$")
 _NUMBERED_ATTACHMENT = re.compile(r"^(\d{1,2})\s*[．.、]\s*(?P<rest>.+)$")
 _NOTE = re.compile(r"^(附注[：:].+|[（(][^）)]*(联系人|联系电话|此件)[^）)]*[）)])$")
 _IMPRINT_LABEL = re.compile(r"(主题词|抄送|报|发)[：:]")
-_PRINTED = re.compile(r"^(?P<by>.*?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*"
-                      r"(印发|印)?$")
+_PRINTED = re.compile(
+    r"^(?P<by>.*?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*"
+    r"(印发|印)?$"
+)
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；！？：]")
 
 
@@ -308,10 +387,27 @@ class Imported:
     period_end: datetime.date | None = None
     group: dict = field(default_factory=dict)  # {"name", "members": [(role, name, title)], …}
 
-    PLAN_FIELDS = ("kind", "title", "doc_number", "issuer_marks", "main_recipients", "preamble",
-                   "principles", "signatories", "date_written", "note", "no_body_on_next_page",
-                   "subject_terms", "report_to", "copy_to", "distribute_to", "printed_by",
-                   "printed_date", "period_start", "period_end")  # fmt: skip
+    PLAN_FIELDS = (
+        "kind",
+        "title",
+        "doc_number",
+        "issuer_marks",
+        "main_recipients",
+        "preamble",
+        "principles",
+        "signatories",
+        "date_written",
+        "note",
+        "no_body_on_next_page",
+        "subject_terms",
+        "report_to",
+        "copy_to",
+        "distribute_to",
+        "printed_by",
+        "printed_date",
+        "period_start",
+        "period_end",
+    )
 
     def plan(self, unit):
         """An unsaved plan of ``unit`` holding everything recognised."""
@@ -333,7 +429,8 @@ class Imported:
 
             values["doc_number"] = normalize_doc_number(values["doc_number"])
         return Plan(
-            unit=unit, **{k: v for k, v in values.items() if v not in (None, "", [])},
+            unit=unit,
+            **{k: v for k, v in values.items() if v not in (None, "", [])},
             sections=[Section(**s) for s in self.sections],
             targets=[Target(**t) for t in self.targets],
             procedure=[ProcedureStep(**p) for p in self.procedure],
@@ -341,7 +438,7 @@ class Imported:
             phases=[Phase(**p) for p in self.phases],
             receptions=[ReceptionArrangement(**r) for r in self.receptions],
             attachments=[Attachment(**a) for a in self.attachments],
-        )  # fmt: skip
+        )
 
     def leadership_group(self, unit):
         """(unsaved LeadershipGroup, people to create) when a group was recognised."""
@@ -356,18 +453,19 @@ class Imported:
             role = role if role in ("组长", "副组长") else "成员"
             person = known.get(name)
             if person is None:
-                person = Person(unit=unit, name=name, title=title or None,
-                                is_leader=role != "成员")  # fmt: skip
+                person = Person(unit=unit, name=name, title=title or None, is_leader=role != "成员")
                 known[name] = person
                 people.append(person)
             members.append(GroupMember(role=role, name=name, title=title or None, person=person))
         group = LeadershipGroup(
-            unit=unit, name=self.group.get("name") or "领导小组", members=members,
+            unit=unit,
+            name=self.group.get("name") or "领导小组",
+            members=members,
             office_name=self.group.get("office_name") or None,
             office_director=self.group.get("office_director") or None,
             office_director_title=self.group.get("office_director_title") or None,
             office_duties=list(self.group.get("office_duties") or []),
-        )  # fmt: skip
+        )
         return group, people
 
 
@@ -386,8 +484,7 @@ def import_text(text: str) -> Imported:
     """Recognise one document's structure (``split_documents`` first for a file of several)."""
     check_text(text)
     lines, warnings = prepare(text)
-    result = Imported(lines=[Line(n, t) for n, t in enumerate(lines, start=1)],
-                      warnings=warnings)  # fmt: skip
+    result = Imported(lines=[Line(n, t) for n, t in enumerate(lines, start=1)], warnings=warnings)
     body = [line for line in result.lines if line.text not in (TABLE_START, TABLE_END)]
     tables = _tables(result.lines)
     result.lines = body
@@ -399,8 +496,9 @@ def import_text(text: str) -> Imported:
     if dated_under_title and not result.signatories:
         result.signatories = list(result.issuer_marks)  # 党委 (2008年6月30日): it signs itself
     _body(result, body[start:end])
-    result.attachments += [a for a in tables if a["title"] not in
-                           {x["title"] for x in result.attachments}]  # fmt: skip
+    result.attachments += [
+        a for a in tables if a["title"] not in {x["title"] for x in result.attachments}
+    ]
     _recognise(result)
     return result
 
@@ -414,8 +512,13 @@ def _tables(lines):
             inside, rows, title = True, [], previous
         elif line.text == TABLE_END:
             inside = False
-            tables.append({"title": _attachment_title(title) or f"表格{len(tables) + 1}",
-                           "kind": "table", "text": "\n".join(rows)})  # fmt: skip
+            tables.append(
+                {
+                    "title": _attachment_title(title) or f"表格{len(tables) + 1}",
+                    "kind": "table",
+                    "text": "\n".join(rows),
+                }
+            )
         elif inside:
             rows.append(line.text)
             line.role = "表格"
@@ -451,12 +554,21 @@ def _header(result, lines) -> int:
             i += 1
             continue
         kind = _kind_of(text)
-        if not result.title and (kind or text.startswith("关于")) and len(text) <= 60 \
-                and "。" not in text:  # fmt: skip
+        if (
+            not result.title
+            and (kind or text.startswith("关于"))
+            and len(text) <= 60
+            and "。" not in text
+        ):
             parts, j = [text], i
             # a title broken over lines: 关于开展“……”活动 / 实施方案
-            while not _kind_of(parts[-1]) and j + 1 < limit and len(lines[j + 1].text) <= 30 \
-                    and "。" not in lines[j + 1].text and not heading_of(lines[j + 1].text):
+            while (
+                not _kind_of(parts[-1])
+                and j + 1 < limit
+                and len(lines[j + 1].text) <= 30
+                and "。" not in lines[j + 1].text
+                and not heading_of(lines[j + 1].text)
+            ):
                 j += 1
                 parts.append(lines[j].text)
             for k in range(i, j + 1):
@@ -473,8 +585,13 @@ def _header(result, lines) -> int:
             result.date_written, line.role = written, "成文日期"
             i += 1
             continue
-        if result.title and text.endswith(("：", ":")) and len(text) <= 80 and "。" not in text \
-                and not heading_of(text):  # fmt: skip
+        if (
+            result.title
+            and text.endswith(("：", ":"))
+            and len(text) <= 80
+            and "。" not in text
+            and not heading_of(text)
+        ):
             result.main_recipients, line.role = text.rstrip("：:"), "主送机关"
             i += 1
             continue
@@ -490,8 +607,9 @@ def _header(result, lines) -> int:
     for mark in marks:
         mark.role = "发文机关标志"
     result.issuer_marks = [m.text for m in marks]
-    return max((n for n, line in enumerate(lines) if line.role != "正文" and n < 10),
-               default=-1) + 1  # fmt: skip
+    return (
+        max((n for n, line in enumerate(lines) if line.role != "正文" and n < 10), default=-1) + 1
+    )
 
 
 def _tail(result, lines, start) -> int:
@@ -516,8 +634,12 @@ def _tail(result, lines, start) -> int:
             # the signatures stand just above the date
             j = i - 1
             names = []
-            while j >= start and _short_name(lines[j].text) and len(names) < 4 \
-                    and not _ATTACHMENT.match(lines[j].text):  # fmt: skip
+            while (
+                j >= start
+                and _short_name(lines[j].text)
+                and len(names) < 4
+                and not _ATTACHMENT.match(lines[j].text)
+            ):
                 names.insert(0, lines[j].text)
                 lines[j].role = "署名"
                 j -= 1
@@ -567,8 +689,11 @@ def _imprint(result, text):
         _printed(result, text)
         return
     for n, (label, begin) in enumerate(pieces):
-        stop = text.find(pieces[n + 1][0] + text[pieces[n + 1][1] - 1], begin) \
-            if n + 1 < len(pieces) else len(text)  # fmt: skip
+        stop = (
+            text.find(pieces[n + 1][0] + text[pieces[n + 1][1] - 1], begin)
+            if n + 1 < len(pieces)
+            else len(text)
+        )
         value = text[begin:stop].strip()
         if n + 1 == len(pieces):
             value = _printed(result, value)
@@ -576,8 +701,9 @@ def _imprint(result, text):
             result.subject_terms = [t for t in re.split(r"[\s、，,]+", value) if t]
         else:
             items = [x.strip(" 。.") for x in re.split(r"[，,、；;]", value) if x.strip(" 。.")]
-            {"报": result.report_to, "抄送": result.copy_to,
-             "发": result.distribute_to}[label].extend(items)  # fmt: skip
+            {"报": result.report_to, "抄送": result.copy_to, "发": result.distribute_to}[
+                label
+            ].extend(items)
 
 
 def _printed(result, text):
@@ -591,9 +717,9 @@ def _printed(result, text):
     before = match.group("by").strip()
     # the last list item and the 印发机关 may run together: 营各股（室）隰县民兵农建营办公室
     cut = max(before.rfind(" "), before.rfind("）"), before.rfind("，"), before.rfind("、"))
-    if cut >= 0 and re.search(r"(办公室|办|室|处|委|局|部|厅|院|所)$", before[cut + 1:]):
-        result.printed_by = before[cut + 1:]
-        return before[:cut + 1].strip()
+    if cut >= 0 and re.search(r"(办公室|办|室|处|委|局|部|厅|院|所)$", before[cut + 1 :]):
+        result.printed_by = before[cut + 1 :]
+        return before[: cut + 1].strip()
     result.printed_by = before
     return ""
 
@@ -602,16 +728,16 @@ def _split_heading(rest):
     """(heading, text) of a heading line whose text runs on."""
     stop = rest.find("。")
     if 0 <= stop < 60:
-        return rest[:stop + 1], rest[stop + 1:].strip()
+        return rest[: stop + 1], rest[stop + 1 :].strip()
     role = re.search(r"(副?组长|成员)[：:]", rest)
     if role and role.start() > 2:
-        return rest[:role.start()], rest[role.start():]
+        return rest[: role.start()], rest[role.start() :]
     if len(rest) > 40:
         # 充分认识……的重要意义开展领导干部……，是……: the text starts by repeating the heading
         comma = rest.find("，")
         comma = comma if comma > 0 else len(rest)
         for i in range(6, min(comma, 60)):
-            if rest[i:i + 6] in rest[:i]:
+            if rest[i : i + 6] in rest[:i]:
                 return rest[:i], rest[i:]
     return rest, ""
 
@@ -652,8 +778,11 @@ def _all_text(result):
 
 
 def _year(result):
-    for value in (result.doc_number, result.date_written and str(result.date_written.year),
-                  _all_text(result)):  # fmt: skip
+    for value in (
+        result.doc_number,
+        result.date_written and str(result.date_written.year),
+        _all_text(result),
+    ):
         match = re.search(r"(19|20)\d{2}", value or "")
         if match:
             return int(match.group(0))
@@ -698,8 +827,9 @@ def _group(result):
     members, group_name, office_duties = [], "", []
     for section in result.sections:
         lines = (section["text"] or "").split("\n")
-        if not any(re.match(r"^\s*(副?组\s*长|成\s*员)\s*[：:]", x) for x in lines) and not \
-                re.search(r"(副?组长|成员)[：:]", section["heading"]):  # fmt: skip
+        if not any(
+            re.match(r"^\s*(副?组\s*长|成\s*员)\s*[：:]", x) for x in lines
+        ) and not re.search(r"(副?组长|成员)[：:]", section["heading"]):
             continue
         found, kept = _group_lines(lines)
         members += found
@@ -708,8 +838,9 @@ def _group(result):
         match = re.search(r"成立(.*领导小组)", heading)
         group_name = group_name or (match.group(1) if match else "")
     if not members:
-        prose = re.search(rf"由([{CJK}、]+?)任组长[，,](.+?)为成员的?([{CJK}“”]*领导小组)",
-                          _all_text(result))  # fmt: skip
+        prose = re.search(
+            rf"由([{CJK}、]+?)任组长[，,](.+?)为成员的?([{CJK}“”]*领导小组)", _all_text(result)
+        )
         if prose:
             members.append(("组长", *_name_and_title(prose.group(1))[::-1]))
             for chunk in re.split(r"[，,]", prose.group(2)):
@@ -722,9 +853,14 @@ def _group(result):
             group_name = f"“{campaign.group(1)}”工作领导小组" if campaign else "领导小组"
     if not members:
         return
-    result.group = {"name": group_name or "领导小组", "members": members, "office_name": "",
-                    "office_director": "", "office_director_title": "",
-                    "office_duties": office_duties}  # fmt: skip
+    result.group = {
+        "name": group_name or "领导小组",
+        "members": members,
+        "office_name": "",
+        "office_director": "",
+        "office_director_title": "",
+        "office_duties": office_duties,
+    }
     text = _all_text(result)
     if "下设办公室" in text or "领导小组办公室" in text:
         result.group["office_name"] = "领导小组办公室"
@@ -732,12 +868,14 @@ def _group(result):
     if director:
         title, name = _name_and_title(director.group(1))
         result.group["office_director"] = name
-        result.group["office_director_title"] = title + ("（兼任）" if director.group(2) == "兼任"
-                                                         and title else "")  # fmt: skip
+        result.group["office_director_title"] = title + (
+            "（兼任）" if director.group(2) == "兼任" and title else ""
+        )
     duties = re.search(r"主要职责[是为]?[：:](.+?)(?:\n|$)", text)
     if duties:
-        result.group["office_duties"] = [d.strip(" 。") for d in re.split(r"[；;]", duties.group(1))
-                                         if d.strip(" 。")]  # fmt: skip
+        result.group["office_duties"] = [
+            d.strip(" 。") for d in re.split(r"[；;]", duties.group(1)) if d.strip(" 。")
+        ]
 
 
 def _group_lines(lines):
@@ -811,8 +949,10 @@ def _principles(result, text):
                     found.append(item)
     found += re.findall(r"坚持[^；。，“”]*?的原则", text)
     # 坚持“一个指导”（构建和谐社会），抓住“两个关键”（事要解决，稳控到位）
-    found += [f"{inner}（{name}）" for name, inner in re.findall(
-        r"(?:坚持|抓住)“([^”]{2,10})”[（(]([^）)]+)[）)]", text)]  # fmt: skip
+    found += [
+        f"{inner}（{name}）"
+        for name, inner in re.findall(r"(?:坚持|抓住)“([^”]{2,10})”[（(]([^）)]+)[）)]", text)
+    ]
     for quoted in re.findall(r"“([^”]+)”的(?:原则|要求)", text):
         items = [x for x in quoted.split("、") if x]
         if len(items) >= 3 and "，" not in quoted:
@@ -835,24 +975,33 @@ def _month_end(year, month):
 
 def _period(result, text, year):
     """从2012年3月开始到2012年12月底结束; 自2008年6月30日开始至12月底结束."""
-    match = re.search(r"[从自](\d{4})年(\d{1,2})月(?:(\d{1,2})日)?(?:开始|起)?[，,]?[到至]"
-                      r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|底|末)", text)  # fmt: skip
+    match = re.search(
+        r"[从自](\d{4})年(\d{1,2})月(?:(\d{1,2})日)?(?:开始|起)?[，,]?[到至]"
+        r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|底|末)",
+        text,
+    )
     if not match:
         return
     first_year, first_month, first_day, last_year, last_month, last_day = match.groups()
     first_year = int(first_year)
     last_year = int(last_year or first_year)
     result.period_start = _date_in(first_year, first_month, first_day or 1)
-    result.period_end = _date_in(last_year, last_month, last_day) if last_day else _month_end(
-        last_year, int(last_month))  # fmt: skip
+    result.period_end = (
+        _date_in(last_year, last_month, last_day)
+        if last_day
+        else _month_end(last_year, int(last_month))
+    )
 
 
 def _phases(result, text, year):
     year = year or (result.period_start.year if result.period_start else None)
     if year is None:
         return
-    for match in re.finditer(rf"([{CJK}“”]{{2,16}}阶段)[（(](\d{{1,2}})月(\d{{1,2}})日"
-                             r"(?:到|至|—|-|～|~)(\d{1,2})月(\d{1,2})日[）)]", text):  # fmt: skip
+    for match in re.finditer(
+        rf"([{CJK}“”]{{2,16}}阶段)[（(](\d{{1,2}})月(\d{{1,2}})日"
+        r"(?:到|至|—|-|～|~)(\d{1,2})月(\d{1,2})日[）)]",
+        text,
+    ):
         name, m1, d1, m2, d2 = match.groups()
         start, end = _date_in(year, m1, d1), _date_in(year, m2, d2)
         if start and end and name not in {p["name"] for p in result.phases}:
@@ -860,8 +1009,11 @@ def _phases(result, text, year):
     for match in re.finditer(r"(\d{1,2})月份?为[^“。]*“([^”]+)”[，,]?([^，。]*)", text):
         month, name, rest = int(match.group(1)), match.group(2), match.group(3)
         if 1 <= month <= 12 and name not in {p["name"] for p in result.phases}:
-            phase = {"name": name, "start_date": datetime.date(year, month, 1),
-                     "end_date": _month_end(year, month)}  # fmt: skip
+            phase = {
+                "name": name,
+                "start_date": datetime.date(year, month, 1),
+                "end_date": _month_end(year, month),
+            }
             if "每周" in rest or "每天" in rest:
                 phase["intensity"] = rest.strip()
             result.phases.append(phase)
@@ -871,7 +1023,7 @@ def _clause(text, at):
     """The clause (between ，。； and the like) around position ``at``."""
     start = max(text.rfind(p, 0, at) for p in "，。；\n：") + 1
     stops = [i for i in (text.find(p, at) for p in "，。；\n") if i >= 0]
-    return text[start:min(stops) if stops else len(text)]
+    return text[start : min(stops) if stops else len(text)]
 
 
 def _receptions(result, text):
@@ -879,8 +1031,9 @@ def _receptions(result, text):
 
     def add(rule, at):
         key = tuple(rule.get(k) for k in ("kind", "weekday", "nth", "day_of_month"))
-        if key in {tuple(r.get(k) for k in ("kind", "weekday", "nth", "day_of_month"))
-                   for r in rules}:  # fmt: skip
+        if key in {
+            tuple(r.get(k) for k in ("kind", "weekday", "nth", "day_of_month")) for r in rules
+        }:
             return
         rule.setdefault("description", _clause(text, at).strip("，, "))
         holiday = re.search(r"节假日(顺推|顺延|提前)|遇节假日(不安排|取消)", rule["description"])
@@ -891,29 +1044,34 @@ def _receptions(result, text):
     nth_weekday = r"每(?:个)?月的?第([一二三四1-4])个?(?:星期|周)([一二三四五六日天])"
     for m in re.finditer(nth_weekday, text):
         nth = int(m.group(1)) if m.group(1).isdigit() else CN_DIGITS[m.group(1)]
-        add({"kind": "monthly_nth_weekday", "nth": nth, "weekday": WEEKDAY_NAMES[m.group(2)]},
-            m.start())
+        add(
+            {"kind": "monthly_nth_weekday", "nth": nth, "weekday": WEEKDAY_NAMES[m.group(2)]},
+            m.start(),
+        )
     for m in re.finditer(r"每月(\d{1,2})日", text):
-        if not re.search(r"每月\d{1,2}日前", text[m.start():m.end() + 1]):
+        if not re.search(r"每月\d{1,2}日前", text[m.start() : m.end() + 1]):
             add({"kind": "monthly_day", "day_of_month": int(m.group(1))}, m.start())
     for m in re.finditer(r"每(?:个)?(?:周|星期)([一二三四五六日天])(?!前)", text):
-        if text[m.end():m.end() + 1] in ("前",):
+        if text[m.end() : m.end() + 1] in ("前",):
             continue
         add({"kind": "weekly", "weekday": WEEKDAY_NAMES[m.group(1)]}, m.start())
     for m in re.finditer(rf"([{CJK}、]+?)每月各?接访(\d+)天", text):
         clause = _clause(text, m.start())
         who = re.match(rf"([{CJK}、]+?)每月", clause)
         leaders = [x for x in (who.group(1) if who else "").split("、") if x]
-        add({"kind": "days_per_leader", "days_per_month": int(m.group(2)), "leaders": leaders},
-            m.start())
+        add(
+            {"kind": "days_per_leader", "days_per_month": int(m.group(2)), "leaders": leaders},
+            m.start(),
+        )
     for m in re.finditer(r"每周至少(?:安排)?([一二三四五六七\d])天", text):
         days = int(m.group(1)) if m.group(1).isdigit() else CN_DIGITS[m.group(1)]
         clause = _clause(text, m.start())
         who = re.match(rf"([{CJK}]+?)(?:该月|本月|每周)", clause)
-        rule = {"kind": "phase", "days_per_week": days,
-                "leaders": [who.group(1)] if who else []}  # fmt: skip
-        phase = next((p for p in result.phases if p["name"] in text[max(0, m.start() - 60):
-                                                                       m.start()]), None)
+        rule = {"kind": "phase", "days_per_week": days, "leaders": [who.group(1)] if who else []}
+        phase = next(
+            (p for p in result.phases if p["name"] in text[max(0, m.start() - 60) : m.start()]),
+            None,
+        )
         if phase:
             rule["start_date"], rule["end_date"] = phase["start_date"], phase["end_date"]
         add(rule, m.start())
@@ -932,10 +1090,13 @@ def _receptions(result, text):
         paragraph = next((p for p in text.split("\n") if rule["description"] in p), "")
         if not rule.get("leaders"):
             # 每周五为院长接待日; 局领导班子成员轮流; 由分管副局长接访
-            who = re.search(rf"为(?:我[{CJK}]的)?([{CJK}]{{1,8}}?)(?:接待日|接访日)",
-                            rule["description"]) or re.search(
-                rf"([{CJK}]{{2,12}}?)轮流", paragraph) or re.search(
-                rf"由([{CJK}、]{{2,20}}?)(?:亲自)?接(?:访|待)", paragraph)  # fmt: skip
+            who = (
+                re.search(
+                    rf"为(?:我[{CJK}]的)?([{CJK}]{{1,8}}?)(?:接待日|接访日)", rule["description"]
+                )
+                or re.search(rf"([{CJK}]{{2,12}}?)轮流", paragraph)
+                or re.search(rf"由([{CJK}、]{{2,20}}?)(?:亲自)?接(?:访|待)", paragraph)
+            )
             if who:
                 rule["leaders"] = [re.sub(r"^.*[，。；]", "", who.group(1))]
         place = re.search(rf"在([{CJK}]+?(?:会议室|接待室|大厅|信访室))", paragraph)
@@ -943,10 +1104,15 @@ def _receptions(result, text):
         if place or labelled_place:
             rule.setdefault("place", (place or labelled_place).group(1).strip("。 "))
         if accompany or labelled_accompany:
-            rule.setdefault("accompany", (accompany or labelled_accompany).group(1).split(
-                "、")[-1].strip("。 "))  # fmt: skip
-        if result.period_start and rule["kind"] in ("days_per_leader", "weekly",
-                                                     "monthly_nth_weekday", "monthly_day"):
+            rule.setdefault(
+                "accompany", (accompany or labelled_accompany).group(1).split("、")[-1].strip("。 ")
+            )
+        if result.period_start and rule["kind"] in (
+            "days_per_leader",
+            "weekly",
+            "monthly_nth_weekday",
+            "monthly_day",
+        ):
             rule.setdefault("start_date", result.period_start)
             rule.setdefault("end_date", result.period_end)
     result.receptions = rules
@@ -997,8 +1163,9 @@ def _duties(result, text, year):
                 duty["deadline"] = f"每周{day.group(1)}前"
         else:
             duty["cadence"] = "monthly"
-        recipients = re.search(rf"(?:向|上报|报送|报)([{CJK}、和，]+?)(?:报告|$|[，。]|\d)",
-                               sentence)  # fmt: skip
+        recipients = re.search(
+            rf"(?:向|上报|报送|报)([{CJK}、和，]+?)(?:报告|$|[，。]|\d)", sentence
+        )
         if recipients:
             duty["recipients"] = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
         if "零报告" in sentence:
@@ -1028,5 +1195,11 @@ def _duties(result, text, year):
 def _targets(result, text):
     rate = re.search(r"化解率(?:达到|不低于|在)?(\d{1,3})%", text)
     if rate:
-        result.targets.append({"name": "化解率", "metric": "resolution_rate", "comparator": ">=",
-                               "value": f"{rate.group(1)}%"})  # fmt: skip
+        result.targets.append(
+            {
+                "name": "化解率",
+                "metric": "resolution_rate",
+                "comparator": ">=",
+                "value": f"{rate.group(1)}%",
+            }
+        )

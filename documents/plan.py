@@ -35,10 +35,20 @@ RECEPTION_KINDS = (
     ("phase", "每周若干天（不固定星期）"),
     ("any_time", "随时接访"),
 )
-WEEKDAYS = ((0, "星期一"), (1, "星期二"), (2, "星期三"), (3, "星期四"), (4, "星期五"),
-            (5, "星期六"), (6, "星期日"))  # fmt: skip
-HOLIDAY_RULES = (("next_working_day", "节假日顺延至下一个工作日"), ("skip", "遇节假日取消"),
-                 ("keep", "照常"))  # fmt: skip
+WEEKDAYS = (
+    (0, "星期一"),
+    (1, "星期二"),
+    (2, "星期三"),
+    (3, "星期四"),
+    (4, "星期五"),
+    (5, "星期六"),
+    (6, "星期日"),
+)
+HOLIDAY_RULES = (
+    ("next_working_day", "节假日顺延至下一个工作日"),
+    ("skip", "遇节假日取消"),
+    ("keep", "照常"),
+)
 SECRECY = ("秘密", "机密", "绝密")
 URGENCY = ("特急", "加急", "特提", "平急")
 
@@ -151,9 +161,14 @@ class Attachment(EmbeddedDocument):
     """An attachment printed after the body; the schedule is generated from the arrangements."""
 
     title = StringField(required=True, max_length=NAME)
-    kind = StringField(choices=(("schedule", "接访日程安排表"), ("text", "文字"),
-                                ("table", "表格（每行一条，各栏以 | 分隔，第一行为表头）")),
-                       default="text")  # fmt: skip
+    kind = StringField(
+        choices=(
+            ("schedule", "接访日程安排表"),
+            ("text", "文字"),
+            ("table", "表格（每行一条，各栏以 | 分隔，第一行为表头）"),
+        ),
+        default="text",
+    )
     text = StringField(max_length=LONG)
 
     def __str__(self):
@@ -225,32 +240,43 @@ class Plan(Document):
         unit = self.unit
         return {
             "style": self.effective_style,
-            "copy_number": self.copy_number, "secrecy": self.secrecy, "urgency": self.urgency,
+            "copy_number": self.copy_number,
+            "secrecy": self.secrecy,
+            "urgency": self.urgency,
             "issuer_marks": self.effective_issuer_marks,
-            "doc_number": self.doc_number, "signer": self.signer,
-            "title": self.title, "main_recipients": self.main_recipients,
+            "doc_number": self.doc_number,
+            "signer": self.signer,
+            "title": self.title,
+            "main_recipients": self.main_recipients,
             "preamble": self.preamble,
-            "sections": [{"level": s.level, "heading": s.heading, "text": s.text}
-                         for s in self.sections],
+            "sections": [
+                {"level": s.level, "heading": s.heading, "text": s.text} for s in self.sections
+            ],
             "attachments": [self._printable_attachment(a) for a in self.attachments],
             "signatories": list(self.signatories),
-            "date_written": self.date_written, "note": self.note,
+            "date_written": self.date_written,
+            "note": self.note,
             "no_body_on_next_page": self.no_body_on_next_page,
-            "subject_terms": list(self.subject_terms), "report_to": list(self.report_to),
-            "copy_to": list(self.copy_to), "distribute_to": list(self.distribute_to),
-            "printed_by": self.printed_by, "printed_date": self.printed_date,
+            "subject_terms": list(self.subject_terms),
+            "report_to": list(self.report_to),
+            "copy_to": list(self.copy_to),
+            "distribute_to": list(self.distribute_to),
+            "printed_by": self.printed_by,
+            "printed_date": self.printed_date,
             "even_imprint_page": bool(unit and unit.even_imprint_page),
-        }  # fmt: skip
+        }
 
     def _printable_attachment(self, attachment) -> dict:
         if attachment.kind == "table":
-            lines = [[cell.strip() for cell in line.split("|")]
-                     for line in (attachment.text or "").splitlines() if line.strip()]
+            lines = [
+                [cell.strip() for cell in line.split("|")]
+                for line in (attachment.text or "").splitlines()
+                if line.strip()
+            ]
             if lines:
                 width = max(len(line) for line in lines)
                 rows = [line + [""] * (width - len(line)) for line in lines]
-                return {"title": attachment.title, "text": "", "headers": rows[0],
-                        "rows": rows[1:]}  # fmt: skip
+                return {"title": attachment.title, "text": "", "headers": rows[0], "rows": rows[1:]}
         if attachment.kind != "schedule":
             return {"title": attachment.title, "text": attachment.text}
         from .schedule import ReceptionSession
@@ -260,18 +286,33 @@ class Plan(Document):
             accompany = {s.accompany or "" for s in sessions}
             if len(accompany) == 1:  # the same people every time: said once, under the table
                 note = f"注：参与接访人员为{accompany.pop()}。" if sessions[0].accompany else ""
-                rows = [[f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or ""]
-                        for s in sessions]  # fmt: skip
+                rows = [
+                    [f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or ""]
+                    for s in sessions
+                ]
                 headers, widths = ["日期", "星期", "接访领导", "接访地点"], [30, 16, 27, 27]
             else:
                 note = ""
-                rows = [[f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or "",
-                         s.accompany or ""] for s in sessions]  # fmt: skip
+                rows = [
+                    [
+                        f"{s.date:%Y年%-m月%-d日}",
+                        s.weekday,
+                        s.leader,
+                        s.place or "",
+                        s.accompany or "",
+                    ]
+                    for s in sessions
+                ]
                 headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
                 widths = [22, 12, 20, 20, 26]
             text = "\n".join(filter(None, [attachment.text, note]))
-            return {"title": attachment.title, "text": text, "rows": rows, "headers": headers,
-                    "widths": widths}  # fmt: skip
+            return {
+                "title": attachment.title,
+                "text": text,
+                "rows": rows,
+                "headers": headers,
+                "widths": widths,
+            }
         rows = [
             [
                 "、".join(r.leaders),
@@ -282,10 +323,12 @@ class Plan(Document):
             for r in self.receptions
         ]
         return {
-            "title": attachment.title, "text": attachment.text,
-            "headers": ["接访领导", "接访时间", "接访地点", "参与接访人员"], "rows": rows,
+            "title": attachment.title,
+            "text": attachment.text,
+            "headers": ["接访领导", "接访时间", "接访地点", "参与接访人员"],
+            "rows": rows,
             "widths": [18, 40, 20, 22],
-        }  # fmt: skip
+        }
 
     @property
     def effective_style(self):
@@ -300,9 +343,20 @@ class Plan(Document):
 
 # what a copy of a plan (a template) takes over
 STRUCTURE_FIELDS = (
-    "kind", "period_start", "period_end", "preamble", "sections", "principles", "targets",
-    "procedure", "reporting_duties", "phases", "receptions", "attachments", "style",
-)  # fmt: skip
+    "kind",
+    "period_start",
+    "period_end",
+    "preamble",
+    "sections",
+    "principles",
+    "targets",
+    "procedure",
+    "reporting_duties",
+    "phases",
+    "receptions",
+    "attachments",
+    "style",
+)
 
 _YEAR_IN_BRACKETS = re.compile(r"\s*[\[(（【〔［]\s*(\d{4})\s*[\])）】〕］]\s*")
 _NUMBER = re.compile(r"第?\s*0*(\d+)\s*号$")

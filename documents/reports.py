@@ -31,8 +31,13 @@ from .plan import Attachment, Plan, Section
 from .unit import Unit
 
 REPORT_STATES = (("draft", "草稿"), ("submitted", "已报送"))
-STATUS_LABELS = {"due": "待报送", "overdue": "逾期未报", "submitted": "已报送",
-                 "late": "逾期报送", "upcoming": "未到期"}  # fmt: skip
+STATUS_LABELS = {
+    "due": "待报送",
+    "overdue": "逾期未报",
+    "submitted": "已报送",
+    "late": "逾期报送",
+    "upcoming": "未到期",
+}
 END_OF_DAY = datetime.time(23, 59)
 ZERO_TEXT = "本期无新增信访事项，无越级访、集体访、赴京访等情况，特此零报告。"
 
@@ -102,22 +107,33 @@ def periods(duty, plan, first: datetime.date, last: datetime.date) -> list[Perio
             day = moment.date()
             start = day - datetime.timedelta(days=6)
             if (not finish or start <= finish) and (not begin or day >= begin):
-                result.append(Period(max(start, begin) if begin else start,
-                                     min(day, finish) if finish else day, _due_at(day, duty)))
+                result.append(
+                    Period(
+                        max(start, begin) if begin else start,
+                        min(day, finish) if finish else day,
+                        _due_at(day, duty),
+                    )
+                )
         return result
     # monthly: walk the months whose deadline can fall in [first, last], from the month before
     for moment in rrule(MONTHLY, dtstart=first.replace(day=1) - relativedelta(months=1)):
         start = moment.date()
         end = start + relativedelta(day=31)  # the month's last day
         # the given day of the next month, or its last day when it is shorter (31 → 2月28日)
-        due_day = start + relativedelta(months=1, day=duty.deadline_day) if duty.deadline_day \
-            else end  # fmt: skip
+        due_day = (
+            start + relativedelta(months=1, day=duty.deadline_day) if duty.deadline_day else end
+        )
         if due_day > last:
             break
         inside = (not begin or end >= begin) and (not finish or start <= finish)
         if due_day >= first and inside:
-            result.append(Period(max(start, begin) if begin else start,
-                                 min(end, finish) if finish else end, _due_at(due_day, duty)))
+            result.append(
+                Period(
+                    max(start, begin) if begin else start,
+                    min(end, finish) if finish else end,
+                    _due_at(due_day, duty),
+                )
+            )
     return result
 
 
@@ -149,9 +165,15 @@ class Report(Document):
     submitted_at = DateTimeField()
     submitted_by = StringField(max_length=NAME)
 
-    meta = {"collection": "reports", "ordering": ["-period_start"],
-            "indexes": [{"fields": ["plan", "duty", "period_start"], "unique": True},
-                        ("unit", "duty", "period_start"), ("unit", "-due_at")]}  # fmt: skip
+    meta = {
+        "collection": "reports",
+        "ordering": ["-period_start"],
+        "indexes": [
+            {"fields": ["plan", "duty", "period_start"], "unique": True},
+            ("unit", "duty", "period_start"),
+            ("unit", "-due_at"),
+        ],
+    }
 
     def __str__(self):
         return self.title or ""
@@ -197,31 +219,56 @@ class Report(Document):
                 return duty
         from .plan import ReportingDuty
 
-        return ReportingDuty(name=self.duty, cadence=self.cadence or "once",
-                             recipients=list(self.recipients))  # fmt: skip
+        return ReportingDuty(
+            name=self.duty, cadence=self.cadence or "once", recipients=list(self.recipients)
+        )
 
     def as_printable(self, tables=None) -> dict:
         """The report as an official document for ``exports.render_circular``; ``tables`` in
         place of its own (a reader's narrowed copy)."""
         unit = self.unit
         sections = [{"level": 0, "heading": "", "text": self.text or ""}]
-        attachments = [] if self.zero else [
-            {"title": t["title"], "text": "", "headers": t["headers"], "rows": t["rows"],
-             "widths": t.get("widths")}
-            for t in (self.tables if tables is None else tables) if t.get("rows")
-        ]  # fmt: skip
+        attachments = (
+            []
+            if self.zero
+            else [
+                {
+                    "title": t["title"],
+                    "text": "",
+                    "headers": t["headers"],
+                    "rows": t["rows"],
+                    "widths": t.get("widths"),
+                }
+                for t in (self.tables if tables is None else tables)
+                if t.get("rows")
+            ]
+        )
         written = (self.submitted_at or self.drafted_at or datetime.datetime.now()).date()
         return {
-            "style": unit.document_style or "2012", "copy_number": None, "secrecy": None,
-            "urgency": None, "issuer_marks": list(unit.issuer_marks or [unit.name]),
-            "doc_number": self.doc_number, "signer": None, "title": self.title,
+            "style": unit.document_style or "2012",
+            "copy_number": None,
+            "secrecy": None,
+            "urgency": None,
+            "issuer_marks": list(unit.issuer_marks or [unit.name]),
+            "doc_number": self.doc_number,
+            "signer": None,
+            "title": self.title,
             "main_recipients": "、".join(self.recipients),
-            "preamble": None, "sections": sections, "attachments": attachments,
-            "signatories": [unit.name], "date_written": written, "note": None,
-            "no_body_on_next_page": False, "subject_terms": [], "report_to": [], "copy_to": [],
-            "distribute_to": [], "printed_by": None, "printed_date": None,
+            "preamble": None,
+            "sections": sections,
+            "attachments": attachments,
+            "signatories": [unit.name],
+            "date_written": written,
+            "note": None,
+            "no_body_on_next_page": False,
+            "subject_terms": [],
+            "report_to": [],
+            "copy_to": [],
+            "distribute_to": [],
+            "printed_by": None,
+            "printed_date": None,
             "even_imprint_page": False,
-        }  # fmt: skip
+        }
 
 
 def find(plan, duty_name, period_start):
@@ -240,14 +287,27 @@ def draft(plan, duty, period, now=None) -> Report:
     title = f"{unit.name}{duty.name}（{period.label}）"
     tables = [] if zero else report_tables(unit, current, previous, period)
     return Report(
-        unit=unit, plan=plan, duty=duty.name, cadence=duty.cadence, period_start=period.start,
-        period_end=period.end, due_at=period.due, title=title, recipients=list(duty.recipients),
-        text=ZERO_TEXT if zero else summary_text(period, current, previous), zero=zero,
-        figures={"current": current.values, "previous": previous.values,
-                 "previous_period": [before[0].isoformat(), before[1].isoformat()],
-                 "breakdowns": {k: dict(v) for k, v in current.breakdowns.items()}},
-        tables=tables, drafted_at=now, drafted_by=audit.actor(),
-    )  # fmt: skip
+        unit=unit,
+        plan=plan,
+        duty=duty.name,
+        cadence=duty.cadence,
+        period_start=period.start,
+        period_end=period.end,
+        due_at=period.due,
+        title=title,
+        recipients=list(duty.recipients),
+        text=ZERO_TEXT if zero else summary_text(period, current, previous),
+        zero=zero,
+        figures={
+            "current": current.values,
+            "previous": previous.values,
+            "previous_period": [before[0].isoformat(), before[1].isoformat()],
+            "breakdowns": {k: dict(v) for k, v in current.breakdowns.items()},
+        },
+        tables=tables,
+        drafted_at=now,
+        drafted_by=audit.actor(),
+    )
 
 
 def _rules(unit):
@@ -256,11 +316,25 @@ def _rules(unit):
     return Rules.for_unit(unit)
 
 
-MAIN_FIGURES = ("total_cases", "first_cases", "repeat_cases", "level_skipping_cases",
-                "group_cases", "beijing_cases", "abnormal_cases", "accepted_cases",
-                "resolved_cases", "stabilized_cases", "refused_cases", "resolution_rate",
-                "closed_cases", "overdue_cases", "backlog_cases", "receptions_held",
-                "petitioners_received")  # fmt: skip
+MAIN_FIGURES = (
+    "total_cases",
+    "first_cases",
+    "repeat_cases",
+    "level_skipping_cases",
+    "group_cases",
+    "beijing_cases",
+    "abnormal_cases",
+    "accepted_cases",
+    "resolved_cases",
+    "stabilized_cases",
+    "refused_cases",
+    "resolution_rate",
+    "closed_cases",
+    "overdue_cases",
+    "backlog_cases",
+    "receptions_held",
+    "petitioners_received",
+)
 
 
 def _change(key, now, before):
@@ -276,35 +350,69 @@ def report_tables(unit, current, previous, period) -> list[dict]:
     receptions of the period, the overdue cards."""
     from .schedule import ReceptionSession
 
-    tables = [{
-        "title": "信访情况统计表",
-        "headers": ["项目", "本期", "上期", "增减"], "widths": [40, 20, 20, 20],
-        "rows": [[figures.label(k), figures.shown(k, current[k]), figures.shown(k, previous[k]),
-                  _change(k, current[k], previous[k])] for k in MAIN_FIGURES],
-    }]  # fmt: skip
-    orders = {"source": SOURCES, "case_type": CASE_TYPES, "outcome": OUTCOMES,
-              "status": STATUSES}  # fmt: skip
-    rows = [[title, name, str(n)] for column, title in figures.BREAKDOWNS
-            for name, n in _by_count(current.breakdowns[column], orders.get(column, ()))]
-    tables.append({"title": "信访事项分类统计表", "headers": ["分类", "项目", "件数"],
-                   "rows": rows})  # fmt: skip
-    sessions = ReceptionSession.objects(unit=unit, date__gte=period.start,
-                                        date__lte=period.end, status__ne="cancelled")
-    tables.append({
-        "title": "领导接访情况表", "headers": ["日期", "接访领导", "地点", "情况", "接待人次"],
-        "rows": [[f"{s.date:%Y-%m-%d}", s.leader, s.place or "",
-                  "已接访" if s.status == "held" else "未接访",
-                  "" if s.petitioners is None else str(s.petitioners)] for s in sessions],
-        "about": [{"leader": s.leader} for s in sessions],
-    })  # fmt: skip
+    tables = [
+        {
+            "title": "信访情况统计表",
+            "headers": ["项目", "本期", "上期", "增减"],
+            "widths": [40, 20, 20, 20],
+            "rows": [
+                [
+                    figures.label(k),
+                    figures.shown(k, current[k]),
+                    figures.shown(k, previous[k]),
+                    _change(k, current[k], previous[k]),
+                ]
+                for k in MAIN_FIGURES
+            ],
+        }
+    ]
+    orders = {"source": SOURCES, "case_type": CASE_TYPES, "outcome": OUTCOMES, "status": STATUSES}
+    rows = [
+        [title, name, str(n)]
+        for column, title in figures.BREAKDOWNS
+        for name, n in _by_count(current.breakdowns[column], orders.get(column, ()))
+    ]
+    tables.append(
+        {"title": "信访事项分类统计表", "headers": ["分类", "项目", "件数"], "rows": rows}
+    )
+    sessions = ReceptionSession.objects(
+        unit=unit, date__gte=period.start, date__lte=period.end, status__ne="cancelled"
+    )
+    tables.append(
+        {
+            "title": "领导接访情况表",
+            "headers": ["日期", "接访领导", "地点", "情况", "接待人次"],
+            "rows": [
+                [
+                    f"{s.date:%Y-%m-%d}",
+                    s.leader,
+                    s.place or "",
+                    "已接访" if s.status == "held" else "未接访",
+                    "" if s.petitioners is None else str(s.petitioners),
+                ]
+                for s in sessions
+            ],
+            "about": [{"leader": s.leader} for s in sessions],
+        }
+    )
     total, cards = figures.open_cards([unit], current.as_of, "overdue", limit=200)
-    tables.append({
-        "title": f"超期未办信访事项（截至{current.as_of:%Y年%-m月%-d日}，共{total}件）",
-        "headers": ["编号", "信访人", "案由", "期限", "应办日期"],
-        "rows": [[c.number or "", c.petitioner, c.subject, c.next_deadline_label or "",
-                  f"{c.next_deadline:%Y-%m-%d}"] for c in cards],
-        "about": [{"card": str(c.pk), "number": c.number or ""} for c in cards],
-    })  # fmt: skip
+    tables.append(
+        {
+            "title": f"超期未办信访事项（截至{current.as_of:%Y年%-m月%-d日}，共{total}件）",
+            "headers": ["编号", "信访人", "案由", "期限", "应办日期"],
+            "rows": [
+                [
+                    c.number or "",
+                    c.petitioner,
+                    c.subject,
+                    c.next_deadline_label or "",
+                    f"{c.next_deadline:%Y-%m-%d}",
+                ]
+                for c in cards
+            ],
+            "about": [{"card": str(c.pk), "number": c.number or ""} for c in cards],
+        }
+    )
     return tables
 
 
@@ -321,8 +429,11 @@ def narrowed_tables(tables, card_ids, leaders) -> list[dict]:
         if about is None:
             shown.append(table)
             continue
-        keep = [row for row, what in zip(table.get("rows", []), about, strict=False)
-                if _visible(what, card_ids, leaders)]  # fmt: skip
+        keep = [
+            row
+            for row, what in zip(table.get("rows", []), about, strict=False)
+            if _visible(what, card_ids, leaders)
+        ]
         title = re.sub(r"共\d+件", f"共{len(keep)}件", str(table.get("title", "")), count=1)
         shown.append({**table, "title": title, "rows": keep, "about": None})
     return shown
@@ -331,8 +442,7 @@ def narrowed_tables(tables, card_ids, leaders) -> list[dict]:
 def _visible(what, card_ids, leaders):
     if "leader" in what:
         return what["leader"] in leaders
-    return bool(what.get("card") in card_ids or (what.get("number") and what["number"] in
-                                                 card_ids))  # fmt: skip
+    return bool(what.get("card") in card_ids or (what.get("number") and what["number"] in card_ids))
 
 
 def _by_count(counter, order=()):
@@ -357,15 +467,18 @@ def summary_text(period, current, previous) -> str:
     lines.append(
         f"其中重复访{c['repeat_cases']}件，越级访{c['level_skipping_cases']}件，"
         f"集体访{c['group_cases']}件，赴京访{c['beijing_cases']}件，"
-        f"非正常访{c['abnormal_cases']}件。")  # fmt: skip
+        f"非正常访{c['abnormal_cases']}件。"
+    )
     rate = figures.shown("resolution_rate", c["resolution_rate"])
     lines.append(
         f"受理{c['accepted_cases']}件，已化解（含息访罢访）{c['resolved_cases']}件，"
         f"化解率{rate}；稳控{c['stabilized_cases']}件；"
-        f"不予受理并引导通过法定途径解决{c['refused_cases']}件。")  # fmt: skip
+        f"不予受理并引导通过法定途径解决{c['refused_cases']}件。"
+    )
     lines.append(
         f"领导接访{c['receptions_held']}次，接待群众{c['petitioners_received']}人次。"
-        f"截至{c.as_of:%-m月%-d日}，超期未办{c['overdue_cases']}件，积案{c['backlog_cases']}件。")
+        f"截至{c.as_of:%-m月%-d日}，超期未办{c['overdue_cases']}件，积案{c['backlog_cases']}件。"
+    )
     return "\n".join(lines)
 
 
@@ -373,9 +486,12 @@ def due_reports(plan, first, last, now=None) -> list[dict]:
     """Every report the plan's duties ask for with a deadline from ``first`` to ``last``, newest
     first, with the stored report where there is one and its status."""
     now = now or datetime.datetime.now()
-    stored = {(r.duty, r.period_start): r for r in Report.objects(
-        plan=plan, period_start__gte=first - datetime.timedelta(days=62),
-        period_start__lte=last)}  # fmt: skip
+    stored = {
+        (r.duty, r.period_start): r
+        for r in Report.objects(
+            plan=plan, period_start__gte=first - datetime.timedelta(days=62), period_start__lte=last
+        )
+    }
     rows = []
     for number, duty in enumerate(plan.reporting_duties):
         for period in periods(duty, plan, first, last):
@@ -386,9 +502,17 @@ def due_reports(plan, first, last, now=None) -> list[dict]:
                 status = "overdue"
             else:
                 status = "due" if period.start <= now.date() else "upcoming"
-            rows.append({"plan": plan, "duty": duty, "duty_index": number, "period": period,
-                         "report": report, "status": status,
-                         "status_label": STATUS_LABELS[status]})  # fmt: skip
+            rows.append(
+                {
+                    "plan": plan,
+                    "duty": duty,
+                    "duty_index": number,
+                    "period": period,
+                    "report": report,
+                    "status": status,
+                    "status_label": STATUS_LABELS[status],
+                }
+            )
     rows.sort(key=lambda r: (r["period"].due, r["duty_index"]), reverse=True)
     return rows
 
@@ -412,8 +536,9 @@ def unit_figures(unit, start, end, as_of=None):
     return current, previous
 
 
-def target_results(plan, start, end, as_of=None, current=None, previous=None,
-                   quotas=None) -> list[dict]:  # fmt: skip
+def target_results(
+    plan, start, end, as_of=None, current=None, previous=None, quotas=None
+) -> list[dict]:
     """Each target of the plan with its actual value for the period and whether it is met
     (None: not measurable from the data, e.g. a qualitative aim or a target without metric)."""
     from .schedule import QUOTA_METRICS
@@ -428,10 +553,18 @@ def target_results(plan, start, end, as_of=None, current=None, previous=None,
             requirement = target.comparator
         elif target.value:
             requirement = f"{target.comparator} {target.value}"
-        row = {"name": target.name, "group": target.group or "", "metric": target.metric,
-               "comparator": target.comparator, "value": target.value or "",
-               "requirement": requirement,
-               "actual": "", "previous": "", "met": None, "note": ""}  # fmt: skip
+        row = {
+            "name": target.name,
+            "group": target.group or "",
+            "metric": target.metric,
+            "comparator": target.comparator,
+            "value": target.value or "",
+            "requirement": requirement,
+            "actual": "",
+            "previous": "",
+            "met": None,
+            "note": "",
+        }
         metric, comparator = target.metric, target.comparator
         if metric in QUOTA_METRICS:
             kind = QUOTA_METRICS[metric][0]
@@ -452,8 +585,9 @@ def target_results(plan, start, end, as_of=None, current=None, previous=None,
             elif comparator == "不发生":
                 row["met"] = actual == 0
             elif goal is not None:
-                row["met"] = {">=": actual >= goal, "<=": actual <= goal,
-                              "=": actual == goal}[comparator]  # fmt: skip
+                row["met"] = {">=": actual >= goal, "<=": actual <= goal, "=": actual == goal}[
+                    comparator
+                ]
         else:
             row["note"] = "定性目标，需人工评估" if not metric else f"未知的统计口径：{metric}"
         results.append(row)
@@ -466,19 +600,21 @@ def leader_quotas(plan, start, end) -> dict:
     from .schedule import compliance, quotas
 
     required = quotas(plan)
-    months = [(first.year, first.month)
-              for first in rrule(MONTHLY, dtstart=start.replace(day=1), until=end)]  # fmt: skip
+    months = [
+        (first.year, first.month)
+        for first in rrule(MONTHLY, dtstart=start.replace(day=1), until=end)
+    ]
     totals = {}
     for year, month in months:
         for row in compliance(plan, year, month):
-            entry = totals.setdefault(row["leader"], {"leader": row["leader"],
-                                                      "counts": dict.fromkeys(row["counts"], 0)})
+            entry = totals.setdefault(
+                row["leader"], {"leader": row["leader"], "counts": dict.fromkeys(row["counts"], 0)}
+            )
             for kind, n in row["counts"].items():
                 entry["counts"][kind] += n
     rows = []
     for entry in totals.values():
-        entry["required"] = {kind: minimum * len(months) for kind, (_, minimum)
-                             in required.items()}  # fmt: skip
+        entry["required"] = {kind: minimum * len(months) for kind, (_, minimum) in required.items()}
         entry["ok"] = all(entry["counts"][k] >= v for k, v in entry["required"].items())
         rows.append(entry)
     labels = {kind: label for kind, (label, _) in required.items()}
@@ -514,13 +650,21 @@ def draft_summary(plan, start, end, title=None) -> Plan:
                 aim += f"：实际{row['actual'] or '—'}，{result}"
         aims.append(aim + "。")
     arrangements = [r.description for r in plan.receptions if r.description]
-    activity = "\n".join(filter(None, [
-        "；".join(arrangements) + "。" if arrangements else "",
-        summary_text(period, current, previous),
-    ]))  # fmt: skip
+    activity = "\n".join(
+        filter(
+            None,
+            [
+                "；".join(arrangements) + "。" if arrangements else "",
+                summary_text(period, current, previous),
+            ],
+        )
+    )
     rows = [f"{figures.label(k)}|{figures.shown(k, current[k])}" for k in MAIN_FIGURES]
     summary = Plan(
-        unit=unit, kind="总结", period_start=start, period_end=end,
+        unit=unit,
+        kind="总结",
+        period_start=start,
+        period_end=end,
         title=title or f"{unit.name}领导干部大接访活动总结",
         preamble=f"现将{period.label}开展领导干部大接访活动情况总结如下：",
         sections=[
@@ -529,8 +673,12 @@ def draft_summary(plan, start, end, title=None) -> Plan:
             Section(level=1, heading="活动情况", text=activity),
             Section(level=1, heading="主要数据", text="主要数据见附件。"),
         ],
-        attachments=[Attachment(title="大接访活动主要数据", kind="table",
-                                text="\n".join(["项目|数量", *rows]))],
-        signatories=[unit.name], date_written=datetime.date.today(),
-    )  # fmt: skip
+        attachments=[
+            Attachment(
+                title="大接访活动主要数据", kind="table", text="\n".join(["项目|数量", *rows])
+            )
+        ],
+        signatories=[unit.name],
+        date_written=datetime.date.today(),
+    )
     return summary

@@ -68,8 +68,10 @@ def rule_problems(rule, number=None) -> list[str]:
         if not rule.nth:
             problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
         elif rule.nth > 4:
-            problems.append(f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
-                            "请改为第1至第4个")  # fmt: skip
+            problems.append(
+                f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
+                "请改为第1至第4个"
+            )
     if kind == "monthly_day":
         if not rule.day_of_month:
             problems.append(f"{name}：没有写每月几日")
@@ -80,8 +82,9 @@ def rule_problems(rule, number=None) -> list[str]:
             problems.append(f"{name}：没有写每人每月几天")
         elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
             total = rule.days_per_month * max(len(rule.leaders), 1)
-            problems.append(f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}"
-                            "个工作日")  # fmt: skip
+            problems.append(
+                f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"
+            )
     if kind == "phase":
         if not rule.days_per_week:
             problems.append(f"{name}：没有写每周几天")
@@ -141,8 +144,9 @@ def _candidate_dates(rule, start, end):
     if kind == "weekly":
         yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule.weekday)
     elif kind == "monthly_nth_weekday":  # nth is 1 to 4 (rule_problems): every month has it
-        yield from _dates(MONTHLY, dtstart=start, until=end,
-                          byweekday=nth_weekday(rule.weekday, rule.nth))  # fmt: skip
+        yield from _dates(
+            MONTHLY, dtstart=start, until=end, byweekday=nth_weekday(rule.weekday, rule.nth)
+        )
     elif kind == "monthly_day":  # day 1 to 28 (rule_problems): every month has it
         yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule.day_of_month)
 
@@ -185,8 +189,9 @@ def _rule_slots(rule, index, first, last):
     if rule.kind == "days_per_leader":
         for year, month in _months(first, last):
             month_start = max(first, datetime.date(year, month, 1))
-            month_end = min(last, datetime.date(year, month,
-                                                month_calendar.monthrange(year, month)[1]))
+            month_end = min(
+                last, datetime.date(year, month, month_calendar.monthrange(year, month)[1])
+            )
             days = list(_working_days(month_start, month_end))
             chosen = _spread(days, rule.days_per_month * len(leaders))
             for n, day in enumerate(chosen):  # leaders take turns over the chosen days
@@ -196,8 +201,12 @@ def _rule_slots(rule, index, first, last):
         monday = first - datetime.timedelta(days=first.weekday())
         turn = 0
         for week_start in _dates(WEEKLY, dtstart=monday, until=last):  # each week from Monday
-            week = [d for d in _working_days(max(first, week_start),
-                                             min(last, week_start + datetime.timedelta(days=6)))]
+            week = [
+                d
+                for d in _working_days(
+                    max(first, week_start), min(last, week_start + datetime.timedelta(days=6))
+                )
+            ]
             for day in _spread(week, rule.days_per_week):
                 yield Slot(day, leaders[turn % len(leaders)], place, accompany, index)
                 turn += 1
@@ -229,8 +238,12 @@ def _unbooked(slot, booked, last):
 # --- stored sessions ---
 
 SESSION_STATUSES = (("planned", "计划"), ("held", "已接访"), ("cancelled", "取消"))
-ACTIVITY_KINDS = (("reception", "接访"), ("visit_out", "下访"), ("invited", "约访"),
-                  ("door_visit", "走访"))  # fmt: skip
+ACTIVITY_KINDS = (
+    ("reception", "接访"),
+    ("visit_out", "下访"),
+    ("invited", "约访"),
+    ("door_visit", "走访"),
+)
 
 
 class ReceptionSession(Document):
@@ -267,8 +280,9 @@ class ReceptionSession(Document):
     def clean(self):
         if self.status == "held":
             self.generated = 0
-        clash = ReceptionSession.objects(unit=self.unit, date=self.date, leader=self.leader,
-                                         status__ne="cancelled")  # fmt: skip
+        clash = ReceptionSession.objects(
+            unit=self.unit, date=self.date, leader=self.leader, status__ne="cancelled"
+        )
         if self.pk is not None:
             clash = clash.filter(pk__ne=self.pk)
         if self.status != "cancelled" and clash.first():
@@ -287,8 +301,11 @@ class LeaderActivity(Document):
     case = ReferenceField("CaseCard", reverse_delete_rule=NULLIFY)
     note = StringField(max_length=TEXT)
 
-    meta = {"collection": "leader_activities", "ordering": ["-date"],
-            "indexes": [("unit", "leader", "date")]}  # fmt: skip
+    meta = {
+        "collection": "leader_activities",
+        "ordering": ["-date"],
+        "indexes": [("unit", "leader", "date")],
+    }
 
     def __str__(self):
         return f"{self.date} {self.leader}{dict(ACTIVITY_KINDS).get(self.kind, '')}"
@@ -331,9 +348,16 @@ def regenerate(plan, start=None, end=None) -> dict:
         if (slot.date, slot.leader) in elsewhere:
             clashes.append(Clash(slot.date, slot.leader, elsewhere[(slot.date, slot.leader)]))
             continue
-        session = ReceptionSession(plan=plan, unit=plan.unit, date=slot.date, leader=slot.leader,
-                                   place=slot.place, accompany=slot.accompany, rule=slot.rule,
-                                   moved_from=slot.moved_from)  # fmt: skip
+        session = ReceptionSession(
+            plan=plan,
+            unit=plan.unit,
+            date=slot.date,
+            leader=slot.leader,
+            place=slot.place,
+            accompany=slot.accompany,
+            rule=slot.rule,
+            moved_from=slot.moved_from,
+        )
         try:
             session.save()
         except ValidationError:
@@ -352,11 +376,18 @@ def _booked_elsewhere(plan, slots) -> dict:
         return {}
     wanted = {(s.date, s.leader) for s in slots}
     others = ReceptionSession.objects(
-        unit=plan.unit, plan__ne=plan, status__ne="cancelled",
-        date__gte=min(s.date for s in slots), date__lte=max(s.date for s in slots),
-        leader__in=sorted({s.leader for s in slots}))  # fmt: skip
-    return {(s.date, s.leader): (s.plan.title if s.plan else "") or "其他方案"
-            for s in others if (s.date, s.leader) in wanted}  # fmt: skip
+        unit=plan.unit,
+        plan__ne=plan,
+        status__ne="cancelled",
+        date__gte=min(s.date for s in slots),
+        date__lte=max(s.date for s in slots),
+        leader__in=sorted({s.leader for s in slots}),
+    )
+    return {
+        (s.date, s.leader): (s.plan.title if s.plan else "") or "其他方案"
+        for s in others
+        if (s.date, s.leader) in wanted
+    }
 
 
 def swap(first: ReceptionSession, second: ReceptionSession):
@@ -368,9 +399,13 @@ def swap(first: ReceptionSession, second: ReceptionSession):
     now, who = datetime.datetime.now().replace(microsecond=0), audit.actor()
     first_leader, second_leader = first.leader, second.leader
     note = f"{first_leader}与{second_leader}对调：{first.date:%-m月%-d日}↔{second.date:%-m月%-d日}"
-    clashes = [(s.date, leader) for s, leader in ((first, second_leader), (second, first_leader))
-               if ReceptionSession.objects(unit=s.unit, date=s.date, leader=leader,
-                                           status__ne="cancelled").first()]  # fmt: skip
+    clashes = [
+        (s.date, leader)
+        for s, leader in ((first, second_leader), (second, first_leader))
+        if ReceptionSession.objects(
+            unit=s.unit, date=s.date, leader=leader, status__ne="cancelled"
+        ).first()
+    ]
     if clashes:
         day, leader = clashes[0]
         raise ScheduleError(f"{leader}在{day:%Y年%-m月%-d日}已有接访安排，不能对调")
@@ -383,7 +418,6 @@ def swap(first: ReceptionSession, second: ReceptionSession):
 
 
 # --- quotas and notices -------------------------------------------------------------------------
-
 
 
 def quotas(plan) -> dict:
@@ -405,20 +439,27 @@ def compliance(plan, year: int, month: int) -> list[dict]:
     last = datetime.date(year, month, month_calendar.monthrange(year, month)[1])
     required = quotas(plan)
     leaders = sorted({leader for rule in plan.receptions for leader in rule.leaders})
-    sessions = Counter(s.leader for s in ReceptionSession.objects(
-        plan=plan, status="held", date__gte=first, date__lte=last))  # fmt: skip
-    activities = Counter((a.leader, a.kind) for a in LeaderActivity.objects(
-        unit=plan.unit, date__gte=first, date__lte=last))  # fmt: skip
+    sessions = Counter(
+        s.leader
+        for s in ReceptionSession.objects(plan=plan, status="held", date__gte=first, date__lte=last)
+    )
+    activities = Counter(
+        (a.leader, a.kind)
+        for a in LeaderActivity.objects(unit=plan.unit, date__gte=first, date__lte=last)
+    )
     leaders += sorted({leader for leader, _ in activities} - set(leaders))
     rows = []
     for leader in leaders:
-        counts = {"reception": sessions[leader] + activities[(leader, "reception")],
-                  "visit_out": activities[(leader, "visit_out")],
-                  "invited": activities[(leader, "invited")],
-                  "door_visit": activities[(leader, "door_visit")]}  # fmt: skip
+        counts = {
+            "reception": sessions[leader] + activities[(leader, "reception")],
+            "visit_out": activities[(leader, "visit_out")],
+            "invited": activities[(leader, "invited")],
+            "door_visit": activities[(leader, "door_visit")],
+        }
         checks = {kind: counts[kind] >= minimum for kind, (_, minimum) in required.items()}
-        rows.append({"leader": leader, "counts": counts, "checks": checks,
-                     "ok": all(checks.values())})  # fmt: skip
+        rows.append(
+            {"leader": leader, "counts": counts, "checks": checks, "ok": all(checks.values())}
+        )
     return rows
 
 
@@ -436,30 +477,59 @@ def notices_due(unit, today: datetime.date, days_ahead: int = 7, scope=_everythi
     rules = Rules.for_unit(unit)
     horizon = today + datetime.timedelta(days=days_ahead)
     result = []
-    sessions = scope(ReceptionSession, ReceptionSession.objects(
-        unit=unit, status="planned", date__gte=today,
-        date__lte=horizon + datetime.timedelta(days=3)))  # fmt: skip
+    sessions = scope(
+        ReceptionSession,
+        ReceptionSession.objects(
+            unit=unit,
+            status="planned",
+            date__gte=today,
+            date__lte=horizon + datetime.timedelta(days=3),
+        ),
+    )
     for session in sessions:
         notice = _deadline(rules, "notify_leader", session.date, None, before=True)
         if notice.due is None or notice.due <= horizon:
-            result.append({"due": notice.due, "whom": session.leader, "kind": "通知接访领导",
-                           "about": f"{session.date:%Y-%m-%d} {session.place or ''}接访",
-                           "problem": notice.problem})  # fmt: skip
-    cards = scope(CaseCard, CaseCard.objects(
-        unit=unit, archived__ne=True, reception_date__gte=today,
-        reception_date__lte=horizon + datetime.timedelta(days=3)))  # fmt: skip
+            result.append(
+                {
+                    "due": notice.due,
+                    "whom": session.leader,
+                    "kind": "通知接访领导",
+                    "about": f"{session.date:%Y-%m-%d} {session.place or ''}接访",
+                    "problem": notice.problem,
+                }
+            )
+    cards = scope(
+        CaseCard,
+        CaseCard.objects(
+            unit=unit,
+            archived__ne=True,
+            reception_date__gte=today,
+            reception_date__lte=horizon + datetime.timedelta(days=3),
+        ),
+    )
     for card in cards:
-        for key, done, whom in (("notify_petitioner", card.petitioner_notified_on, card.petitioner),
-                                ("notify_leader", card.leader_notified_on,
-                                 str(card.reception_leader or card.responsible_leader or ""))):
+        for key, done, whom in (
+            ("notify_petitioner", card.petitioner_notified_on, card.petitioner),
+            (
+                "notify_leader",
+                card.leader_notified_on,
+                str(card.reception_leader or card.responsible_leader or ""),
+            ),
+        ):
             if done:
                 continue
             notice = _deadline(rules, key, card.reception_date, None, before=True)
             if notice.due is None or notice.due <= horizon:
                 kind = "书面通知信访人" if key == "notify_petitioner" else "通知接访领导"
-                result.append({"due": notice.due, "whom": whom, "kind": kind,
-                               "about": f"{card.reception_date:%Y-%m-%d} 接访：{card.subject}",
-                               "problem": notice.problem})  # fmt: skip
+                result.append(
+                    {
+                        "due": notice.due,
+                        "whom": whom,
+                        "kind": kind,
+                        "about": f"{card.reception_date:%Y-%m-%d} 接访：{card.subject}",
+                        "problem": notice.problem,
+                    }
+                )
     return sorted(result, key=lambda n: (n["due"] or datetime.date.max, n["kind"]))
 
 
@@ -480,14 +550,29 @@ def ical(sessions, name: str) -> bytes:
         event.add("dtstamp", datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
         if session.place:
             event.add("location", session.place)
-        description = [f"参与人员：{session.accompany}" if session.accompany else "",
-                       session.note or ""]  # fmt: skip
+        description = [
+            f"参与人员：{session.accompany}" if session.accompany else "",
+            session.note or "",
+        ]
         if any(description):
             event.add("description", "\n".join(d for d in description if d))
         feed.add_component(event)
     return feed.to_ical()
 
 
-__all__ = ["CalendarDataMissing", "Clash", "LeaderActivity", "ReceptionSession", "ScheduleError",
-           "Slot", "compliance", "generate", "ical", "notices_due", "quotas", "regenerate",
-           "rule_problems", "swap"]  # fmt: skip
+__all__ = [
+    "CalendarDataMissing",
+    "Clash",
+    "LeaderActivity",
+    "ReceptionSession",
+    "ScheduleError",
+    "Slot",
+    "compliance",
+    "generate",
+    "ical",
+    "notices_due",
+    "quotas",
+    "regenerate",
+    "rule_problems",
+    "swap",
+]

@@ -40,14 +40,33 @@ DEFAULT_DATA_DIR = "data"
 # Collection, database and client methods that change data: they hold the inter-process lock.
 WRITE_METHODS = frozenset(
     {
-        "insert_one", "insert_many", "update_one", "update_many", "replace_one",
-        "find_one_and_update", "find_one_and_replace", "find_one_and_delete",
-        "delete_one", "delete_many", "bulk_write", "drop", "rename",
-        "create_index", "create_indexes", "drop_index", "drop_indexes",
-        "insert", "update", "remove", "save", "find_and_modify",
-        "create_collection", "drop_collection", "drop_database",
+        "insert_one",
+        "insert_many",
+        "update_one",
+        "update_many",
+        "replace_one",
+        "find_one_and_update",
+        "find_one_and_replace",
+        "find_one_and_delete",
+        "delete_one",
+        "delete_many",
+        "bulk_write",
+        "drop",
+        "rename",
+        "create_index",
+        "create_indexes",
+        "drop_index",
+        "drop_indexes",
+        "insert",
+        "update",
+        "remove",
+        "save",
+        "find_and_modify",
+        "create_collection",
+        "drop_collection",
+        "drop_database",
     }
-)  # fmt: skip
+)
 
 
 class StoreError(Exception):
@@ -269,9 +288,7 @@ def db_name_from_uri(uri: str) -> str:
         raise StoreError(f"MONGODB_URI 必须以 mongodb:// 或 mongodb+srv:// 开头，现为：{uri}")
     name = parsed.path.lstrip("/")
     if not name:
-        raise StoreError(
-            "MONGODB_URI 没有写数据库名，例如 mongodb://localhost:27017/xinfang"
-        )
+        raise StoreError("MONGODB_URI 没有写数据库名，例如 mongodb://localhost:27017/xinfang")
     if any(ch in name for ch in ' ."$/\\'):
         raise StoreError(f"MONGODB_URI 中的数据库名不合法：{name}")
     return name

@@ -14,8 +14,13 @@ _PINYIN = re.compile(rf"\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]+\)")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \u3000]+(?=[\u3400-\u9fff])")
 _HTML_TAG = re.compile(r"<?/p>|<p>")
 # half-width punctuation the converter left in Chinese text; a colon between digits is a time
-_PUNCTUATION = [(re.compile(r","), "，"), (re.compile(r";"), "；"), (re.compile(r"\("), "（"),
-                (re.compile(r"\)"), "）"), (re.compile(r"(?<!\d):|:(?!\d)"), "：")]
+_PUNCTUATION = [
+    (re.compile(r","), "，"),
+    (re.compile(r";"), "；"),
+    (re.compile(r"\("), "（"),
+    (re.compile(r"\)"), "）"),
+    (re.compile(r"(?<!\d):|:(?!\d)"), "："),
+]
 
 # Characters lost by the converter (shown as ? with mojibake after them), as they read in the
 # published originals. Keyed by the damaged text, after conversion to Simplified.

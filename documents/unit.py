@@ -16,8 +16,16 @@ from mongoengine import (
 from .fields import NAME, SHORT, TEXT
 
 UNIT_KINDS = (
-    "法院", "检察院", "司法局", "公安局", "民兵农建营", "街道", "乡镇", "县直部门", "其他",
-)  # fmt: skip
+    "法院",
+    "检察院",
+    "司法局",
+    "公安局",
+    "民兵农建营",
+    "街道",
+    "乡镇",
+    "县直部门",
+    "其他",
+)
 DOCUMENT_STYLES = (("2012", "GB/T 9704-2012"), ("1999", "GB/T 9704-1999（主题词、报/发）"))
 DEPARTMENT_KINDS = ("股室", "庭室", "部门", "村", "社区", "站所")
 

@@ -9,5 +9,12 @@ from .circular import doc_number, render_circular
 from .fonts import FONT_ROLES, font_report, missing_glyphs
 from .workbook import tables_xlsx
 
-__all__ = ["FONT_ROLES", "doc_number", "font_report", "missing_glyphs", "render_circular",
-           "safe_cell", "tables_xlsx"]
+__all__ = [
+    "FONT_ROLES",
+    "doc_number",
+    "font_report",
+    "missing_glyphs",
+    "render_circular",
+    "safe_cell",
+    "tables_xlsx",
+]

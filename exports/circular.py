@@ -50,11 +50,16 @@ def _blocks(sections):
         heading = (section.get("heading") or "").strip()
         number = numbers.next(level) if heading and level else ""
         paragraphs = _paragraphs(section.get("text"))
-        blocks.append({
-            "level": level, "number": number, "heading": heading, "paragraphs": paragraphs,
-            # a heading that ends a sentence runs into its text: 1．落实责任，严肃纪律。要按照…
-            "runin": bool(heading) and heading.endswith(("。", "：")) and level > 0,
-        })  # fmt: skip
+        blocks.append(
+            {
+                "level": level,
+                "number": number,
+                "heading": heading,
+                "paragraphs": paragraphs,
+                # a heading that ends a sentence runs into its text: 1．落实责任，严肃纪律。要按照…
+                "runin": bool(heading) and heading.endswith(("。", "：")) and level > 0,
+            }
+        )
     return blocks
 
 
@@ -80,8 +85,11 @@ def _imprint(doc, style):
         if doc.get("distribute_to"):
             lists.append(("发", "，".join(doc["distribute_to"])))
     else:
-        copy_to = [*doc.get("report_to", []), *doc.get("copy_to", []),
-                   *doc.get("distribute_to", [])]  # fmt: skip
+        copy_to = [
+            *doc.get("report_to", []),
+            *doc.get("copy_to", []),
+            *doc.get("distribute_to", []),
+        ]
         if copy_to:
             lists.append(("抄送", "，".join(copy_to) + "。"))
     printed_date = document_date(doc.get("printed_date"), "2012")  # 印发日期: Arabic in both
@@ -97,12 +105,30 @@ def _imprint(doc, style):
 
 # every element a circular may have; a plan gives what it has
 FIELDS = {
-    "style": "2012", "copy_number": "", "secrecy": "", "urgency": "", "issuer_marks": [],
-    "doc_number": "", "signer": "", "title": "", "main_recipients": "", "preamble": "",
-    "sections": [], "attachments": [], "signatories": [], "date_written": None, "note": "",
-    "no_body_on_next_page": False, "subject_terms": [], "report_to": [], "copy_to": [],
-    "distribute_to": [], "printed_by": "", "printed_date": None, "even_imprint_page": False,
-}  # fmt: skip
+    "style": "2012",
+    "copy_number": "",
+    "secrecy": "",
+    "urgency": "",
+    "issuer_marks": [],
+    "doc_number": "",
+    "signer": "",
+    "title": "",
+    "main_recipients": "",
+    "preamble": "",
+    "sections": [],
+    "attachments": [],
+    "signatories": [],
+    "date_written": None,
+    "note": "",
+    "no_body_on_next_page": False,
+    "subject_terms": [],
+    "report_to": [],
+    "copy_to": [],
+    "distribute_to": [],
+    "printed_by": "",
+    "printed_date": None,
+    "even_imprint_page": False,
+}
 
 
 def context(doc: dict, imprint_own_page=False, imprint_even=False) -> dict:
@@ -116,10 +142,15 @@ def context(doc: dict, imprint_own_page=False, imprint_even=False) -> dict:
         "preamble": _paragraphs(doc.get("preamble")),
         "blocks": _blocks(doc.get("sections") or []),
         "attachments": [
-            {**a, "paragraphs": _paragraphs(a.get("text")), "rows": a.get("rows") or [],
-             "headers": a.get("headers") or [], "widths": a.get("widths") or []}
+            {
+                **a,
+                "paragraphs": _paragraphs(a.get("text")),
+                "rows": a.get("rows") or [],
+                "headers": a.get("headers") or [],
+                "widths": a.get("widths") or [],
+            }
             for a in doc.get("attachments") or []
-        ],  # fmt: skip
+        ],
         "date_written": document_date(doc.get("date_written"), style),
         "imprint": _imprint(doc, style),
         "imprint_own_page": imprint_own_page or imprint_even,

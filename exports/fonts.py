@@ -8,14 +8,25 @@ import subprocess
 # Licensed fonts first (a unit that installs them gets the real look), then free ones: the Fandol
 # fonts (仿宋, 黑体, 楷体, 宋体 from TeX Live, installed by scripts/setup) and Noto CJK.
 FONT_ROLES = {
-    "小标宋": ["方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC",
-               "FandolSong"],
-    "仿宋": ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "FandolFang",
-             "Noto Serif CJK SC"],
+    "小标宋": [
+        "方正小标宋简体",
+        "方正小标宋_GBK",
+        "FZXiaoBiaoSong-B05S",
+        "Noto Serif CJK SC",
+        "FandolSong",
+    ],
+    "仿宋": [
+        "仿宋_GB2312",
+        "FangSong_GB2312",
+        "仿宋",
+        "FangSong",
+        "FandolFang",
+        "Noto Serif CJK SC",
+    ],
     "黑体": ["黑体", "SimHei", "FandolHei", "Noto Sans CJK SC"],
     "楷体": ["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "FandolKai", "AR PL UKai CN"],
     "宋体": ["宋体", "SimSun", "FandolSong", "Noto Serif CJK SC"],
-}  # fmt: skip
+}
 # every role ends with these, so that a character missing from a role's font still has a glyph
 FALLBACK = ["Noto Serif CJK SC", "Noto Sans CJK SC"]
 
@@ -44,8 +55,10 @@ def installed_families() -> frozenset[str]:
         return frozenset()
     out = subprocess.run(
         ["fc-list", "--format", "%{family}\n", ":lang=zh-cn"],
-        capture_output=True, text=True, check=False,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     return frozenset(
         name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()
     )
@@ -68,8 +81,10 @@ def _font_facts(family: str, bold: bool = False):
     pattern = f"{family}:weight=bold" if bold else family
     out = subprocess.run(
         ["fc-match", "--format", "%{file}\n%{index}", pattern],
-        capture_output=True, text=True, check=False,
-    ).stdout.split("\n")  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split("\n")
     if len(out) < 2 or not out[0]:
         return None
     from fontTools.ttLib import TTFont

@@ -61,7 +61,7 @@ def render_case_cards(cards: list[dict], font_overrides=None, blank=False) -> by
     "wide", "lines", "size"}]}``: the fields in the order printed, the unit's own included.
     """
     css = stylesheet(font_overrides)
-    chunks = [cards[i:i + CHUNK] for i in range(0, len(cards), CHUNK)] or [[]]
+    chunks = [cards[i : i + CHUNK] for i in range(0, len(cards), CHUNK)] or [[]]
     jobs = [(chunk, css, blank) for chunk in chunks]
     workers = min(os.cpu_count() or 1, len(jobs))
     if len(jobs) >= PARALLEL_FROM and workers > 1:
@@ -92,9 +92,20 @@ def _join(parts: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def render_table(title: str, headers: list[str], rows: list[list], subtitle: str = "",
-                 widths=None, font_overrides=None) -> bytes:  # fmt: skip
+def render_table(
+    title: str,
+    headers: list[str],
+    rows: list[list],
+    subtitle: str = "",
+    widths=None,
+    font_overrides=None,
+) -> bytes:
     """A titled table on A4 pages, its header repeated on each page."""
-    context = {"title": title, "subtitle": subtitle, "headers": headers, "rows": rows,
-               "widths": widths or []}  # fmt: skip
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "headers": headers,
+        "rows": rows,
+        "widths": widths or [],
+    }
     return render_pdf("table.html", context, stylesheet(font_overrides)).write_pdf()

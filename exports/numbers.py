@@ -21,8 +21,11 @@ def chinese_number(n: int) -> str:
         head = _SMALL[n // 100] + "百"
         if rest == 0:
             return head
-        return head + ("零" + _SMALL[rest] if rest < 10 else (
-            "一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))  # fmt: skip
+        return head + (
+            "零" + _SMALL[rest]
+            if rest < 10
+            else ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest))
+        )
     raise ValueError("headings do not go beyond 999")
 
 
@@ -57,5 +60,9 @@ class HeadingNumbers:
         for lower in range(level, 4):
             self.counts[lower] = 0
         n = self.counts[level - 1]
-        return {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}．",
-                4: f"（{n}）"}[level]  # fmt: skip
+        return {
+            1: f"{chinese_number(n)}、",
+            2: f"（{chinese_number(n)}）",
+            3: f"{n}．",
+            4: f"（{n}）",
+        }[level]

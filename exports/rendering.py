@@ -49,6 +49,6 @@ def render_pdf(template: str, context: dict, stylesheet: str = "") -> weasyprint
     # out as empty lines. The templates put no meaningful space between tags, and user text
     # cannot hold a bare ">" (it is escaped), so this only touches the markup.
     html = re.sub(r">\s+<", "><", environment.get_template(template).render(**context))
-    return _ProductHTML(
-        string=html, base_url=str(TEMPLATES) + "/", url_fetcher=url_fetcher
-    ).render(stylesheets=[weasyprint.CSS(string=stylesheet)] if stylesheet else None)
+    return _ProductHTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=url_fetcher).render(
+        stylesheets=[weasyprint.CSS(string=stylesheet)] if stylesheet else None
+    )

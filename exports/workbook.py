@@ -47,8 +47,9 @@ def tables_xlsx(title: str, tables: list[dict]) -> bytes:
         for row in table.get("rows") or []:
             sheet.append([_cell(v) for v in row])
         for number, header in enumerate(headers, start=1):
-            values = [str(header)] + [str(r[number - 1]) for r in table.get("rows") or []
-                                      if len(r) >= number]  # fmt: skip
+            values = [str(header)] + [
+                str(r[number - 1]) for r in table.get("rows") or [] if len(r) >= number
+            ]
             width = max(len(v) for v in values) * 2 + 2
             sheet.column_dimensions[get_column_letter(number)].width = min(max(width, 8), 60)
     data = io.BytesIO()

@@ -44,8 +44,16 @@ def load() -> dict[str, int]:
     title; case card by unit and number), so a second run, or a run after edits, adds nothing.
     Returns how many records of each kind were created.
     """
-    created = {"单位": 0, "人员": 0, "领导小组": 0, "实施方案": 0, "自定义字段": 0, "一案一卡": 0,
-               "接访安排": 0, "账号": 0}  # fmt: skip
+    created = {
+        "单位": 0,
+        "人员": 0,
+        "领导小组": 0,
+        "实施方案": 0,
+        "自定义字段": 0,
+        "一案一卡": 0,
+        "接访安排": 0,
+        "账号": 0,
+    }
     superior, new = _get_or_create(Unit, {"name": SUPERIOR_UNIT["name"]}, dict(SUPERIOR_UNIT))
     created["单位"] += new
     for source in SOURCE_UNITS:
@@ -73,8 +81,11 @@ def load() -> dict[str, int]:
             created["领导小组"] += new
         field_set = None
         if source.get("case_card_fields") and not FieldSet.for_unit(unit, "case_card"):
-            field_set = FieldSet(unit=unit, target="case_card", fields=[
-                _definition(d) for d in source["case_card_fields"]]).save_new_version()
+            field_set = FieldSet(
+                unit=unit,
+                target="case_card",
+                fields=[_definition(d) for d in source["case_card_fields"]],
+            ).save_new_version()
             created["自定义字段"] += 1
         field_set = field_set or FieldSet.for_unit(unit, "case_card")
         for data in source["cases"]:
@@ -103,16 +114,25 @@ def _accounts() -> int:
             continue
         if Account.objects(username=data["username"]).first() is None:
             unit = Unit.objects(name=data["unit"]).first() if data.get("unit") else None
-            person = Person.objects(unit=unit, name=data["person"]).first() if data.get(
-                "person") else None  # fmt: skip
-            account = Account(username=data["username"], name=data["name"],
-                              role=roles[data["role"]], unit=unit, person=person,
-                              must_change_password=True)  # fmt: skip
+            person = (
+                Person.objects(unit=unit, name=data["person"]).first()
+                if data.get("person")
+                else None
+            )
+            account = Account(
+                username=data["username"],
+                name=data["name"],
+                role=roles[data["role"]],
+                unit=unit,
+                person=person,
+                must_change_password=True,
+            )
             account.set_password(data["password"])
             account.save()
             made += 1
-        settings.update_one({"_id": "demo_accounts"}, {"$addToSet": {"made": data["username"]}},
-                            upsert=True)  # fmt: skip
+        settings.update_one(
+            {"_id": "demo_accounts"}, {"$addToSet": {"made": data["username"]}}, upsert=True
+        )
     return made
 
 
@@ -124,8 +144,11 @@ def flag_published_passwords() -> list[str]:
     flagged = []
     for data in DEMO_ACCOUNTS:
         account = Account.objects(username=data["username"]).first()
-        if account is not None and not account.must_change_password and \
-                account.check_password(data["password"]):  # fmt: skip
+        if (
+            account is not None
+            and not account.must_change_password
+            and account.check_password(data["password"])
+        ):
             account.must_change_password = True
             account.save()
             flagged.append(account.username)

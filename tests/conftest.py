@@ -46,8 +46,9 @@ def make_account(username, role_key, unit=None, person=None, password="secret-12
     from documents import accounts
 
     roles = accounts.ensure_roles()
-    account = documents.Account(username=username, name=username, role=roles[role_key],
-                                unit=unit, person=person)  # fmt: skip
+    account = documents.Account(
+        username=username, name=username, role=roles[role_key], unit=unit, person=person
+    )
     account.set_password(password)
     return account.save()
 
@@ -57,8 +58,11 @@ def _make_app(config, signed_in=True):
     app.jinja_env.undefined = LoudUndefined
     # each mongomock client has a store of its own, and each embedded store a fresh folder
     db = mongoengine.get_db()
-    assert all(db[name].count_documents({}) == 0 for name in db.list_collection_names()
-               if name != "xinfang_settings")  # what the store was opened with (case.py)
+    assert all(
+        db[name].count_documents({}) == 0
+        for name in db.list_collection_names()
+        if name != "xinfang_settings"
+    )  # what the store was opened with (case.py)
     if signed_in:
         app.config["TEST_ACCOUNT"] = str(make_account("tester", "admin").pk)
     app.test_client_class = SignedInClient

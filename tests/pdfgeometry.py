@@ -46,11 +46,18 @@ def glyphs(page) -> list[Glyph]:
         size = float(char["size"]) * PT
         baseline = height - float(char["matrix"][5])  # from the top, in points
         base = baseline * PT
-        result.append(Glyph(
-            text=char["text"], left=float(char["x0"]) * PT, right=float(char["x1"]) * PT,
-            top=base - 0.88 * size, bottom=base + 0.12 * size, size=size,
-            font=char["fontname"], color=tuple(char.get("non_stroking_color") or ()),
-        ))  # fmt: skip
+        result.append(
+            Glyph(
+                text=char["text"],
+                left=float(char["x0"]) * PT,
+                right=float(char["x1"]) * PT,
+                top=base - 0.88 * size,
+                bottom=base + 0.12 * size,
+                size=size,
+                font=char["fontname"],
+                color=tuple(char.get("non_stroking_color") or ()),
+            )
+        )
     return result
 
 
@@ -65,11 +72,16 @@ def lines(page, tolerance=1.0) -> list[Line]:
     result = []
     for row in rows:
         row.sort(key=lambda g: g.left)
-        result.append(Line(
-            text="".join(g.text for g in row), left=min(g.left for g in row),
-            right=max(g.right for g in row), top=min(g.top for g in row),
-            bottom=max(g.bottom for g in row), glyphs=row,
-        ))  # fmt: skip
+        result.append(
+            Line(
+                text="".join(g.text for g in row),
+                left=min(g.left for g in row),
+                right=max(g.right for g in row),
+                top=min(g.top for g in row),
+                bottom=max(g.bottom for g in row),
+                glyphs=row,
+            )
+        )
     return result
 
 
@@ -88,6 +100,13 @@ def rules(page):
         top = (height - float(rect["y1"])) * PT
         bottom = (height - float(rect["y0"])) * PT
         if bottom - top <= 1.5:
-            found.append((top, bottom, float(rect["x0"]) * PT, float(rect["x1"]) * PT,
-                          tuple(rect.get("non_stroking_color") or ())))  # fmt: skip
+            found.append(
+                (
+                    top,
+                    bottom,
+                    float(rect["x0"]) * PT,
+                    float(rect["x1"]) * PT,
+                    tuple(rect.get("non_stroking_color") or ()),
+                )
+            )
     return sorted(found)

@@ -28,10 +28,14 @@ def site():
     card = documents.CaseCard.objects(unit=township).first()
     card.id_number, card.phones = "11010519491231002X", ["13800138000"]
     card.save()
-    other = documents.CaseCard(unit=battalion, petitioner="营外人", subject="营里的事",
-                               step="申请", id_number="11010519491231002X").save()  # fmt: skip
-    yield {"app": app, "township": township, "battalion": battalion, "card": card,
-           "other": other}  # fmt: skip
+    other = documents.CaseCard(
+        unit=battalion,
+        petitioner="营外人",
+        subject="营里的事",
+        step="申请",
+        id_number="11010519491231002X",
+    ).save()
+    yield {"app": app, "township": township, "battalion": battalion, "card": card, "other": other}
     mongoengine.disconnect_all()
 
 
@@ -46,10 +50,20 @@ def signed_in(app, username):
     return client
 
 
-PAGES = ["/admin/", "/admin/unit/", "/admin/person/", "/admin/plan/", "/admin/casecard/",
-         "/admin/fieldset/", "/admin/receptionsession/", "/admin/schedule/",
-         "/admin/auditevent/", "/admin/account/", "/admin/role/",
-         "/admin/casecard/export/csv/"]  # fmt: skip
+PAGES = [
+    "/admin/",
+    "/admin/unit/",
+    "/admin/person/",
+    "/admin/plan/",
+    "/admin/casecard/",
+    "/admin/fieldset/",
+    "/admin/receptionsession/",
+    "/admin/schedule/",
+    "/admin/auditevent/",
+    "/admin/account/",
+    "/admin/role/",
+    "/admin/casecard/export/csv/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -61,8 +75,12 @@ def test_every_page_needs_a_login(site, url):
 def test_posts_and_feeds_need_a_login_too(site):
     client = site["app"].test_client()
     card = site["card"]
-    for url in (f"/admin/casecard/edit/?id={card.pk}", "/admin/casecard/delete/",
-                "/admin/casecard/action/", "/logout"):  # fmt: skip
+    for url in (
+        f"/admin/casecard/edit/?id={card.pk}",
+        "/admin/casecard/delete/",
+        "/admin/casecard/action/",
+        "/logout",
+    ):
         response = client.post(url, data={"id": str(card.pk)})
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     unit = site["township"].pk
@@ -77,8 +95,9 @@ def test_login_logout_failures_and_the_rate_limit(site):
     assert "用户名" in page and "密码" in page and "登录" in page
     response = client.post("/login", data={"username": "xiangxinfang", "password": "nope-1234"})
     assert "用户名或密码不正确" in response.get_data(as_text=True)
-    response = client.post("/login?next=/admin/casecard/",
-                           data={"username": "xiangxinfang", "password": "Staff-2026"})
+    response = client.post(
+        "/login?next=/admin/casecard/", data={"username": "xiangxinfang", "password": "Staff-2026"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/admin/casecard/"
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -86,8 +105,9 @@ def test_login_logout_failures_and_the_rate_limit(site):
     client.post("/logout")
     assert client.get("/admin/casecard/").status_code == 302
     # an outside “next” is not followed
-    response = client.post("/login?next=//evil.example/",
-                           data={"username": "xiangxinfang", "password": "Staff-2026"})
+    response = client.post(
+        "/login?next=//evil.example/", data={"username": "xiangxinfang", "password": "Staff-2026"}
+    )
     assert response.headers["Location"] == "/admin/"
     events = [e.action for e in documents.AuditEvent.objects(username="xiangxinfang")]
     assert {"login", "login_failed", "logout"} <= set(events)
@@ -113,8 +133,11 @@ def test_staff_see_and_change_only_their_unit(site):
     assert "山西省隰县民兵农建营" not in client.get("/admin/unit/").get_data(as_text=True)
     assert "杨立平" not in client.get("/admin/person/").get_data(as_text=True)
     other = site["other"]
-    for url in (f"/admin/casecard/details/?id={other.pk}", f"/admin/casecard/edit/?id={other.pk}",
-                f"/admin/casecard/pdf/?id={other.pk}"):  # fmt: skip
+    for url in (
+        f"/admin/casecard/details/?id={other.pk}",
+        f"/admin/casecard/edit/?id={other.pk}",
+        f"/admin/casecard/pdf/?id={other.pk}",
+    ):
         assert client.get(url).status_code == 404, url
     battalion_plan = documents.Plan.objects.get(unit=site["battalion"])
     assert client.get(f"/admin/plan/pdf/?id={battalion_plan.pk}").status_code == 404
@@ -122,17 +145,25 @@ def test_staff_see_and_change_only_their_unit(site):
     client.post("/admin/casecard/delete/", data={"id": str(other.pk)})
     client.post("/admin/casecard/action/", data={"action": "delete", "rowid": [str(other.pk)]})
     assert documents.CaseCard.objects.get(pk=other.pk).archived is False
-    response = client.post("/admin/casecard/action/", data={"action": "print",
-                                                            "rowid": [str(other.pk)]})
+    response = client.post(
+        "/admin/casecard/action/", data={"action": "print", "rowid": [str(other.pk)]}
+    )
     assert response.status_code == 302  # nothing of theirs to print
     csv = client.get("/admin/casecard/export/csv/").get_data(as_text=True)
     assert "营外人" not in csv and "XXX乡" in csv
     # the drop-downs offer their unit's records only, and a forged id is refused
     form = client.get("/admin/casecard/new/").get_data(as_text=True)
     assert "杨立平" not in form and "乜冠军" in form
-    response = client.post("/admin/casecard/new/", data={
-        "unit": str(site["battalion"].pk), "petitioner": "某", "subject": "某事",
-        "registered_on": "2024-01-02", "step": "登记"})  # fmt: skip
+    response = client.post(
+        "/admin/casecard/new/",
+        data={
+            "unit": str(site["battalion"].pk),
+            "petitioner": "某",
+            "subject": "某事",
+            "registered_on": "2024-01-02",
+            "step": "登记",
+        },
+    )
     assert response.status_code == 200 and "所选的关联记录不存在" in flashed_errors(response)
     assert not documents.CaseCard.objects(petitioner="某").first()
     # the schedule of another unit, and its feed
@@ -158,8 +189,11 @@ def test_a_leader_sees_only_own_cases_masked_and_cannot_write_plans(site):
     client = signed_in(site["app"], "nieguanjun")
     page = client.get("/admin/casecard/").get_data(as_text=True)
     assert all(card.number and card.number in page for card in mine)
-    others = [card for card in documents.CaseCard.objects(unit=site["township"])
-              if card.responsible_leader != leader]  # fmt: skip
+    others = [
+        card
+        for card in documents.CaseCard.objects(unit=site["township"])
+        if card.responsible_leader != leader
+    ]
     assert others and all(card.number and card.number not in page for card in others)
     # the leader role lacks the personal_data right: on his own card the numbers are masked
     assert "personal_data" not in documents.Role.objects.get(key="leader").permissions
@@ -189,8 +223,10 @@ def test_a_superior_reads_its_subordinates_without_changing_anything(site):
     card = site["card"]
     detail = client.get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
     assert "1101***********02X" in detail
-    assert client.post(f"/admin/casecard/edit/?id={card.pk}", data={"petitioner": "改"}
-                       ).status_code == 403  # fmt: skip
+    assert (
+        client.post(f"/admin/casecard/edit/?id={card.pk}", data={"petitioner": "改"}).status_code
+        == 403
+    )
     assert client.post("/admin/casecard/delete/", data={"id": str(card.pk)}).status_code == 403
     assert documents.CaseCard.objects.get(pk=card.pk).petitioner == card.petitioner
     csv = client.get("/admin/casecard/export/csv/").get_data(as_text=True)
@@ -216,8 +252,9 @@ def test_the_audit_log_is_for_administrators_and_nobody_edits_it(site):
     assert "查看个人信息" in page
     event = documents.AuditEvent.objects.first()
     assert admin.get(f"/admin/auditevent/edit/?id={event.pk}").status_code == 302  # to the list
-    assert admin.post(f"/admin/auditevent/edit/?id={event.pk}", data={"actor": "x"}
-                      ).status_code == 403  # fmt: skip
+    assert (
+        admin.post(f"/admin/auditevent/edit/?id={event.pk}", data={"actor": "x"}).status_code == 403
+    )
     assert admin.post("/admin/auditevent/delete/", data={"id": str(event.pk)}).status_code == 403
     assert documents.AuditEvent.objects(pk=event.pk).first().actor == event.actor
     assert "/admin/auditevent/new/" not in page
@@ -227,28 +264,48 @@ def test_permissions_are_data_an_administrator_edits(site):
     admin = signed_in(site["app"], "admin")
     staff = documents.Role.objects.get(key="staff")
     kept = [p for p in staff.permissions if p != "export"]
-    response = admin.post(f"/admin/role/edit/?id={staff.pk}", data={
-        "key": "staff", "name": staff.name, "scope": staff.scope, "permissions": kept})
+    response = admin.post(
+        f"/admin/role/edit/?id={staff.pk}",
+        data={"key": "staff", "name": staff.name, "scope": staff.scope, "permissions": kept},
+    )
     assert response.status_code == 302, flashed_errors(response)
-    assert signed_in(site["app"], "xiangxinfang").get(
-        "/admin/casecard/export/csv/").status_code == 403  # fmt: skip
+    assert (
+        signed_in(site["app"], "xiangxinfang").get("/admin/casecard/export/csv/").status_code == 403
+    )
 
 
 def test_an_administrator_creates_an_account_with_a_hashed_password(site):
     admin = signed_in(site["app"], "admin")
     role = documents.Role.objects.get(key="staff")
-    response = admin.post("/admin/account/new/", data={
-        "username": "yingxinfang", "name": "农建营信访办", "role": str(role.pk),
-        "unit": str(site["battalion"].pk), "active": "y", "new_password": "short"})
+    response = admin.post(
+        "/admin/account/new/",
+        data={
+            "username": "yingxinfang",
+            "name": "农建营信访办",
+            "role": str(role.pk),
+            "unit": str(site["battalion"].pk),
+            "active": "y",
+            "new_password": "short",
+        },
+    )
     assert "密码至少8位" in flashed_errors(response)
-    response = admin.post("/admin/account/new/", data={
-        "username": "yingxinfang", "name": "农建营信访办", "role": str(role.pk),
-        "unit": str(site["battalion"].pk), "active": "y", "new_password": "Ying-2026x"})
+    response = admin.post(
+        "/admin/account/new/",
+        data={
+            "username": "yingxinfang",
+            "name": "农建营信访办",
+            "role": str(role.pk),
+            "unit": str(site["battalion"].pk),
+            "active": "y",
+            "new_password": "Ying-2026x",
+        },
+    )
     assert response.status_code == 302
     account = documents.Account.objects.get(username="yingxinfang")
     assert account.check_password("Ying-2026x") and "Ying-2026x" not in account.password_hash
-    assert "password_hash" not in admin.get(f"/admin/account/details/?id={account.pk}"
-                                            ).get_data(as_text=True)  # fmt: skip
+    assert "password_hash" not in admin.get(f"/admin/account/details/?id={account.pk}").get_data(
+        as_text=True
+    )
 
 
 # --- CSRF ----------------------------------------------------------------------------------------
@@ -270,9 +327,17 @@ def test_forged_posts_without_a_token_are_refused(guarded):
     card = guarded["card"]
     township = guarded["township"]
     # every field a valid card needs (as in the test below), only the token missing
-    response = client.post("/admin/casecard/new/", data={
-        "unit": str(township.pk), "petitioner": "伪造", "subject": "伪造", "step": "登记",
-        "registered_on": "2024-01-02", "x__risk": "低"})  # fmt: skip
+    response = client.post(
+        "/admin/casecard/new/",
+        data={
+            "unit": str(township.pk),
+            "petitioner": "伪造",
+            "subject": "伪造",
+            "step": "登记",
+            "registered_on": "2024-01-02",
+            "x__risk": "低",
+        },
+    )
     assert not documents.CaseCard.objects(petitioner="伪造").first()
     assert response.status_code == 200 and "保存失败" in flashed_errors(response)
     assert "is-invalid" not in response.get_data(as_text=True)  # no visible field is at fault
@@ -281,8 +346,13 @@ def test_forged_posts_without_a_token_are_refused(guarded):
     assert documents.CaseCard.objects.get(pk=card.pk).archived is False
     plan = documents.Plan.objects.get(unit=township)
     assert client.post(f"/admin/schedule/generate/?plan={plan.pk}").status_code == 400
-    assert client.post("/admin/plan/from-template/", data={
-        "unit": str(township.pk), "template": "blank", "title": "伪造方案"}).status_code == 400
+    assert (
+        client.post(
+            "/admin/plan/from-template/",
+            data={"unit": str(township.pk), "template": "blank", "title": "伪造方案"},
+        ).status_code
+        == 400
+    )
     assert client.post("/logout").status_code == 400
     anonymous = guarded["app"].test_client()
     response = anonymous.post("/login", data={"username": "admin", "password": "Admin-2026"})
@@ -292,14 +362,23 @@ def test_forged_posts_without_a_token_are_refused(guarded):
 def test_real_forms_carry_their_token_and_work(guarded):
     client = guarded["app"].test_client()
     token = _token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"username": "xiangxinfang",
-                                           "password": "Staff-2026", "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "xiangxinfang", "password": "Staff-2026", "csrf_token": token}
+    )
     assert response.status_code == 302
     page = client.get("/admin/casecard/new/").get_data(as_text=True)
-    response = client.post("/admin/casecard/new/", data={
-        "unit": str(guarded["township"].pk), "petitioner": "真实", "subject": "真实的事",
-        "step": "登记", "registered_on": "2024-01-02", "x__risk": "低",
-        "csrf_token": _token(page)})
+    response = client.post(
+        "/admin/casecard/new/",
+        data={
+            "unit": str(guarded["township"].pk),
+            "petitioner": "真实",
+            "subject": "真实的事",
+            "step": "登记",
+            "registered_on": "2024-01-02",
+            "x__risk": "低",
+            "csrf_token": _token(page),
+        },
+    )
     assert response.status_code == 302, flashed_errors(response)
     assert documents.CaseCard.objects(petitioner="真实").first()
 
@@ -310,17 +389,30 @@ def test_real_forms_carry_their_token_and_work(guarded):
 def test_html_and_script_in_every_text_field_show_as_text(site):
     client = signed_in(site["app"], "admin")
     township = site["township"]
-    card = documents.CaseCard(unit=township, petitioner=PAYLOAD, subject=PAYLOAD, step="登记",
-                              request=PAYLOAD, facts=PAYLOAD, progress=PAYLOAD,
-                              petitioner_status=PAYLOAD, measures=PAYLOAD,
-                              extra={"village": "东村"}).save()  # fmt: skip
+    card = documents.CaseCard(
+        unit=township,
+        petitioner=PAYLOAD,
+        subject=PAYLOAD,
+        step="登记",
+        request=PAYLOAD,
+        facts=PAYLOAD,
+        progress=PAYLOAD,
+        petitioner_status=PAYLOAD,
+        measures=PAYLOAD,
+        extra={"village": "东村"},
+    ).save()
     plan = documents.Plan.objects.get(unit=township)
     plan.title = PAYLOAD
     plan.sections[0].text = PAYLOAD
     plan.save()
-    for url in ("/admin/casecard/", f"/admin/casecard/details/?id={card.pk}",
-                f"/admin/casecard/edit/?id={card.pk}", "/admin/plan/",
-                f"/admin/plan/details/?id={plan.pk}", f"/admin/plan/edit/?id={plan.pk}"):
+    for url in (
+        "/admin/casecard/",
+        f"/admin/casecard/details/?id={card.pk}",
+        f"/admin/casecard/edit/?id={card.pk}",
+        "/admin/plan/",
+        f"/admin/plan/details/?id={plan.pk}",
+        f"/admin/plan/edit/?id={plan.pk}",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert '<script>alert("x")</script>' not in html, url
         assert "<img src=x onerror" not in html, url
@@ -333,13 +425,23 @@ def test_html_and_script_in_every_text_field_show_as_text(site):
 def test_create_admin_from_the_command_line(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("MONGODB_URI", raising=False)
     folder = str(tmp_path / "data")
-    assert main(["--data-dir", folder, "create-admin", "--username", "boss",
-                 "--password", "Boss-2026x"]) == 0  # fmt: skip
-    assert main(["--data-dir", folder, "create-admin", "--username", "boss",
-                 "--password", "Boss-2026x"]) == 1  # fmt: skip
+    assert (
+        main(
+            ["--data-dir", folder, "create-admin", "--username", "boss", "--password", "Boss-2026x"]
+        )
+        == 0
+    )
+    assert (
+        main(
+            ["--data-dir", folder, "create-admin", "--username", "boss", "--password", "Boss-2026x"]
+        )
+        == 1
+    )
     assert "已存在" in capsys.readouterr().err
-    assert main(["--data-dir", folder, "create-admin", "--username", "weak",
-                 "--password", "12345678"]) == 1  # fmt: skip
+    assert (
+        main(["--data-dir", folder, "create-admin", "--username", "weak", "--password", "12345678"])
+        == 1
+    )
     assert "字母和数字" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(["--data-dir", folder, "create-admin", "--username", "quiet"]) == 1
@@ -359,8 +461,9 @@ def test_the_embedded_store_list_index_keeps_to_the_scope(tmp_path):
     assert card_index.current() is not None
     staff = signed_in(app, "xiangxinfang").get("/admin/casecard/").get_data(as_text=True)
     assert "营外人" not in staff and "XXX乡〔2008〕" in staff
-    superior = signed_in(app, "xianxinfangju").get("/admin/casecard/?search=营").get_data(
-        as_text=True)  # fmt: skip
+    superior = (
+        signed_in(app, "xianxinfangju").get("/admin/casecard/?search=营").get_data(as_text=True)
+    )
     assert "营外人" not in superior
     leader = signed_in(app, "nieguanjun").get("/admin/casecard/").get_data(as_text=True)
     assert "营外人" not in leader and "西村村民" not in leader  # 崔伟明's case
@@ -372,12 +475,13 @@ def test_the_embedded_store_list_index_keeps_to_the_scope(tmp_path):
 def test_no_page_names_another_units_records_in_its_drop_downs_or_menus(site):
     client = signed_in(site["app"], "xiangxinfang")
     battalion = site["battalion"]
-    for url in ("/admin/person/", "/admin/casecard/", "/admin/plan/",
-                "/admin/plan/from-template/"):  # fmt: skip
+    for url in ("/admin/person/", "/admin/casecard/", "/admin/plan/", "/admin/plan/from-template/"):
         page = client.get(url).get_data(as_text=True)
         assert "山西省隰县民兵农建营" not in page and str(battalion.pk) not in page, url
     assert client.get(f"/admin/casecard/blank/?unit={battalion.pk}").status_code == 302
-    response = client.post("/admin/plan/from-template/", data={
-        "unit": str(battalion.pk), "template": "blank", "title": "越权方案"})
+    response = client.post(
+        "/admin/plan/from-template/",
+        data={"unit": str(battalion.pk), "template": "blank", "title": "越权方案"},
+    )
     assert "请选择单位" in flashed_errors(response)
     assert not documents.Plan.objects(title="越权方案").first()

@@ -44,13 +44,14 @@ def test_a_demo_password_must_be_changed_before_anything_else(site):
     client, response = log_in(site, "xiangxinfang", PASSWORDS["xiangxinfang"])
     assert response.status_code == 302
     # every page, and every write, leads to the password form until the password is changed
-    for url in ("/admin/", "/admin/casecard/", "/admin/casecard/export/csv/",
-                "/admin/schedule/"):  # fmt: skip
+    for url in ("/admin/", "/admin/casecard/", "/admin/casecard/export/csv/", "/admin/schedule/"):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"] == "/account/password"
     township = documents.Unit.objects.get(name="XXX乡")
-    client.post("/admin/casecard/new/", data={"unit": str(township.pk), "petitioner": "未改密码",
-                                              "subject": "事", "step": "登记"})  # fmt: skip
+    client.post(
+        "/admin/casecard/new/",
+        data={"unit": str(township.pk), "petitioner": "未改密码", "subject": "事", "step": "登记"},
+    )
     assert documents.CaseCard.objects(petitioner="未改密码").first() is None
     page = client.get("/account/password").get_data(as_text=True)
     assert "别人设置" in page and "修改密码" in page
@@ -71,16 +72,19 @@ def test_changing_the_password_checks_it_and_ends_the_other_sessions(site):
         assert response.status_code == 200 and message in response.get_data(as_text=True)
     account = documents.Account.objects.get(username="xiangxinfang")
     assert account.must_change_password and account.check_password(demo)
-    response = client.post("/account/password", data={"current": demo, "new": "Mine-2027x",
-                                                      "again": "Mine-2027x"})  # fmt: skip
+    response = client.post(
+        "/account/password", data={"current": demo, "new": "Mine-2027x", "again": "Mine-2027x"}
+    )
     assert response.status_code == 302
     account.reload()
     assert not account.must_change_password and account.check_password("Mine-2027x")
     assert client.get("/admin/casecard/").status_code == 200  # this session goes on
     response = other_device.get("/admin/casecard/")  # the other one has ended
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert documents.AuditEvent.objects(action="password_changed",
-                                        username="xiangxinfang").count() == 1  # fmt: skip
+    assert (
+        documents.AuditEvent.objects(action="password_changed", username="xiangxinfang").count()
+        == 1
+    )
 
 
 def test_a_deleted_demo_account_is_never_created_again(site):
@@ -109,8 +113,9 @@ def _reopen(data):
     """The app on a data folder that already holds what a command left there."""
     from admin import create_app
 
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "CSRF_ENABLED": False,
-                       "DATA_DIR": data})  # fmt: skip
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "CSRF_ENABLED": False, "DATA_DIR": data}
+    )
 
 
 def _serve_without_running(monkeypatch, argv, capsys):
@@ -130,8 +135,10 @@ def test_a_store_for_real_use_has_no_account_until_create_admin(tmp_path, monkey
     page = app.test_client().get("/login").get_data(as_text=True)
     assert "还没有任何账号" in page and "xinfang create-admin" in page
     mongoengine.disconnect_all()
-    assert main(["--data-dir", data, "create-admin", "--username", "boss",
-                 "--password", "Boss-2027x"]) == 0  # fmt: skip
+    assert (
+        main(["--data-dir", data, "create-admin", "--username", "boss", "--password", "Boss-2027x"])
+        == 0
+    )
     app = _reopen(data)
     boss = documents.Account.objects.get(username="boss")
     assert not boss.must_change_password  # its owner chose it
@@ -156,8 +163,9 @@ def test_a_mongodb_server_gets_no_sample_data_on_serve(monkeypatch, capsys):
     mongoengine.disconnect_all()
 
 
-def test_the_demo_serve_loads_the_sample_with_demo_accounts_to_change(tmp_path, monkeypatch,
-                                                                       capsys):  # fmt: skip
+def test_the_demo_serve_loads_the_sample_with_demo_accounts_to_change(
+    tmp_path, monkeypatch, capsys
+):
     data = str(tmp_path / "data")
     out = _serve_without_running(monkeypatch, ["--data-dir", data, "serve"], capsys)
     assert "已载入示例数据" in out and "首次登录时修改" in out
@@ -190,8 +198,14 @@ def test_a_password_set_by_an_administrator_ends_sessions_and_must_be_changed(si
     staff = documents.Account.objects.get(username="xiangxinfang")
     clerk, _ = log_in(site, "xiangxinfang", PASSWORDS["xiangxinfang"])
     boss, _ = log_in(site, "admin", PASSWORDS["admin"])
-    form = {"username": staff.username, "name": staff.name, "role": str(staff.role.pk),
-            "unit": str(staff.unit.pk), "active": "y", "new_password": "Temp-2027x"}
+    form = {
+        "username": staff.username,
+        "name": staff.name,
+        "role": str(staff.role.pk),
+        "unit": str(staff.unit.pk),
+        "active": "y",
+        "new_password": "Temp-2027x",
+    }
     response = boss.post(f"/admin/account/edit/?id={staff.pk}", data=form)
     assert response.status_code == 302, flashed_errors(response)
     assert clerk.get("/admin/casecard/").status_code == 302
@@ -206,16 +220,30 @@ def test_a_new_account_has_no_role_until_one_is_chosen(site):
     boss, _ = log_in(site, "admin", PASSWORDS["admin"])
     page = boss.get("/admin/account/new/").get_data(as_text=True)
     assert '<option selected value="__None">（请选择角色）</option>' in page
-    response = boss.post("/admin/account/new/", data={
-        "username": "newclerk", "name": "新来的", "role": "__None", "active": "y",
-        "new_password": "Fresh-2027x"})  # fmt: skip
+    response = boss.post(
+        "/admin/account/new/",
+        data={
+            "username": "newclerk",
+            "name": "新来的",
+            "role": "__None",
+            "active": "y",
+            "new_password": "Fresh-2027x",
+        },
+    )
     assert response.status_code == 200 and "请选择角色" in flashed_errors(response)
     assert 'value="newclerk"' in response.get_data(as_text=True)  # what was typed stays
     assert documents.Account.objects(username="newclerk").first() is None
     role = documents.Role.objects.get(key="staff")
-    response = boss.post("/admin/account/new/", data={
-        "username": "newclerk", "name": "新来的", "role": str(role.pk), "active": "y",
-        "new_password": "Fresh-2027x"})  # fmt: skip
+    response = boss.post(
+        "/admin/account/new/",
+        data={
+            "username": "newclerk",
+            "name": "新来的",
+            "role": str(role.pk),
+            "active": "y",
+            "new_password": "Fresh-2027x",
+        },
+    )
     assert response.status_code == 302, flashed_errors(response)
     made = documents.Account.objects.get(username="newclerk")
     assert made.role.key == "staff" and made.must_change_password
@@ -224,11 +252,22 @@ def test_a_new_account_has_no_role_until_one_is_chosen(site):
 # --- where a login leads -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "/%09/evil.example/path", "/%5Cevil.example", "/\\evil.example",
-    "http://evil.example/", "https:evil.example", "/%0d%0aSet-Cookie:%20x=1", "/%0a/evil.example",
-    "javascript:alert(1)", "evil.example", "/" + "a" * 3000,
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/%09/evil.example/path",
+        "/%5Cevil.example",
+        "/\\evil.example",
+        "http://evil.example/",
+        "https:evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%0a/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/" + "a" * 3000,
+    ],
+)
 def test_next_leads_only_to_a_path_on_this_site(site, target):
     documents.Account.objects.update(must_change_password=False)
     _, response = log_in(site, "xiangxinfang", PASSWORDS["xiangxinfang"], next_url=target)
@@ -237,8 +276,12 @@ def test_next_leads_only_to_a_path_on_this_site(site, target):
 
 def test_next_to_a_page_of_the_panel_is_followed(site):
     documents.Account.objects.update(must_change_password=False)
-    _, response = log_in(site, "xiangxinfang", PASSWORDS["xiangxinfang"],
-                         next_url="/admin/casecard/?search=%E5%BC%A0")  # fmt: skip
+    _, response = log_in(
+        site,
+        "xiangxinfang",
+        PASSWORDS["xiangxinfang"],
+        next_url="/admin/casecard/?search=%E5%BC%A0",
+    )
     assert response.headers["Location"] == "/admin/casecard/?search=%E5%BC%A0"
 
 
@@ -303,8 +346,12 @@ def test_the_count_is_atomic_across_processes(tmp_path):
         "print(granted)\n"
     )
     env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))}
-    runs = [subprocess.Popen([sys.executable, "-c", script, str(data)], stdout=subprocess.PIPE,
-                             text=True, env=env) for _ in range(3)]  # fmt: skip
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(data)], stdout=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(3)
+    ]
     granted = [int(run.communicate(timeout=120)[0].strip()) for run in runs]
     assert sum(granted) == 5, granted
 
@@ -314,14 +361,23 @@ def test_behind_a_proxy_the_limit_counts_the_client_address():
     make_account("clerk", "staff")
     client = app.test_client()
     for n in range(5):  # one client behind the office's proxy guesses wrong five times
-        client.post("/login", data={"username": f"nobody{n}", "password": "wrong-0000"},
-                    headers={"X-Forwarded-For": "10.0.0.7"})  # fmt: skip
-    refused = client.post("/login", data={"username": "x", "password": "wrong-0000"},
-                          headers={"X-Forwarded-For": "10.0.0.7"})  # fmt: skip
+        client.post(
+            "/login",
+            data={"username": f"nobody{n}", "password": "wrong-0000"},
+            headers={"X-Forwarded-For": "10.0.0.7"},
+        )
+    refused = client.post(
+        "/login",
+        data={"username": "x", "password": "wrong-0000"},
+        headers={"X-Forwarded-For": "10.0.0.7"},
+    )
     assert "登录失败次数过多" in refused.get_data(as_text=True)
     colleague = app.test_client()  # the same proxy, another client: not locked out
-    response = colleague.post("/login", data={"username": "clerk", "password": "secret-123"},
-                              headers={"X-Forwarded-For": "10.0.0.8"})  # fmt: skip
+    response = colleague.post(
+        "/login",
+        data={"username": "clerk", "password": "secret-123"},
+        headers={"X-Forwarded-For": "10.0.0.8"},
+    )
     assert response.status_code == 302
     events = documents.AuditEvent.objects(action="login_failed")
     assert {e.address for e in events} == {"10.0.0.7"}

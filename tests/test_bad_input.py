@@ -45,15 +45,20 @@ def test_empty_required_field_is_refused(client):
         ("reporting_duties-0-deadline_time", "25:99", "无效"),
     ],
 )
-def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(client, plan, field, value,
-                                                                 message):  # fmt: skip
+def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(
+    client, plan, field, value, message
+):
     before = plan.to_mongo().to_dict()
     data = {
-        "unit": str(plan.unit.pk), "title": "改过的标题", "kind": "实施方案",
-        "period_start": "2012-01-01", "procedure-0-name": "登记",
-        "reporting_duties-0-name": "日报", "reporting_duties-0-cadence": "daily",
+        "unit": str(plan.unit.pk),
+        "title": "改过的标题",
+        "kind": "实施方案",
+        "period_start": "2012-01-01",
+        "procedure-0-name": "登记",
+        "reporting_duties-0-name": "日报",
+        "reporting_duties-0-cadence": "daily",
         field: value,
-    }  # fmt: skip
+    }
     errors = _post(client, f"/admin/plan/edit/?id={plan.pk}", data)
     assert message in errors
     plan.reload()
@@ -62,57 +67,82 @@ def test_bad_value_on_edit_is_refused_and_the_record_is_unchanged(client, plan, 
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("{不是JSON", "不是有效的 JSON"), ("[1, 2]", "必须是 JSON 对象"),
-     ('{"$where": 1}', "不能以 $ 开头"),
-     ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套不能超过 20 层"),
-     ('{"a": ' + "[" * 21 + "]" * 21 + "}", "嵌套不能超过 20 层"),
-     ('{"a": ' + "9" * 5000 + "}", "超出了可以保存的范围（不能超过 18 位）"),
-     ('{"a": 9223372036854775808}', "超出了可以保存的范围"),
-     ('{"a": -9223372036854775809}', "超出了可以保存的范围"),
-     ('{"a": 1e999}', "超出了可以保存的范围"), ('{"a": NaN}', "不能使用 NaN"),
-     ('{"a": [-Infinity]}', "不能使用 -Infinity"),
-     ('{"a": {"b.c": 1}}', "不能以 $ 开头，也不能含有英文句点"),
-     ('{"a": [{"$gt": 1}]}', "不能以 $ 开头"), ('{"a": {"b\\u0000": 1}}', "控制字符"),
-     ('{"a": ["\\ud800"]}', "含有无法识别的字符")],
-)  # fmt: skip
+    [
+        ("{不是JSON", "不是有效的 JSON"),
+        ("[1, 2]", "必须是 JSON 对象"),
+        ('{"$where": 1}', "不能以 $ 开头"),
+        ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套不能超过 20 层"),
+        ('{"a": ' + "[" * 21 + "]" * 21 + "}", "嵌套不能超过 20 层"),
+        ('{"a": ' + "9" * 5000 + "}", "超出了可以保存的范围（不能超过 18 位）"),
+        ('{"a": 9223372036854775808}', "超出了可以保存的范围"),
+        ('{"a": -9223372036854775809}', "超出了可以保存的范围"),
+        ('{"a": 1e999}', "超出了可以保存的范围"),
+        ('{"a": NaN}', "不能使用 NaN"),
+        ('{"a": [-Infinity]}', "不能使用 -Infinity"),
+        ('{"a": {"b.c": 1}}', "不能以 $ 开头，也不能含有英文句点"),
+        ('{"a": [{"$gt": 1}]}', "不能以 $ 开头"),
+        ('{"a": {"b\\u0000": 1}}', "控制字符"),
+        ('{"a": ["\\ud800"]}', "含有无法识别的字符"),
+    ],
+)
 def test_bad_json_in_extra_fields_is_refused(client, unit, value, message):
     unit.extra = {"原有": "值"}
     unit.save()
-    errors = _post(client, f"/admin/unit/edit/?id={unit.pk}",
-                   {"name": "改名", "kind": "其他", "extra": value})  # fmt: skip
+    errors = _post(
+        client, f"/admin/unit/edit/?id={unit.pk}", {"name": "改名", "kind": "其他", "extra": value}
+    )
     assert message in errors
     unit.reload()
     assert unit.name == "原有单位" and unit.extra == {"原有": "值"}
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套不能超过 20 层"),
-    ('{"a": ' + "9" * 5000 + "}", "超出了可以保存的范围"),
-    ('{"a": {"b\\u0000": 1}}', "控制字符")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "嵌套不能超过 20 层"),
+        ('{"a": ' + "9" * 5000 + "}", "超出了可以保存的范围"),
+        ('{"a": {"b\\u0000": 1}}', "控制字符"),
+    ],
+)
 def test_a_persons_extension_field_refuses_what_cannot_be_stored(client, unit, value, message):
-    errors = _post(client, "/admin/person/new/", {"name": "张三", "unit": str(unit.pk),
-                                                  "extra": value})  # fmt: skip
+    errors = _post(
+        client, "/admin/person/new/", {"name": "张三", "unit": str(unit.pk), "extra": value}
+    )
     assert "保存失败" in errors and message in errors, errors
     assert documents.Person.objects.count() == 0
 
 
 def test_json_within_the_limits_is_kept_as_entered(client, unit):
-    value = {"a": [[[1]]], "b": 9223372036854775807, "c": -9223372036854775808, "d": 1.5,
-             "深": {"层": {"键": "值"}}}  # fmt: skip
+    value = {
+        "a": [[[1]]],
+        "b": 9223372036854775807,
+        "c": -9223372036854775808,
+        "d": 1.5,
+        "深": {"层": {"键": "值"}},
+    }
     import json
 
-    response = client.post(f"/admin/unit/edit/?id={unit.pk}", data={
-        "name": "原有单位", "kind": "其他", "extra": json.dumps(value)})  # fmt: skip
+    response = client.post(
+        f"/admin/unit/edit/?id={unit.pk}",
+        data={"name": "原有单位", "kind": "其他", "extra": json.dumps(value)},
+    )
     assert response.status_code == 302, flashed_errors(response)
     unit.reload()
     assert unit.extra == value
 
 
 def test_nested_error_names_the_part_and_the_row(client, unit):
-    errors = _post(client, "/admin/plan/new/", {
-        "unit": str(unit.pk), "title": "新方案", "phases-0-name": "第一阶段",
-        "phases-0-start_date": "2024-05-01", "phases-0-end_date": "2024-04-01",
-    })  # fmt: skip
+    errors = _post(
+        client,
+        "/admin/plan/new/",
+        {
+            "unit": str(unit.pk),
+            "title": "新方案",
+            "phases-0-name": "第一阶段",
+            "phases-0-start_date": "2024-05-01",
+            "phases-0-end_date": "2024-04-01",
+        },
+    )
     assert "「阶段安排」第1项" in errors and "阶段结束日期不能早于开始日期" in errors
     assert documents.Plan.objects.count() == 0
 
@@ -162,8 +192,11 @@ def test_malformed_unit_scope_shows_an_empty_list(client, plan):
         response = client.get(f"/admin/plan/?unit={value}")
         assert response.status_code == 200
         assert "原有方案" not in response.get_data(as_text=True)
-    view = next(v for v in client.application.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "person")  # fmt: skip
+    view = next(
+        v
+        for v in client.application.extensions["admin"][0]._views
+        if getattr(v, "endpoint", "") == "person"
+    )
     index = next(i for i, f in enumerate(view._filters) if f.column == "unit")
     response = client.get(f"/admin/person/?flt0_{index}=zzz")
     assert response.status_code == 200
@@ -197,8 +230,9 @@ def test_a_failed_save_is_explained_by_the_errors_type(client, monkeypatch, erro
     if error == "bson.errors.InvalidDocument":
         error = bson.errors.InvalidDocument("Field names cannot contain the null character")
     elif error == "jsonschema.ValidationError":
-        error = jsonschema.ValidationError("100 is greater than the maximum of 99",
-                                           validator="maximum")  # fmt: skip
+        error = jsonschema.ValidationError(
+            "100 is greater than the maximum of 99", validator="maximum"
+        )
 
     def failing(self, *args, **kwargs):
         raise error
@@ -228,8 +262,9 @@ def app_log(app):
     app.logger.removeHandler(handler)
 
 
-def test_an_unexpected_failure_on_save_gets_a_reference_number_in_the_log(client, monkeypatch,
-                                                                         app_log):  # fmt: skip
+def test_an_unexpected_failure_on_save_gets_a_reference_number_in_the_log(
+    client, monkeypatch, app_log
+):
     import re
 
     def failing(self, *args, **kwargs):
@@ -245,8 +280,11 @@ def test_an_unexpected_failure_on_save_gets_a_reference_number_in_the_log(client
 
 def test_mongoengines_english_messages_never_reach_the_form(client):
     unit = documents.Unit(name="甲单位").save()
-    errors = _post(client, f"/admin/unit/edit/?id={unit.pk}",
-                   {"name": "甲单位", "kind": "其他", "extra": '{"a": {"$b": 1}}'})  # fmt: skip
+    errors = _post(
+        client,
+        f"/admin/unit/edit/?id={unit.pk}",
+        {"name": "甲单位", "kind": "其他", "extra": '{"a": {"$b": 1}}'},
+    )
     assert "Invalid" not in errors and "保存失败" in errors
 
 
@@ -256,12 +294,18 @@ def test_mongoengines_english_messages_never_reach_the_form(client):
 def test_a_date_beyond_the_panels_range_is_refused_in_chinese(seeded):
     client = seeded.test_client()
     for page in ("/admin/", "/admin/reports/", "/admin/reports/targets/"):
-        for query in ("start=0001-01-01", "start=9999-12-31", "end=9999-12-31", "end=0001-01-01",
-                      "start=0001-01-01&end=9999-12-31"):  # fmt: skip
+        for query in (
+            "start=0001-01-01",
+            "start=9999-12-31",
+            "end=9999-12-31",
+            "end=0001-01-01",
+            "start=0001-01-01&end=9999-12-31",
+        ):
             response = client.get(f"{page}?{query}")
             assert response.status_code == 200, f"{page}?{query}"
             assert "超出了可选的范围（1900-01-01 至 2099-12-31），已改用默认值" in flashed_errors(
-                response), f"{page}?{query}"  # fmt: skip
+                response
+            ), f"{page}?{query}"
 
 
 def test_a_long_or_binary_date_is_quoted_short_in_the_message(seeded):
@@ -296,8 +340,7 @@ def _list_pages(app):
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "-1", "-99999999999999999999"])
-def test_a_page_beyond_any_list_asks_the_store_for_a_skip_it_takes(app, client, monkeypatch,
-                                                                   page):  # fmt: skip
+def test_a_page_beyond_any_list_asks_the_store_for_a_skip_it_takes(app, client, monkeypatch, page):
     """MongoDB takes a skip of 0 to 2**63 - 1 (pymongo refuses more: "MongoDB can only handle up
     to 8-byte ints", a 500); mongomock and the embedded store take any, so the skips are
     checked as the driver would."""

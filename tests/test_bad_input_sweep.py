@@ -38,14 +38,41 @@ MONTHS = ["9999-12", "0001-01", "2026-13", LONG, NUL]
 PAGES = ["-1", "99999999999999999999", "abc"]
 IDS = ["nonsense", MISSING_ID, NUL, LONG]
 SORTS = ["999", "-5", "99999999999999999999", "abc"]
-SEARCHES = ["(", "[a-", "*", "a|b)", "\\", "(?i", "((a+)+)+$", "$where", "%00", "\x00", "\x07\x1b",
-            "\u202e", LONG]  # fmt: skip
+SEARCHES = [
+    "(",
+    "[a-",
+    "*",
+    "a|b)",
+    "\\",
+    "(?i",
+    "((a+)+)+$",
+    "$where",
+    "%00",
+    "\x00",
+    "\x07\x1b",
+    "\u202e",
+    LONG,
+]
 OTHERS = [LONG, NUL, "-1", "99999999999999999999", "../../etc/passwd", "<script>"]
 
-KINDS = {"start": DATES, "end": DATES, "month": MONTHS, "page": PAGES, "page_size": PAGES,
-         "offset": PAGES, "limit": PAGES, "id": IDS, "unit": IDS, "plan": IDS,
-         "report_id": IDS, "unit_id": IDS, "sort": SORTS, "desc": SORTS, "search": SEARCHES,
-         "query": SEARCHES}  # fmt: skip
+KINDS = {
+    "start": DATES,
+    "end": DATES,
+    "month": MONTHS,
+    "page": PAGES,
+    "page_size": PAGES,
+    "offset": PAGES,
+    "limit": PAGES,
+    "id": IDS,
+    "unit": IDS,
+    "plan": IDS,
+    "report_id": IDS,
+    "unit_id": IDS,
+    "sort": SORTS,
+    "desc": SORTS,
+    "search": SEARCHES,
+    "query": SEARCHES,
+}
 
 
 def hostile(name):
@@ -53,15 +80,38 @@ def hostile(name):
 
 
 JSON_VALUES = [
-    "[" * 5000 + "]" * 5000, '{"a": ' + "[" * 5000 + "]" * 5000 + "}",
-    '{"a": ' + '{"b": ' * 30 + "1" + "}" * 30 + "}", '{"a": ' + "9" * 5000 + "}",
-    '{"a": 9223372036854775808}', '{"a": -9223372036854775809}', '{"a": 1e999}',
-    '{"a": NaN}', '{"a": Infinity}', '{"a": -Infinity}', '{"$where": "1"}', '{"a": {"$gt": 1}}',
-    '{"a.b": 1}', '{"a": [{"b.c": 1}]}', '{"\\u0000": 1}', '{"a": {"b\\u0000c": 1}}',
-    '{"a": "\\u0000"}', '{"a": "\\ud800"}', '{"\\ud800": 1}',
-    "[]", "null", '"text"', "1", "{", '{"a": }', "", " ", "\x00", '{"a": 1, "a": 2}',
-    json.dumps({"a": "x" * 100000}), json.dumps({f"k{n}": n for n in range(5000)}),
-]  # fmt: skip
+    "[" * 5000 + "]" * 5000,
+    '{"a": ' + "[" * 5000 + "]" * 5000 + "}",
+    '{"a": ' + '{"b": ' * 30 + "1" + "}" * 30 + "}",
+    '{"a": ' + "9" * 5000 + "}",
+    '{"a": 9223372036854775808}',
+    '{"a": -9223372036854775809}',
+    '{"a": 1e999}',
+    '{"a": NaN}',
+    '{"a": Infinity}',
+    '{"a": -Infinity}',
+    '{"$where": "1"}',
+    '{"a": {"$gt": 1}}',
+    '{"a.b": 1}',
+    '{"a": [{"b.c": 1}]}',
+    '{"\\u0000": 1}',
+    '{"a": {"b\\u0000c": 1}}',
+    '{"a": "\\u0000"}',
+    '{"a": "\\ud800"}',
+    '{"\\ud800": 1}',
+    "[]",
+    "null",
+    '"text"',
+    "1",
+    "{",
+    '{"a": }',
+    "",
+    " ",
+    "\x00",
+    '{"a": 1, "a": 2}',
+    json.dumps({"a": "x" * 100000}),
+    json.dumps({f"k{n}": n for n in range(5000)}),
+]
 
 
 # --- recording what an endpoint reads -----------------------------------------------------------
@@ -101,8 +151,9 @@ def world(tmp_path_factory):
     # the embedded store, as the panel runs by default (its queries are its own, not mongomock's)
     app = _make_app({"DATA_DIR": str(tmp_path_factory.mktemp("sweep") / "data")})
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 answers as it would when served
-    app.request_class = type("RecordingRequest", (app.request_class,),
-                             {"parameter_storage_class": RecordingArgs})  # fmt: skip
+    app.request_class = type(
+        "RecordingRequest", (app.request_class,), {"parameter_storage_class": RecordingArgs}
+    )
     with app.app_context():
         seeds.load()
     logged = Logged()
@@ -122,8 +173,9 @@ def _samples(app):
     schedule.regenerate(plan)
     duty_plan = next(p for p in documents.Plan.objects if p.reporting_duties and p.period_start)
     start = duty_plan.period_start
-    found = reports.periods(duty_plan.reporting_duties[0], duty_plan, start,
-                            start.replace(year=start.year + 1))  # fmt: skip
+    found = reports.periods(
+        duty_plan.reporting_duties[0], duty_plan, start, start.replace(year=start.year + 1)
+    )
     report = reports.draft(duty_plan, duty_plan.reporting_duties[0], found[0]).save()
     documents.CaseCard.objects(unit=unit).order_by("-id").first().archive()
     session = documents.ReceptionSession.objects(plan=plan).first()
@@ -133,7 +185,8 @@ def _samples(app):
 def _view(app, endpoint):
     function = app.view_functions[endpoint]
     return getattr(function, "__self__", None) or getattr(
-        getattr(function, "__wrapped__", None), "__self__", None)  # fmt: skip
+        getattr(function, "__wrapped__", None), "__self__", None
+    )
 
 
 def _sample_record(world, endpoint):
@@ -180,9 +233,14 @@ def _get(world, path, args):
 
 
 def _endpoints(app):
-    return sorted((rule for rule in app.url_map.iter_rules()
-                   if "GET" in rule.methods and not rule.endpoint.endswith("static")),
-                  key=lambda rule: rule.rule)  # fmt: skip
+    return sorted(
+        (
+            rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.endpoint.endswith("static")
+        ),
+        key=lambda rule: rule.rule,
+    )
 
 
 def _base(world, rule):

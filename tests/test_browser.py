@@ -44,19 +44,29 @@ def browser(tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000", "--lang=zh-CN",
-                 f"--user-data-dir={tmp_path / 'chromium'}"):  # fmt: skip
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--lang=zh-CN",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.implicitly_wait(5)
     yield driver
     # whatever the test did, nothing on the pages ran into the Content-Security-Policy
-    refused = [e["message"] for e in driver.get_log("browser")
-               if "Content Security Policy" in e["message"]]  # fmt: skip
+    refused = [
+        e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]
+    ]
     driver.quit()
     assert refused == []
 
@@ -99,8 +109,9 @@ class Office:
         self.driver.execute_script(
             "arguments[0].value = arguments[1];"
             "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-            element, iso_date,
-        )  # fmt: skip
+            element,
+            iso_date,
+        )
 
     def select(self, name, visible_text):
         from selenium.webdriver.support.ui import Select
@@ -112,8 +123,7 @@ class Office:
         from selenium.webdriver.common.by import By
 
         self.find(f"#s2id_{field_id} .select2-choice").click()
-        options = self.driver.find_elements(By.CSS_SELECTOR,
-                                            "#select2-drop .select2-result-label")  # fmt: skip
+        options = self.driver.find_elements(By.CSS_SELECTOR, "#select2-drop .select2-result-label")
         next(o for o in options if o.text.strip() == text).click()
 
     def click_text(self, text, css="a, button"):
@@ -147,14 +157,17 @@ class Office:
     def column_headers(self):
         from selenium.webdriver.common.by import By
 
-        return [e.text.strip() for e in self.driver.find_elements(
-            By.CSS_SELECTOR, "table.model-list thead th")]  # fmt: skip
+        return [
+            e.text.strip()
+            for e in self.driver.find_elements(By.CSS_SELECTOR, "table.model-list thead th")
+        ]
 
     def rows(self):
         from selenium.webdriver.common.by import By
 
-        return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR,
-                                                           "table.model-list tbody tr")]
+        return [
+            e.text for e in self.driver.find_elements(By.CSS_SELECTOR, "table.model-list tbody tr")
+        ]
 
 
 def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
@@ -201,7 +214,10 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     assert "成功" in office.messages(), office.messages()
     field_set = documents.FieldSet.objects.get(unit=unit)
     assert [(f.key, f.type, f.required) for f in field_set.fields] == [
-        ("risk", "choice", False), ("revisit", "date", False), ("cadre", "text", True)]
+        ("risk", "choice", False),
+        ("revisit", "date", False),
+        ("cadre", "text", True),
+    ]
 
     # 3. a plan from the battalion's template, one section edited, two sections reordered
     office.open("/admin/plan/")
@@ -234,7 +250,8 @@ def test_new_unit_sets_itself_up_in_the_browser(panel, browser):
     office.save(sent=False)  # the required field is still empty: the browser does not send it
     assert documents.CaseCard.objects.count() == 0
     assert browser.execute_script(
-        "return document.querySelector('[name=x__cadre]').validity.valueMissing")
+        "return document.querySelector('[name=x__cadre]').validity.valueMissing"
+    )
     office.select("x__risk", "高")
     office.set_date("x__revisit", "2024-03-15")
     office.type("x__cadre", "王干部")
@@ -284,18 +301,30 @@ def test_dashboard_charts_and_a_report_from_draft_to_submission(panel, browser):
     # the township's July 2008 on the front page: the charts are drawn by the local Chart.js
     township = documents.Unit.objects.get(name="XXX乡")
     office.open(f"/admin/?unit={township.pk}&start=2008-07-01&end=2008-07-31")
-    office.wait.until(lambda d: d.execute_script(
-        "return window.Chart ? Object.keys(Chart.instances).length : 0") == 3)  # fmt: skip
-    assert browser.execute_script(
-        "return Chart.getChart('xf-months').data.datasets[0].data.slice(-1)[0]") == 5
+    office.wait.until(
+        lambda d: (
+            d.execute_script("return window.Chart ? Object.keys(Chart.instances).length : 0") == 3
+        )
+    )
+    assert (
+        browser.execute_script(
+            "return Chart.getChart('xf-months').data.datasets[0].data.slice(-1)[0]"
+        )
+        == 5
+    )
     assert "50%" in office.find(".row").text  # 化解率 among the tiles
 
     # the battalion's first weekly report: drafted, edited, submitted, frozen
     battalion = documents.Unit.objects.get(name__contains="农建营")
     office.open(f"/admin/reports/?unit={battalion.pk}&start=2012-03-01&end=2012-03-03")
     office.click_text("起草", "button")
-    office.wait.until(lambda d: "/admin/reports/" in d.current_url and "draft" not in
-                      d.current_url and d.find_elements("id", "text"))  # fmt: skip
+    office.wait.until(
+        lambda d: (
+            "/admin/reports/" in d.current_url
+            and "draft" not in d.current_url
+            and d.find_elements("id", "text")
+        )
+    )
     text = office.find("#text")
     text.clear()
     text.send_keys("本周无信访事项。")
@@ -351,11 +380,18 @@ def test_a_word_document_is_imported_reviewed_and_saved(panel, browser, tmp_path
 
     unit = documents.Unit(name="试点司法所").save()
     document = docx.Document()
-    for text in ("某司发〔2024〕7号", "关于开展領導幹部大接訪活動的實施方案",
-                 "為做好信訪工作，制定本方案。", "一、組織領導", "組長：張三（所長）",
-                 "成員：李四（副所長）", "二、接訪安排",
-                 "每月第一個星期一（節假日順推）為所長接待日。", "某司法所",
-                 "二○二四年三月九日"):  # fmt: skip
+    for text in (
+        "某司发〔2024〕7号",
+        "关于开展領導幹部大接訪活動的實施方案",
+        "為做好信訪工作，制定本方案。",
+        "一、組織領導",
+        "組長：張三（所長）",
+        "成員：李四（副所長）",
+        "二、接訪安排",
+        "每月第一個星期一（節假日順推）為所長接待日。",
+        "某司法所",
+        "二○二四年三月九日",
+    ):
         document.add_paragraph(text)
     path = tmp_path / "方案.docx"
     document.save(path)
@@ -378,6 +414,7 @@ def test_a_word_document_is_imported_reviewed_and_saved(panel, browser, tmp_path
     plan = documents.Plan.objects.get(unit=unit)
     assert plan.title.endswith("（试行）") and plan.doc_number == "某司发〔2024〕7号"
     assert [(r.kind, r.nth, r.weekday, r.leaders) for r in plan.receptions] == [
-        ("monthly_nth_weekday", 1, 0, ["所长"])]
+        ("monthly_nth_weekday", 1, 0, ["所长"])
+    ]
     group = documents.LeadershipGroup.objects.get(unit=unit)
     assert [(m.role, m.name) for m in group.members] == [("组长", "张三"), ("成员", "李四")]

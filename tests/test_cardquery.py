@@ -35,46 +35,64 @@ def _data():
     fields = documents.Unit(name="字段镇").save()
     plain = documents.Unit(name="普通局").save()
     documents.DeadlineRuleSet(unit=fast, due_soon_days=7).save()
-    documents.FieldSet(unit=fields, target="case_card", fields=[
-        documents.FieldDefinition(key="village", label="村", type="text"),
-        documents.FieldDefinition(key="risk", label="风险", type="choice", choices=["高", "低"]),
-        documents.FieldDefinition(key="old", label="旧字段", type="text", retired=True),
-        documents.FieldDefinition(key="secret", label="住址", type="text", personal=True),
-        documents.FieldDefinition(key="amount", label="金额", type="number"),
-    ]).save_new_version()
-    leaders = [documents.Person(unit=fast, name="王乡长").save(),
-               documents.Person(unit=fields, name="李镇长").save()]  # fmt: skip
+    documents.FieldSet(
+        unit=fields,
+        target="case_card",
+        fields=[
+            documents.FieldDefinition(key="village", label="村", type="text"),
+            documents.FieldDefinition(
+                key="risk", label="风险", type="choice", choices=["高", "低"]
+            ),
+            documents.FieldDefinition(key="old", label="旧字段", type="text", retired=True),
+            documents.FieldDefinition(key="secret", label="住址", type="text", personal=True),
+            documents.FieldDefinition(key="amount", label="金额", type="number"),
+        ],
+    ).save_new_version()
+    leaders = [
+        documents.Person(unit=fast, name="王乡长").save(),
+        documents.Person(unit=fields, name="李镇长").save(),
+    ]
     rng = random.Random(14)
     texts = [None, "", "土地", "Land ABC", "land abc", "工资拖欠", "征地补偿款", "ÄÖ Straße"]
     docs = []
     for n in range(240):
         unit = (fast, fields, plain)[n % 3]
         registered = AS_OF - datetime.timedelta(days=rng.randrange(0, 400))
-        deadline = rng.choice([None, None, *[AS_OF + datetime.timedelta(days=d)
-                                             for d in range(-12, 16)]])  # fmt: skip
+        deadline = rng.choice(
+            [None, None, *[AS_OF + datetime.timedelta(days=d) for d in range(-12, 16)]]
+        )
         doc = {
-            "_id": bson.ObjectId(), "unit": unit.pk, "version": rng.randrange(1, 4),
-            "registered_on": _dt(registered), "next_deadline": _dt(deadline),
+            "_id": bson.ObjectId(),
+            "unit": unit.pk,
+            "version": rng.randrange(1, 4),
+            "registered_on": _dt(registered),
+            "next_deadline": _dt(deadline),
             "number": rng.choice([None, "", f"信〔2024〕{n:03d}号", f"X-{n % 7}"]),
             "petitioner": rng.choice(["张三", "李四", "王五", "Anna", "anna", "", None]),
-            "subject": rng.choice(texts), "category": rng.choice([None, "", "土地", "劳动"]),
+            "subject": rng.choice(texts),
+            "category": rng.choice([None, "", "土地", "劳动"]),
             "department": rng.choice([None, "", "国土所", "人社局"]),
-            "source": rng.choice(SOURCES), "case_type": rng.choice([*CASE_TYPES, None]),
-            "status": rng.choice(STATUSES), "outcome": rng.choice([*OUTCOMES, None, ""]),
+            "source": rng.choice(SOURCES),
+            "case_type": rng.choice([*CASE_TYPES, None]),
+            "status": rng.choice(STATUSES),
+            "outcome": rng.choice([*OUTCOMES, None, ""]),
             "step": rng.choice(["登记", "受理", "办理", None]),
             "marks": rng.sample(CASE_MARKS, rng.randrange(0, 3)),
             "closed_on": _dt(rng.choice([None, registered + datetime.timedelta(days=20)])),
             "archived": n % 17 == 0,
-        }  # fmt: skip
+        }
         if rng.random() < 0.3:
             doc["responsible_leader"] = rng.choice(leaders).pk
         if rng.random() < 0.2:
             doc["reception_leader"] = rng.choice(leaders).pk
         if unit is fields:
-            doc["extra"] = {"village": rng.choice(["东村", "West Village", "", None]),
-                            "risk": rng.choice(["高", "低"]), "old": rng.choice(["旧话", "x"]),
-                            "secret": rng.choice(["秘密路1号", "y"]),
-                            "amount": rng.choice([None, 5, 50, 500])}  # fmt: skip
+            doc["extra"] = {
+                "village": rng.choice(["东村", "West Village", "", None]),
+                "risk": rng.choice(["高", "低"]),
+                "old": rng.choice(["旧话", "x"]),
+                "secret": rng.choice(["秘密路1号", "y"]),
+                "amount": rng.choice([None, 5, 50, 500]),
+            }
         docs.append(doc)
     documents.CaseCard._get_collection().insert_many(docs)
     index.sync()  # rows for what was written behind the index's back
@@ -122,8 +140,9 @@ def _holds(doc, column, operator, value):
         return have != value
     if have is None:
         return False
-    return {"<": have < value, "<=": have <= value, ">": have > value,
-            ">=": have >= value}[operator]  # fmt: skip
+    return {"<": have < value, "<=": have <= value, ">": have > value, ">=": have >= value}[
+        operator
+    ]
 
 
 def _state(doc, days):
@@ -146,8 +165,9 @@ def _extra_holds(doc, key, operator, value):
         return have != value
     if have is None or isinstance(have, str) != isinstance(value, str):
         return False
-    return {"<": have < value, "<=": have <= value, ">": have > value,
-            ">=": have >= value}[operator]  # fmt: skip
+    return {"<": have < value, "<=": have <= value, ">": have > value, ">=": have >= value}[
+        operator
+    ]
 
 
 def expected(query):
@@ -166,7 +186,9 @@ def expected(query):
         if query.unit is not None and unit != query.unit:
             continue
         if query.leader is not None and query.leader not in (
-                _plain(doc.get("responsible_leader")), _plain(doc.get("reception_leader"))):
+            _plain(doc.get("responsible_leader")),
+            _plain(doc.get("reception_leader")),
+        ):
             continue
         if not all(_holds(doc, *condition) for condition in query.where):
             continue
@@ -191,7 +213,7 @@ def expected(query):
     with_value.sort(key=value, reverse=query.descending)
     ordered = [str(d["_id"]) for d in with_value + without]
     end = None if query.limit is None else query.offset + query.limit
-    return len(ordered), ordered[query.offset:end]
+    return len(ordered), ordered[query.offset : end]
 
 
 def _queries(data):
@@ -215,10 +237,17 @@ def _queries(data):
             yield CardQuery(where=((column, operator, "土地"),))
         for operator in ("is null", "is not null"):
             yield CardQuery(where=((column, operator, None),))
-    for column, value in (("source", "来信"), ("case_type", "初访"), ("outcome", "化解"),
-                          ("status", "已办结"), ("step", "受理"), ("category", ""),
-                          ("marks", "越级访"), ("unit", fast),
-                          ("responsible_leader", leader)):  # fmt: skip
+    for column, value in (
+        ("source", "来信"),
+        ("case_type", "初访"),
+        ("outcome", "化解"),
+        ("status", "已办结"),
+        ("step", "受理"),
+        ("category", ""),
+        ("marks", "越级访"),
+        ("unit", fast),
+        ("responsible_leader", leader),
+    ):
         for operator in ("=", "!="):
             yield CardQuery(where=((column, operator, value),))
     yield CardQuery(where=(("outcome", "in", ("化解", "稳控")),))
@@ -229,10 +258,29 @@ def _queries(data):
         yield CardQuery(where=(("registered_on", operator, D(2024, 1, 10)),))
         yield CardQuery(where=(("next_deadline", operator, "2024-03-14"),))
         yield CardQuery(where=(("closed_on", operator, D(2023, 9, 1)),))
-    yield CardQuery(where=(("registered_on", ">=", D(2023, 6, 1)),
-                           ("registered_on", "<=", D(2023, 12, 31)), ("source", "=", "来访")))
-    for text in ("土地", "LAND", "land abc", "abc land", "东村", "west", "旧话", "秘密路",
-                 "国土所", "信〔2024〕", "x-3", "straße", "  ", "没有这个词"):  # fmt: skip
+    yield CardQuery(
+        where=(
+            ("registered_on", ">=", D(2023, 6, 1)),
+            ("registered_on", "<=", D(2023, 12, 31)),
+            ("source", "=", "来访"),
+        )
+    )
+    for text in (
+        "土地",
+        "LAND",
+        "land abc",
+        "abc land",
+        "东村",
+        "west",
+        "旧话",
+        "秘密路",
+        "国土所",
+        "信〔2024〕",
+        "x-3",
+        "straße",
+        "  ",
+        "没有这个词",
+    ):
         yield CardQuery(search=text)
         yield CardQuery(unit=fields, search=text)
     yield CardQuery(extra=(("risk", "=", "高"),), unit=fields)
@@ -244,8 +292,14 @@ def _queries(data):
         for descending in (True, False):
             yield CardQuery(sort=column, descending=descending)
     yield CardQuery(sort="extra.village", descending=False, unit=fields)
-    yield CardQuery(unit=fast, deadline="due_soon", search="土地", sort="next_deadline",
-                    descending=False, where=(("status", "!=", "已办结"),))
+    yield CardQuery(
+        unit=fast,
+        deadline="due_soon",
+        search="土地",
+        sort="next_deadline",
+        descending=False,
+        where=(("status", "!=", "已办结"),),
+    )
 
 
 def _answers(query):
@@ -281,8 +335,12 @@ def test_every_query_gets_the_answer_the_rules_state(store):
 
 def test_pages_put_together_are_the_whole_list(store):
     _data()
-    for sort, descending in (("next_deadline", False), ("number", True), ("registered_on", True),
-                             ("petitioner", False)):  # fmt: skip
+    for sort, descending in (
+        ("next_deadline", False),
+        ("number", True),
+        ("registered_on", True),
+        ("petitioner", False),
+    ):
         whole = CardQuery(sort=sort, descending=descending)
         total, everything = cardquery.find(whole)
         pages = []
@@ -298,14 +356,24 @@ def test_pages_put_together_are_the_whole_list(store):
 def test_groups_count_what_find_selects(store):
     data = _data()
     fast = str(data["fast"].pk)
-    for query in (CardQuery(), CardQuery(unit=fast), CardQuery(deadline="overdue"),
-                  CardQuery(where=(("registered_on", ">=", D(2023, 10, 1)),))):  # fmt: skip
-        for columns in (("source",), ("outcome", "case_type"), ("marks",),
-                        ("registered_month", "outcome"), ("unit", "category")):  # fmt: skip
+    for query in (
+        CardQuery(),
+        CardQuery(unit=fast),
+        CardQuery(deadline="overdue"),
+        CardQuery(where=(("registered_on", ">=", D(2023, 10, 1)),)),
+    ):
+        for columns in (
+            ("source",),
+            ("outcome", "case_type"),
+            ("marks",),
+            ("registered_month", "outcome"),
+            ("unit", "category"),
+        ):
             found = cardquery.groups(query, columns)
             assert sum(n for _, n in found) == cardquery.count(query)
             docs = {str(d["_id"]): d for d in documents.CaseCard._get_collection().find({})}
             for group, n in found:
+
                 def same(doc, group=group):
                     for column, value in group.items():
                         if column == "registered_month":
@@ -325,14 +393,18 @@ def test_groups_count_what_find_selects(store):
 def test_a_unit_s_own_due_soon_days_hold_in_the_list_filter_and_badge(store):
     data = _data()
     client = store.test_client()
-    view = next(v for v in store.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    view = next(
+        v for v in store.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "casecard"
+    )
     status = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
     fast = data["fast"]
     _, want = expected(CardQuery(unit=str(fast.pk), deadline="due_soon"))
     assert want  # cards due in 4-7 days are 即将到期 in this unit only
-    later = [c for c in documents.CaseCard.objects(pk__in=want)
-             if c.next_deadline > AS_OF + datetime.timedelta(days=3)]  # fmt: skip
+    later = [
+        c
+        for c in documents.CaseCard.objects(pk__in=want)
+        if c.next_deadline > AS_OF + datetime.timedelta(days=3)
+    ]
     assert later
     page = client.get(f"/admin/casecard/?unit={fast.pk}&flt0_{status}=due_soon&page_size=100")
     html = page.get_data(as_text=True)
@@ -345,8 +417,9 @@ def test_a_unit_s_own_due_soon_days_hold_in_the_list_filter_and_badge(store):
 def test_export_carries_every_card_of_the_list(store):
     unit = documents.Unit(name="导出乡").save()
     for n in range(60):
-        documents.CaseCard(unit=unit, petitioner=f"导出人{n:02d}", subject="反映问题",
-                           registered_on=D(2024, 3, 1)).save()  # fmt: skip
+        documents.CaseCard(
+            unit=unit, petitioner=f"导出人{n:02d}", subject="反映问题", registered_on=D(2024, 3, 1)
+        ).save()
     client = store.test_client()
     csv = client.get(f"/admin/casecard/export/csv/?unit={unit.pk}").get_data(as_text=True)
     assert sorted(n for n in range(60) if f"导出人{n:02d}" in csv) == list(range(60))
@@ -378,8 +451,9 @@ def test_start_up_repairs_rows_that_differ_from_the_cards(tmp_path):
     gone = documents.CaseCard(unit=unit, petitioner="删掉", subject="丙").save()
     collection = documents.CaseCard._get_collection()
     # behind the index's back: a restored backup, a process killed between the two writes
-    collection.update_one({"_id": changed.pk}, {"$set": {"petitioner": "改名"},
-                                                  "$inc": {"version": 1}})  # fmt: skip
+    collection.update_one(
+        {"_id": changed.pk}, {"$set": {"petitioner": "改名"}, "$inc": {"version": 1}}
+    )
     collection.delete_one({"_id": gone.pk})
     missing = bson.ObjectId()
     collection.insert_one({**kept.to_mongo().to_dict(), "_id": missing, "petitioner": "新来"})
@@ -398,8 +472,12 @@ def test_start_up_repairs_rows_that_differ_from_the_cards(tmp_path):
 def test_queries_the_contract_cannot_answer_are_refused():
     from documents.cardquery import QueryError
 
-    for bad in ({"where": (("phones", "=", "x"),)}, {"where": (("source", "like", "x"),)},
-                {"sort": "subject"}, {"deadline": "soon"},
-                {"extra": (("k", "in", ("x",)),)}):  # fmt: skip
+    for bad in (
+        {"where": (("phones", "=", "x"),)},
+        {"where": (("source", "like", "x"),)},
+        {"sort": "subject"},
+        {"deadline": "soon"},
+        {"extra": (("k", "in", ("x",)),)},
+    ):
         with pytest.raises(QueryError):
             CardQuery(**bad)

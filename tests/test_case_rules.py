@@ -23,8 +23,12 @@ def unit(app):
 
 
 def _card(unit, **fields):
-    values = {"unit": unit, "petitioner": "张某", "subject": "反映土地补偿问题",
-              "registered_on": D(2024, 3, 1)}  # fmt: skip
+    values = {
+        "unit": unit,
+        "petitioner": "张某",
+        "subject": "反映土地补偿问题",
+        "registered_on": D(2024, 3, 1),
+    }
     values.update(fields)
     return CaseCard(**values)
 
@@ -73,8 +77,13 @@ def test_accept_within_15_days_and_handle_within_60(unit):
 
 
 def test_one_extension_of_at_most_30_days_with_reason_and_approver(unit):
-    card = _card(unit, decided_on=D(2024, 3, 10), extension_days=30,
-                 extension_reason="情况复杂，需要多部门调查", extension_approver="乜冠军")
+    card = _card(
+        unit,
+        decided_on=D(2024, 3, 10),
+        extension_days=30,
+        extension_reason="情况复杂，需要多部门调查",
+        extension_approver="乜冠军",
+    )
     card.validate()
     assert _due(card, "handle").due == D(2024, 6, 8)
     card.extension_days = 31
@@ -110,8 +119,9 @@ def test_a_case_handed_down_is_objected_to_within_5_working_days(unit):
 
 
 def test_a_unit_changes_a_rule_to_working_days(unit):
-    documents.DeadlineRuleSet(unit=unit, rules=[documents.DeadlineRule(
-        key="accept", days=10, day_kind="working")]).save()  # fmt: skip
+    documents.DeadlineRuleSet(
+        unit=unit, rules=[documents.DeadlineRule(key="accept", days=10, day_kind="working")]
+    ).save()
     card = _card(unit, registered_on=D(2024, 2, 8))
     # 2月9日, then (2月10日–17日 holiday) the working Sunday 2月18日, 19–23, 26–28
     assert _due(card, "accept").due == D(2024, 2, 28)
@@ -119,8 +129,10 @@ def test_a_unit_changes_a_rule_to_working_days(unit):
 
 
 def test_a_rule_repeated_in_a_unit_is_refused(unit):
-    twice = [documents.DeadlineRule(key="accept", days=10),
-             documents.DeadlineRule(key="accept", days=12)]  # fmt: skip
+    twice = [
+        documents.DeadlineRule(key="accept", days=10),
+        documents.DeadlineRule(key="accept", days=12),
+    ]
     rules = documents.DeadlineRuleSet(unit=unit, rules=twice)
     with pytest.raises(mongoengine.ValidationError, match="期限规则重复：受理告知"):
         rules.validate()
@@ -129,8 +141,9 @@ def test_a_rule_repeated_in_a_unit_is_refused(unit):
 def test_next_deadline_is_stored_and_a_missing_calendar_year_is_shown(unit):
     card = _card(unit).save()
     assert card.next_deadline == D(2024, 3, 16) and card.next_deadline_label == "受理告知"
-    documents.DeadlineRuleSet(unit=unit, rules=[documents.DeadlineRule(
-        key="accept", days=10, day_kind="working")]).save()  # fmt: skip
+    documents.DeadlineRuleSet(
+        unit=unit, rules=[documents.DeadlineRule(key="accept", days=10, day_kind="working")]
+    ).save()
     late = _card(unit, registered_on=D(2026, 12, 28), petitioner="李某").save()
     assert late.next_deadline is None and "2027" in late.deadline_problem
 
@@ -140,12 +153,18 @@ def test_lists_show_and_filter_overdue_and_due_soon(app, client, unit, monkeypat
     _card(unit, petitioner="超期人", registered_on=D(2024, 2, 1)).save()
     _card(unit, petitioner="临期人", registered_on=D(2024, 2, 29)).save()
     _card(unit, petitioner="宽裕人", registered_on=D(2024, 3, 10)).save()
-    _card(unit, petitioner="已答复人", registered_on=D(2024, 2, 1), decided_on=D(2024, 2, 5),
-          replied_on=D(2024, 3, 1)).save()  # fmt: skip
+    _card(
+        unit,
+        petitioner="已答复人",
+        registered_on=D(2024, 2, 1),
+        decided_on=D(2024, 2, 5),
+        replied_on=D(2024, 3, 1),
+    ).save()
     html = client.get("/admin/casecard/").get_data(as_text=True)
     assert "已超期 27 天" in html and "还剩 1 天" in html
-    view = next(v for v in app.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    view = next(
+        v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "casecard"
+    )
     index = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
 
     def names(value):
@@ -165,8 +184,12 @@ def test_lists_show_and_filter_overdue_and_due_soon(app, client, unit, monkeypat
 
 
 def test_more_than_five_representatives_is_refused_citing_the_rule(unit):
-    card = _card(unit, case_type="集体访", group_size=40,
-                 representatives=[Representative(name=f"代表{i}") for i in range(6)])
+    card = _card(
+        unit,
+        case_type="集体访",
+        group_size=40,
+        representatives=[Representative(name=f"代表{i}") for i in range(6)],
+    )
     with pytest.raises(mongoengine.ValidationError, match="《信访工作条例》第二十条"):
         card.validate()
     card.representatives = card.representatives[:5]
@@ -174,8 +197,14 @@ def test_more_than_five_representatives_is_refused_citing_the_rule(unit):
 
 
 def test_representatives_limit_in_the_panel(client, unit):
-    data = {"unit": str(unit.pk), "petitioner": "东村村民", "subject": "集体反映", "step": "登记",
-            "registered_on": "2024-03-01", "case_type": "集体访"}  # fmt: skip
+    data = {
+        "unit": str(unit.pk),
+        "petitioner": "东村村民",
+        "subject": "集体反映",
+        "step": "登记",
+        "registered_on": "2024-03-01",
+        "case_type": "集体访",
+    }
     for i in range(6):
         data[f"representatives-{i}-name"] = f"代表{i}"
     response = client.post("/admin/casecard/new/", data=data)
@@ -186,9 +215,13 @@ def test_representatives_limit_in_the_panel(client, unit):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("11010519491231002", "应为18位"), ("110105194912310021", "校验码不符（最后一位应为X）"),
-     ("110105194902300021", "出生日期不存在"), ("1101051949123100XX", "应为18位")],
-)  # fmt: skip
+    [
+        ("11010519491231002", "应为18位"),
+        ("110105194912310021", "校验码不符（最后一位应为X）"),
+        ("110105194902300021", "出生日期不存在"),
+        ("1101051949123100XX", "应为18位"),
+    ],
+)
 def test_id_numbers_are_checked(unit, value, message):
     with pytest.raises(mongoengine.ValidationError, match=message):
         _card(unit, id_number=value).validate()
@@ -216,8 +249,12 @@ def test_refusal_names_the_channel_and_routing_refuses(unit):
 
 def test_same_id_number_links_and_types_a_repeat(unit):
     first = _card(unit, id_number="11010519491231002X", subject="反映宅基地纠纷").save()
-    second = _card(unit, id_number="11010519491231002X", subject="要求解决工资问题",
-                   registered_on=D(2024, 4, 1)).save()  # fmt: skip
+    second = _card(
+        unit,
+        id_number="11010519491231002X",
+        subject="要求解决工资问题",
+        registered_on=D(2024, 4, 1),
+    ).save()
     assert second.related_cards == [first] and second.case_type == "重复访"
 
 
@@ -232,13 +269,24 @@ def test_same_name_and_phone_or_a_near_identical_subject_link(unit):
 
 
 def test_after_rereview_the_same_facts_are_flagged_not_to_be_accepted(unit):
-    _card(unit, id_number="11010519491231002X", subject="要求撤销宅基地使用证",
-          registered_on=D(2023, 1, 2), decided_on=D(2023, 1, 5), replied_on=D(2023, 2, 1),
-          review_requested_on=D(2023, 2, 10),
-          review_answered_on=D(2023, 3, 1), rereview_requested_on=D(2023, 3, 10),
-          rereview_answered_on=D(2023, 4, 1)).save()  # fmt: skip
-    again = _card(unit, id_number="11010519491231002X", subject="要求撤销宅基地使用证。",
-                  registered_on=D(2024, 5, 1)).save()  # fmt: skip
+    _card(
+        unit,
+        id_number="11010519491231002X",
+        subject="要求撤销宅基地使用证",
+        registered_on=D(2023, 1, 2),
+        decided_on=D(2023, 1, 5),
+        replied_on=D(2023, 2, 1),
+        review_requested_on=D(2023, 2, 10),
+        review_answered_on=D(2023, 3, 1),
+        rereview_requested_on=D(2023, 3, 10),
+        rereview_answered_on=D(2023, 4, 1),
+    ).save()
+    again = _card(
+        unit,
+        id_number="11010519491231002X",
+        subject="要求撤销宅基地使用证。",
+        registered_on=D(2024, 5, 1),
+    ).save()
     assert "复核终结" in again.finality_warning and "不再受理" in again.finality_warning
     assert again.related_cards[0].finalized
 
@@ -257,15 +305,24 @@ def test_the_battalion_procedure_comes_from_its_plan(seeded):
 
 
 def test_a_unit_configures_its_steps_and_moves(client, unit):
-    response = client.post("/admin/caseprocedure/new/", data={
-        "unit": str(unit.pk), "steps-0-name": "登记", "steps-1-name": "分类",
-        "steps-2-name": "办结", "moves": "登记→分类\n分类→办结\n登记→办结"})  # fmt: skip
+    response = client.post(
+        "/admin/caseprocedure/new/",
+        data={
+            "unit": str(unit.pk),
+            "steps-0-name": "登记",
+            "steps-1-name": "分类",
+            "steps-2-name": "办结",
+            "moves": "登记→分类\n分类→办结\n登记→办结",
+        },
+    )
     assert response.status_code == 302, flashed_errors(response)
     procedure = documents.Procedure.for_unit(unit)
     assert procedure.allowed("登记") == ["登记", "分类", "办结"]
     assert procedure.allowed("办结") == ["办结"]
-    bad = client.post("/admin/caseprocedure/new/", data={
-        "unit": str(unit.pk), "steps-0-name": "登记", "moves": "登记→不存在"})
+    bad = client.post(
+        "/admin/caseprocedure/new/",
+        data={"unit": str(unit.pk), "steps-0-name": "登记", "moves": "登记→不存在"},
+    )
     assert "未定义的步骤" in flashed_errors(bad)
 
 
@@ -273,8 +330,14 @@ def test_a_move_the_procedure_does_not_allow_is_refused_in_the_panel(client, uni
     card = _card(unit, step="登记").save()
     form = client.get(f"/admin/casecard/edit/?id={card.pk}").get_data(as_text=True)
     assert '<option value="分类">' in form and '<option value="答复">' not in form
-    data = {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映土地补偿问题",
-            "registered_on": "2024-03-01", "step": "答复", "version": card.version}  # fmt: skip
+    data = {
+        "unit": str(unit.pk),
+        "petitioner": "张某",
+        "subject": "反映土地补偿问题",
+        "registered_on": "2024-03-01",
+        "step": "答复",
+        "version": card.version,
+    }
     response = client.post(f"/admin/casecard/edit/?id={card.pk}", data=data)
     assert response.status_code == 200
     data["step"] = "分类"
@@ -322,8 +385,9 @@ def test_two_concurrent_edits_on_the_embedded_store_refuse_the_later_save(embedd
 
     results, errors = _at_once(edit, 4)
     assert len(results) == 1, (results, errors)  # exactly one save lands
-    assert len(errors) == 3 and all(isinstance(e, documents.ConcurrentEdit)
-                                    for e in errors.values())  # fmt: skip
+    assert len(errors) == 3 and all(
+        isinstance(e, documents.ConcurrentEdit) for e in errors.values()
+    )
     [progress] = results.values()
     stored = CaseCard.objects.get(pk=card.pk)
     assert stored.progress == progress and stored.version == card.version + 1
@@ -335,14 +399,21 @@ def test_two_concurrent_edits_on_the_embedded_store_refuse_the_later_save(embedd
 def test_concurrent_saves_of_one_card_in_the_panel_refuse_all_but_one(embedded_app):
     unit = documents.Unit(name="并发乡").save()
     card = _card(unit, step="登记").save()
-    base = {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映土地补偿问题",
-            "registered_on": "2024-03-01", "step": "登记", "version": card.version}  # fmt: skip
+    base = {
+        "unit": str(unit.pk),
+        "petitioner": "张某",
+        "subject": "反映土地补偿问题",
+        "registered_on": "2024-03-01",
+        "step": "登记",
+        "version": card.version,
+    }
 
     def post(n, barrier):
         client = embedded_app.test_client()
         barrier.wait()
-        response = client.post(f"/admin/casecard/edit/?id={card.pk}",
-                               data={**base, "progress": f"第{n}人填写的进展"})  # fmt: skip
+        response = client.post(
+            f"/admin/casecard/edit/?id={card.pk}", data={**base, "progress": f"第{n}人填写的进展"}
+        )
         return response.status_code, flashed_errors(response), response.get_data(as_text=True)
 
     results, errors = _at_once(post, 3)
@@ -359,12 +430,23 @@ def test_concurrent_saves_of_one_card_in_the_panel_refuse_all_but_one(embedded_a
 def test_a_conflicting_save_in_the_panel_keeps_the_input_and_explains(client, unit):
     card = _card(unit, step="登记").save()
     seen = card.version
-    base = {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映土地补偿问题",
-            "registered_on": "2024-03-01", "step": "登记", "version": seen}  # fmt: skip
-    assert client.post(f"/admin/casecard/edit/?id={card.pk}",
-                       data={**base, "progress": "甲填写的进展"}).status_code == 302
-    response = client.post(f"/admin/casecard/edit/?id={card.pk}",
-                           data={**base, "progress": "乙填写的进展"})  # fmt: skip
+    base = {
+        "unit": str(unit.pk),
+        "petitioner": "张某",
+        "subject": "反映土地补偿问题",
+        "registered_on": "2024-03-01",
+        "step": "登记",
+        "version": seen,
+    }
+    assert (
+        client.post(
+            f"/admin/casecard/edit/?id={card.pk}", data={**base, "progress": "甲填写的进展"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        f"/admin/casecard/edit/?id={card.pk}", data={**base, "progress": "乙填写的进展"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "没有保存" in flashed_errors(response) and "目前进展" in flashed_errors(response)
@@ -373,8 +455,10 @@ def test_a_conflicting_save_in_the_panel_keeps_the_input_and_explains(client, un
     # the form now carries the current version: saving again is a deliberate overwrite
     current = CaseCard.objects.get(pk=card.pk).version
     assert f'value="{current}"' in html
-    again = client.post(f"/admin/casecard/edit/?id={card.pk}",
-                        data={**base, "version": current, "progress": "乙填写的进展"})
+    again = client.post(
+        f"/admin/casecard/edit/?id={card.pk}",
+        data={**base, "version": current, "progress": "乙填写的进展"},
+    )
     assert again.status_code == 302
     assert CaseCard.objects.get(pk=card.pk).progress == "乙填写的进展"
 
@@ -409,23 +493,29 @@ def test_panel_edits_record_the_person_and_delete_archives_and_restores(client, 
     archive = client.get("/admin/archivedcasecard/").get_data(as_text=True)
     assert "张某" in archive
     assert client.get(f"/admin/casecard/edit/?id={card.pk}").status_code == 404
-    client.post("/admin/archivedcasecard/action/", data={"action": "restore",
-                                                         "rowid": [str(card.pk)]})
+    client.post(
+        "/admin/archivedcasecard/action/", data={"action": "restore", "rowid": [str(card.pk)]}
+    )
     assert not CaseCard.objects.get(pk=card.pk).archived
     assert "张某" in client.get("/admin/casecard/").get_data(as_text=True)
-    actions = [e.action for e in documents.CaseCardHistory.objects(card=card).order_by("at",
-                                                                                       "version")]
+    actions = [
+        e.action for e in documents.CaseCardHistory.objects(card=card).order_by("at", "version")
+    ]
     assert actions == ["登记", "归档", "恢复"]
-    assert all(e.actor == "tester" for e in documents.CaseCardHistory.objects(card=card)
-               if e.action != "登记")  # fmt: skip
+    assert all(
+        e.actor == "tester"
+        for e in documents.CaseCardHistory.objects(card=card)
+        if e.action != "登记"
+    )
 
 
 def test_the_filtered_list_exports_to_csv_and_xlsx(app, client, unit, monkeypatch):
     monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
     _card(unit, petitioner="超期人", registered_on=D(2024, 2, 1)).save()
     _card(unit, petitioner="宽裕人", registered_on=D(2024, 3, 10)).save()
-    view = next(v for v in app.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    view = next(
+        v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "casecard"
+    )
     index = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
     csv = client.get(f"/admin/casecard/export/csv/?flt0_{index}=overdue").get_data(as_text=True)
     assert "超期人" in csv and "宽裕人" not in csv and "最近期限" in csv.splitlines()[0]
@@ -436,8 +526,7 @@ def test_the_filtered_list_exports_to_csv_and_xlsx(app, client, unit, monkeypatc
 # --- the list index of the embedded store ---------------------------------------------------------
 
 
-def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_app,
-                                                                      monkeypatch):  # fmt: skip
+def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_app, monkeypatch):
     from documents.cardquery import index as card_index
 
     monkeypatch.setattr(deadlines, "today", lambda: D(2024, 3, 14))
@@ -452,8 +541,11 @@ def test_embedded_store_lists_through_its_index_with_the_same_answers(embedded_a
     index = card_index.current()
     assert index is not None and index.count_rows() == 5
     client = embedded_app.test_client()
-    view = next(v for v in embedded_app.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    view = next(
+        v
+        for v in embedded_app.extensions["admin"][0]._views
+        if getattr(v, "endpoint", "") == "casecard"
+    )
     status = next(i for i, f in enumerate(view._filters) if f.column == "next_deadline")
     asked = []
     real_find = index.find
@@ -478,13 +570,21 @@ def test_a_filter_the_index_does_not_hold_falls_back_to_the_store(embedded_app):
     from documents.cardquery import index as card_index
 
     unit = documents.Unit(name="自定字段乡").save()
-    documents.FieldSet(unit=unit, target="case_card", fields=[documents.FieldDefinition(
-        key="risk", label="风险", type="choice", choices=["高", "低"])]).save_new_version()
+    documents.FieldSet(
+        unit=unit,
+        target="case_card",
+        fields=[
+            documents.FieldDefinition(key="risk", label="风险", type="choice", choices=["高", "低"])
+        ],
+    ).save_new_version()
     _card(unit, petitioner="高风险人", extra={"risk": "高"}).save()
     _card(unit, petitioner="低风险人", extra={"risk": "低"}).save()
     client = embedded_app.test_client()
-    view = next(v for v in embedded_app.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
+    view = next(
+        v
+        for v in embedded_app.extensions["admin"][0]._views
+        if getattr(v, "endpoint", "") == "casecard"
+    )
     with request_as_tester(embedded_app, f"/admin/casecard/?unit={unit.pk}"):
         risk = next(i for i, f in enumerate(view._filters) if f.column == "extra.risk")
     page = client.get(f"/admin/casecard/?unit={unit.pk}&flt0_{risk}=高").get_data(as_text=True)
@@ -506,7 +606,8 @@ def test_the_index_is_rebuilt_when_it_disagrees_with_the_collection(embedded_app
 
 @pytest.mark.parametrize("which", ["app", "embedded_app"])
 def test_changing_a_unit_s_rules_moves_its_stored_deadlines_and_lists_follow(
-        which, request, monkeypatch):
+    which, request, monkeypatch
+):
     from documents import cardquery
     from documents.cardquery import CardQuery
 
@@ -519,13 +620,15 @@ def test_changing_a_unit_s_rules_moves_its_stored_deadlines_and_lists_follow(
     assert card.next_deadline == D(2024, 3, 16)  # 受理告知: 15 days
     version = card.version
     assert cardquery.count(CardQuery(unit=unit.pk, deadline="due_soon")) == 1
-    rules = documents.DeadlineRuleSet(unit=unit, rules=[documents.DeadlineRule(
-        key="accept", days=10)]).save()  # fmt: skip
+    rules = documents.DeadlineRuleSet(
+        unit=unit, rules=[documents.DeadlineRule(key="accept", days=10)]
+    ).save()
     stored = documents.CaseCard.objects.get(pk=card.pk)
     assert stored.next_deadline == D(2024, 3, 11) and stored.version == version
     assert cardquery.count(CardQuery(unit=unit.pk, deadline="overdue")) == 1
     assert cardquery.find(CardQuery(where=(("next_deadline", "=", D(2024, 3, 11)),)))[1] == [
-        str(card.pk)]  # fmt: skip
+        str(card.pk)
+    ]
     assert documents.CaseCard.objects.get(pk=untouched.pk).next_deadline == D(2024, 3, 16)
     rules.delete()  # back to the regulation's 15 days
     assert documents.CaseCard.objects.get(pk=card.pk).next_deadline == D(2024, 3, 16)
@@ -540,8 +643,10 @@ def test_new_holiday_data_recompute_stored_deadlines_once(embedded_app, monkeypa
     card = _card(unit, registered_on=D(2024, 3, 1), source="上级交办").save()
     assert refresh_for_calendar() is None  # the store was opened with these data
     collection = documents.CaseCard._get_collection()
-    collection.update_one({"_id": card.pk}, {"$set": {"next_deadline": None,
-                                                      "deadline_problem": "节假日数据不含2024年"}})
+    collection.update_one(
+        {"_id": card.pk},
+        {"$set": {"next_deadline": None, "deadline_problem": "节假日数据不含2024年"}},
+    )
     monkeypatch.setattr(calendar, "fingerprint", lambda: "a-newer-calendar")
     assert refresh_for_calendar() == 1
     stored = documents.CaseCard.objects.get(pk=card.pk)

@@ -48,8 +48,10 @@ def test_check_finds_stale_deadlines_and_index_rows_and_fix_puts_them_right(tmp_
     card = documents.CaseCard.objects.filter(next_deadline__ne=None).first()
     collection = documents.CaseCard._get_collection()
     # as a restored backup or an older version of the program would have left them
-    collection.update_one({"_id": card.pk}, {"$set": {
-        "next_deadline": datetime.datetime(2001, 1, 1)}, "$inc": {"version": 1}})  # fmt: skip
+    collection.update_one(
+        {"_id": card.pk},
+        {"$set": {"next_deadline": datetime.datetime(2001, 1, 1)}, "$inc": {"version": 1}},
+    )
     mongoengine.disconnect_all()
     capsys.readouterr()
     assert card_index.current() is not None
@@ -79,8 +81,12 @@ def test_unknown_command_exits_non_zero(capsys):
 def test_import_shows_then_saves_a_plan_and_refuses_bad_files(tmp_path, capsys):
     import pathlib
 
-    raw = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds" / \
-        "000_211aa89c8b5e78a1.txt"  # fmt: skip
+    raw = (
+        pathlib.Path(__file__).resolve().parents[2]
+        / "shared"
+        / "seeds"
+        / "000_211aa89c8b5e78a1.txt"
+    )
     data = ["--data-dir", str(tmp_path / "d")]
     main([*data, "seed"])
     capsys.readouterr()

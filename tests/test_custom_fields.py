@@ -43,9 +43,15 @@ ALL_TYPES = (
     Field(key="risk", label="风险等级", type="choice", choices=["高", "中", "低"], required=True),
     Field(key="issues", label="涉及问题", type="multichoice", choices=["土地", "工资", "环境"]),
     Field(key="cadre", label="包村干部", type="person"),
-    Field(key="contacts", label="联系人", type="table", columns=[
-        Column(key="name", label="姓名", required=True), Column(key="age", label="年龄",
-                                                             type="number")]),  # fmt: skip
+    Field(
+        key="contacts",
+        label="联系人",
+        type="table",
+        columns=[
+            Column(key="name", label="姓名", required=True),
+            Column(key="age", label="年龄", type="number"),
+        ],
+    ),
 )
 
 
@@ -57,8 +63,14 @@ def _shown(html, text):
 
 def _card_form(unit, **extra):
     step = documents.Procedure.for_unit(unit).first
-    return {"unit": str(unit.pk), "petitioner": "张某", "subject": "反映问题",
-            "registered_on": "2024-03-01", "step": step, **extra}  # fmt: skip
+    return {
+        "unit": str(unit.pk),
+        "petitioner": "张某",
+        "subject": "反映问题",
+        "registered_on": "2024-03-01",
+        "step": step,
+        **extra,
+    }
 
 
 # --- definitions ---------------------------------------------------------------------------------
@@ -84,19 +96,26 @@ def _card_form(unit, **extra):
         (Field(key="a", label="甲", type="number", minimum=float("nan")), "最小值须是有限的数字"),
         (Field(key="a", label="甲", type="number", maximum=float("inf")), "最大值须是有限的数字"),
         (Field(key="a", label="甲", type="number", minimum=float("-inf")), "不能是 NaN 或无穷大"),
-        (Field(key="a", label="甲", type="table", columns=[Column(key="b", label="乙",
-                                                                 type="table")]),
-         "未知的字段类型「table」"),
+        (
+            Field(
+                key="a",
+                label="甲",
+                type="table",
+                columns=[Column(key="b", label="乙", type="table")],
+            ),
+            "未知的字段类型「table」",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_definitions_are_explained_in_chinese(field, message):
     problems = custom_fields.check_definitions([field])
     assert any(message in p for p in problems), problems
 
 
 def test_duplicate_keys_are_refused():
-    problems = custom_fields.check_definitions([Field(key="a", label="甲"),
-                                                Field(key="a", label="乙")])  # fmt: skip
+    problems = custom_fields.check_definitions(
+        [Field(key="a", label="甲"), Field(key="a", label="乙")]
+    )
     assert any("字段键「a」重复" in p for p in problems)
 
 
@@ -110,39 +129,74 @@ def test_good_definitions_pass_and_become_a_json_schema():
 
 
 def test_values_are_checked_against_the_schema_with_labels_in_messages():
-    problems = custom_fields.validate_values(ALL_TYPES, {
-        "note": "123", "story": "短", "times": 100, "visit": "2024-02-30", "risk": "极高",
-        "issues": ["土地", "外星人"], "cadre": "nobody", "contacts": [{"age": 3}],
-    })  # fmt: skip
+    problems = custom_fields.validate_values(
+        ALL_TYPES,
+        {
+            "note": "123",
+            "story": "短",
+            "times": 100,
+            "visit": "2024-02-30",
+            "risk": "极高",
+            "issues": ["土地", "外星人"],
+            "cadre": "nobody",
+            "contacts": [{"age": 3}],
+        },
+    )
     text = " ".join(problems)
-    for expected in ("「备注」格式不正确", "「经过」不能为空或过短", "「上访次数」大于最大值",
-                     "「回访日期」不是有效的日期", "「风险等级」不是可选的值", "「涉及问题」",
-                     "「包村干部」格式不正确", "「联系人」第1行「姓名」不能为空"):  # fmt: skip
+    for expected in (
+        "「备注」格式不正确",
+        "「经过」不能为空或过短",
+        "「上访次数」大于最大值",
+        "「回访日期」不是有效的日期",
+        "「风险等级」不是可选的值",
+        "「涉及问题」",
+        "「包村干部」格式不正确",
+        "「联系人」第1行「姓名」不能为空",
+    ):
         assert expected in text, text
     assert custom_fields.validate_values(ALL_TYPES, {}) == ["「风险等级」不能为空"]
 
 
 def test_a_unit_saves_definitions_with_chinese_errors_in_the_panel(client, units):
     township, _ = units
-    response = client.post("/admin/fieldset/new/", data={
-        "unit": str(township.pk), "target": "case_card",
-        "fields-0-key": "risk", "fields-0-label": "风险等级", "fields-0-type": "choice",
-        "fields-1-key": "risk", "fields-1-label": "再一个", "fields-1-type": "text",
-        "fields-1-pattern": "([",
-    })  # fmt: skip
+    response = client.post(
+        "/admin/fieldset/new/",
+        data={
+            "unit": str(township.pk),
+            "target": "case_card",
+            "fields-0-key": "risk",
+            "fields-0-label": "风险等级",
+            "fields-0-type": "choice",
+            "fields-1-key": "risk",
+            "fields-1-label": "再一个",
+            "fields-1-type": "text",
+            "fields-1-pattern": "([",
+        },
+    )
     assert response.status_code == 200
     errors = flashed_errors(response)
     assert "必须填写选项" in errors and "字段键「risk」重复" in errors and "正则表达式" in errors
     assert documents.FieldSet.objects.count() == 0
 
-    response = client.post("/admin/fieldset/new/", data={
-        "unit": str(township.pk), "target": "case_card",
-        "fields-0-key": "risk", "fields-0-label": "风险等级", "fields-0-type": "choice",
-        "fields-0-choices": "高\n中\n低", "fields-0-show_in_list": "y",
-        "fields-1-key": "contacts", "fields-1-label": "联系人", "fields-1-type": "table",
-        "fields-1-columns-0-key": "name", "fields-1-columns-0-label": "姓名",
-        "fields-1-columns-0-type": "text", "fields-1-columns-0-required": "y",
-    })  # fmt: skip
+    response = client.post(
+        "/admin/fieldset/new/",
+        data={
+            "unit": str(township.pk),
+            "target": "case_card",
+            "fields-0-key": "risk",
+            "fields-0-label": "风险等级",
+            "fields-0-type": "choice",
+            "fields-0-choices": "高\n中\n低",
+            "fields-0-show_in_list": "y",
+            "fields-1-key": "contacts",
+            "fields-1-label": "联系人",
+            "fields-1-type": "table",
+            "fields-1-columns-0-key": "name",
+            "fields-1-columns-0-label": "姓名",
+            "fields-1-columns-0-type": "text",
+            "fields-1-columns-0-required": "y",
+        },
+    )
     assert response.status_code == 302, flashed_errors(response)
     field_set = documents.FieldSet.objects.get()
     assert field_set.version == 1 and [f.key for f in field_set.fields] == ["risk", "contacts"]
@@ -158,10 +212,17 @@ def test_a_unit_saves_definitions_with_chinese_errors_in_the_panel(client, units
 @pytest.mark.parametrize("bound", ["NaN", "inf", "-Infinity", "nan"])
 def test_a_number_fields_bound_must_be_a_finite_number(client, units, bound):
     township, _ = units
-    response = client.post("/admin/fieldset/new/", data={
-        "unit": str(township.pk), "target": "case_card", "fields-0-key": "times",
-        "fields-0-label": "次数", "fields-0-type": "number", "fields-0-minimum": bound,
-    })  # fmt: skip
+    response = client.post(
+        "/admin/fieldset/new/",
+        data={
+            "unit": str(township.pk),
+            "target": "case_card",
+            "fields-0-key": "times",
+            "fields-0-label": "次数",
+            "fields-0-type": "number",
+            "fields-0-minimum": bound,
+        },
+    )
     assert response.status_code == 200
     assert "「次数」：最小值须是有限的数字，不能是 NaN 或无穷大" in flashed_errors(response)
     assert documents.FieldSet.objects.count() == 0
@@ -170,8 +231,11 @@ def test_a_number_fields_bound_must_be_a_finite_number(client, units, bound):
 @pytest.mark.parametrize("bound", [float("nan"), float("inf")])
 def test_a_bound_stored_before_it_was_refused_bounds_nothing(client, units, bound):
     township, _ = units
-    field_set = documents.FieldSet(unit=township, target="case_card", fields=[
-        Field(key="times", label="次数", type="number", minimum=bound)])  # fmt: skip
+    field_set = documents.FieldSet(
+        unit=township,
+        target="case_card",
+        fields=[Field(key="times", label="次数", type="number", minimum=bound)],
+    )
     field_set.prepare_version([])
     field_set.save(validate=False)  # as stored before definitions were checked for it
     response = client.post("/admin/casecard/new/", data=_card_form(township, x__times="5"))
@@ -187,25 +251,53 @@ def test_every_field_type_round_trips_through_the_form(client, units):
     _define(township, *ALL_TYPES)
     cadre = documents.Person.objects.get(name="包村干部甲")
     form = client.get(f"/admin/casecard/new/?unit={township.pk}").get_data(as_text=True)
-    for name in ("x__note", "x__story", "x__times", "x__visit", "x__key_person", "x__risk",
-                 "x__issues", "x__cadre", "x__contacts"):  # fmt: skip
+    for name in (
+        "x__note",
+        "x__story",
+        "x__times",
+        "x__visit",
+        "x__key_person",
+        "x__risk",
+        "x__issues",
+        "x__cadre",
+        "x__contacts",
+    ):
         assert f'id="{name}"' in form, name
     # people of this unit only, in the unit's own person field and in the core drop-downs
     assert "包村干部甲（副乡长）" in form and "法官乙" not in form
 
-    response = client.post("/admin/casecard/new/", data=_card_form(
-        township, x__note="东村", x__story="多次反映", x__times="3", x__visit="2024-04-01",
-        x__key_person="y", x__risk="高", x__issues=["土地", "环境"], x__cadre=str(cadre.pk),
-        **{"x__contacts-0-name": "张小", "x__contacts-0-age": "12",
-           "x__contacts-1-name": "张大"},
-    ))  # fmt: skip
+    response = client.post(
+        "/admin/casecard/new/",
+        data=_card_form(
+            township,
+            x__note="东村",
+            x__story="多次反映",
+            x__times="3",
+            x__visit="2024-04-01",
+            x__key_person="y",
+            x__risk="高",
+            x__issues=["土地", "环境"],
+            x__cadre=str(cadre.pk),
+            **{
+                "x__contacts-0-name": "张小",
+                "x__contacts-0-age": "12",
+                "x__contacts-1-name": "张大",
+            },
+        ),
+    )
     assert response.status_code == 302, flashed_errors(response)
     card = documents.CaseCard.objects.get()
     assert card.extra == {
-        "note": "东村", "story": "多次反映", "times": 3, "visit": "2024-04-01",
-        "key_person": True, "risk": "高", "issues": ["土地", "环境"], "cadre": str(cadre.pk),
+        "note": "东村",
+        "story": "多次反映",
+        "times": 3,
+        "visit": "2024-04-01",
+        "key_person": True,
+        "risk": "高",
+        "issues": ["土地", "环境"],
+        "cadre": str(cadre.pk),
         "contacts": [{"name": "张小", "age": 12}, {"name": "张大"}],
-    }  # fmt: skip
+    }
     assert card.fields_version == 1
 
     edit = client.get(f"/admin/casecard/edit/?id={card.pk}").get_data(as_text=True)
@@ -236,7 +328,7 @@ def test_every_field_type_round_trips_through_the_form(client, units):
         ("x__cadre", "000000000000000000000000", "不是有效的选择"),
         ("x__contacts-0-age", "7", "必填"),
     ],
-)  # fmt: skip
+)
 def test_bad_custom_values_are_refused_in_chinese(client, units, field, value, message):
     township, _ = units
     _define(township, *ALL_TYPES)
@@ -250,8 +342,11 @@ def test_bad_custom_values_are_refused_in_chinese(client, units, field, value, m
 
 def test_defaults_fill_a_new_form(client, units):
     township, _ = units
-    _define(township, Field(key="source_village", label="来自", type="text", default="东村"),
-            Field(key="due", label="期限", type="date", default="2024-05-01"))  # fmt: skip
+    _define(
+        township,
+        Field(key="source_village", label="来自", type="text", default="东村"),
+        Field(key="due", label="期限", type="date", default="2024-05-01"),
+    )
     form = client.get(f"/admin/casecard/new/?unit={township.pk}").get_data(as_text=True)
     assert 'value="东村"' in form and 'value="2024-05-01"' in form
 
@@ -260,31 +355,37 @@ def test_defaults_fill_a_new_form(client, units):
 
 
 def _view(app, endpoint):
-    return next(v for v in app.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == endpoint)  # fmt: skip
+    return next(
+        v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", "") == endpoint
+    )
 
 
 def test_fields_are_list_columns_filters_search_and_export_of_that_unit(app, client, units):
     township, court = units
-    _define(township, Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]),
-            Field(key="visit", label="回访日期", type="date"))  # fmt: skip
+    _define(
+        township,
+        Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]),
+        Field(key="visit", label="回访日期", type="date"),
+    )
     for name, risk, visit in (("甲", "高", "2024-04-01"), ("乙", "低", "2024-05-01")):
-        documents.CaseCard(unit=township, petitioner=name, subject="s",
-                           extra={"risk": risk, "visit": visit}).save()  # fmt: skip
+        documents.CaseCard(
+            unit=township, petitioner=name, subject="s", extra={"risk": risk, "visit": visit}
+        ).save()
     documents.CaseCard(unit=court, petitioner="丙", subject="s").save()
 
     html = client.get(f"/admin/casecard/?unit={township.pk}").get_data(as_text=True)
     assert "风险等级" in html and "回访日期" in html and "2024-04-01" in html
     with request_as_tester(app, f"/admin/casecard/?unit={township.pk}"):
-        filters = {(str(f.name), f.operation()): i for i, f in enumerate(_view(app, "casecard")
-                                                                         ._filters)}  # fmt: skip
+        filters = {
+            (str(f.name), f.operation()): i for i, f in enumerate(_view(app, "casecard")._filters)
+        }
     risk = filters[("风险等级", "等于")]
-    html = client.get(f"/admin/casecard/?unit={township.pk}&flt0_{risk}=高").get_data(
-        as_text=True)  # fmt: skip
+    html = client.get(f"/admin/casecard/?unit={township.pk}&flt0_{risk}=高").get_data(as_text=True)
     assert _shown(html, "甲") and not _shown(html, "乙")
     after = filters[("回访日期", "不早于")]
     html = client.get(f"/admin/casecard/?unit={township.pk}&flt0_{after}=2024-04-15").get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
     assert _shown(html, "乙") and not _shown(html, "甲")
     html = client.get(f"/admin/casecard/?unit={township.pk}&search=低").get_data(as_text=True)
     assert _shown(html, "乙") and not _shown(html, "甲")
@@ -299,8 +400,12 @@ def test_one_units_fields_never_show_in_another_units_pages(app, client, units):
     _define(township, Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]))
     _define(court, Field(key="judge", label="承办法官", type="text"))
     card = documents.CaseCard(unit=court, petitioner="丙", subject="s").save()
-    for url in (f"/admin/casecard/?unit={court.pk}", f"/admin/casecard/new/?unit={court.pk}",
-                f"/admin/casecard/edit/?id={card.pk}", f"/admin/casecard/details/?id={card.pk}"):
+    for url in (
+        f"/admin/casecard/?unit={court.pk}",
+        f"/admin/casecard/new/?unit={court.pk}",
+        f"/admin/casecard/edit/?id={card.pk}",
+        f"/admin/casecard/details/?id={card.pk}",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert "风险等级" not in html and "x__risk" not in html, url
         assert "承办法官" in html, url
@@ -310,14 +415,17 @@ def test_one_units_fields_never_show_in_another_units_pages(app, client, units):
         assert "风险等级" not in [str(f.name) for f in _view(app, "casecard")._filters]
     # the plan fields of a unit are not its case-card fields
     assert "风险等级" not in client.get(f"/admin/plan/new/?unit={township.pk}").get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
 
 
 def test_plans_get_their_own_fields(client, units):
     township, _ = units
     _define(township, Field(key="budget", label="经费（万元）", type="number"), target="plan")
-    response = client.post("/admin/plan/new/", data={
-        "unit": str(township.pk), "title": "新方案", "kind": "实施方案", "x__budget": "2.5"})
+    response = client.post(
+        "/admin/plan/new/",
+        data={"unit": str(township.pk), "title": "新方案", "kind": "实施方案", "x__budget": "2.5"},
+    )
     assert response.status_code == 302, flashed_errors(response)
     plan = documents.Plan.objects.get()
     assert plan.extra == {"budget": 2.5}
@@ -329,18 +437,25 @@ def test_plans_get_their_own_fields(client, units):
 
 def test_changing_definitions_keeps_every_stored_value(client, units):
     township, _ = units
-    _define(township, Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]),
-            Field(key="times", label="次数", type="text"),
-            Field(key="old_note", label="旧备注", type="text"))  # fmt: skip
-    client.post("/admin/casecard/new/", data=_card_form(
-        township, x__risk="高", x__times="三次", x__old_note="要保留"))  # fmt: skip
+    _define(
+        township,
+        Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]),
+        Field(key="times", label="次数", type="text"),
+        Field(key="old_note", label="旧备注", type="text"),
+    )
+    client.post(
+        "/admin/casecard/new/",
+        data=_card_form(township, x__risk="高", x__times="三次", x__old_note="要保留"),
+    )
     card = documents.CaseCard.objects.get()
     assert card.fields_version == 1
 
     # rename risk, retype times to a number, remove old_note
-    field_set = _define(township,
-                        Field(key="risk", label="风险级别", type="choice", choices=["高", "低"]),
-                        Field(key="times", label="次数", type="number"))  # fmt: skip
+    field_set = _define(
+        township,
+        Field(key="risk", label="风险级别", type="choice", choices=["高", "低"]),
+        Field(key="times", label="次数", type="number"),
+    )
     assert field_set.version == 2
     assert field_set.field("old_note").retired
     card.reload()
@@ -354,8 +469,10 @@ def test_changing_definitions_keeps_every_stored_value(client, units):
 
     # saving without a new value keeps the old-type value; the record takes the new version
     card.reload()
-    response = client.post(f"/admin/casecard/edit/?id={card.pk}",
-                           data=_card_form(township, x__risk="低", version=card.version))
+    response = client.post(
+        f"/admin/casecard/edit/?id={card.pk}",
+        data=_card_form(township, x__risk="低", version=card.version),
+    )
     assert response.status_code == 302, flashed_errors(response)
     card.reload()
     assert card.extra == {"risk": "低", "times": "三次", "old_note": "要保留"}
@@ -368,17 +485,22 @@ def test_changing_definitions_keeps_every_stored_value(client, units):
 def test_retired_values_migrate_to_a_field_converting_what_fits(client, units):
     township, _ = units
     _define(township, Field(key="times_text", label="次数（文字）", type="text"))
-    good = documents.CaseCard(unit=township, petitioner="甲", subject="s",
-                              extra={"times_text": "3"}).save()  # fmt: skip
-    bad = documents.CaseCard(unit=township, petitioner="乙", subject="s",
-                             extra={"times_text": "很多次"}).save()  # fmt: skip
+    good = documents.CaseCard(
+        unit=township, petitioner="甲", subject="s", extra={"times_text": "3"}
+    ).save()
+    bad = documents.CaseCard(
+        unit=township, petitioner="乙", subject="s", extra={"times_text": "很多次"}
+    ).save()
     field_set = _define(township, Field(key="times", label="次数", type="number"))
     assert f"/admin/fieldset/migrate/?id={field_set.pk}" in client.get("/admin/fieldset/").get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
     page = client.get(f"/admin/fieldset/migrate/?id={field_set.pk}").get_data(as_text=True)
     assert "次数（文字）（已停用）" in page
-    response = client.post(f"/admin/fieldset/migrate/?id={field_set.pk}",
-                           data={"source": "times_text", "target": "times"})  # fmt: skip
+    response = client.post(
+        f"/admin/fieldset/migrate/?id={field_set.pk}",
+        data={"source": "times_text", "target": "times"},
+    )
     html = response.get_data(as_text=True)
     assert "已迁移 1 条记录的值，1 条未能迁移" in html and "「很多次」不是数字" in html
     good.reload()
@@ -407,8 +529,14 @@ def test_plan_from_a_source_template_is_an_independent_copy(client, units):
     page = client.get("/admin/plan/from-template/").get_data(as_text=True)
     assert "农建营：关于开展“领导干部大接访”活动实施方案" in page and "空白方案" in page
     index = page.split("农建营：")[0].count('value="template:')
-    response = client.post("/admin/plan/from-template/", data={
-        "unit": str(township.pk), "template": f"template:{index - 1}", "title": "我乡实施方案"})
+    response = client.post(
+        "/admin/plan/from-template/",
+        data={
+            "unit": str(township.pk),
+            "template": f"template:{index - 1}",
+            "title": "我乡实施方案",
+        },
+    )
     assert response.status_code == 302
     plan = documents.Plan.objects.get(title="我乡实施方案")
     assert plan.unit == township and len(plan.sections) == 17
@@ -416,8 +544,10 @@ def test_plan_from_a_source_template_is_an_independent_copy(client, units):
     assert plan.doc_number is None and plan.subject_terms == []
 
     # cloning that plan for another unit, then editing the copy, leaves the original alone
-    response = client.post("/admin/plan/from-template/", data={
-        "unit": str(court.pk), "template": f"plan:{plan.pk}", "title": "我院方案"})
+    response = client.post(
+        "/admin/plan/from-template/",
+        data={"unit": str(court.pk), "template": f"plan:{plan.pk}", "title": "我院方案"},
+    )
     copy = documents.Plan.objects.get(title="我院方案")
     copy.sections[0].text = "改过的指导思想"
     copy.sections[0].heading = "新标题"
@@ -425,22 +555,25 @@ def test_plan_from_a_source_template_is_an_independent_copy(client, units):
     plan.reload()
     assert plan.sections[0].heading == "指导思想" and plan.sections[0].text != "改过的指导思想"
 
-    response = client.post("/admin/plan/from-template/", data={
-        "unit": str(court.pk), "template": "blank", "title": "空白"})
+    response = client.post(
+        "/admin/plan/from-template/",
+        data={"unit": str(court.pk), "template": "blank", "title": "空白"},
+    )
     assert documents.Plan.objects.get(title="空白").sections == []
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [({"unit": "", "template": "blank", "title": "x"}, "请选择单位"),
-     ({"template": "blank", "title": ""}, "请填写新方案的标题"),
-     ({"template": "template:99", "title": "x"}, "所选的模板不存在"),
-     ({"template": "plan:zzz", "title": "x"}, "所选的模板不存在"),
-     ({"template": "blank", "title": "长" * 201}, "标题不能超过 200 个字")],
-)  # fmt: skip
+    [
+        ({"unit": "", "template": "blank", "title": "x"}, "请选择单位"),
+        ({"template": "blank", "title": ""}, "请填写新方案的标题"),
+        ({"template": "template:99", "title": "x"}, "所选的模板不存在"),
+        ({"template": "plan:zzz", "title": "x"}, "所选的模板不存在"),
+        ({"template": "blank", "title": "长" * 201}, "标题不能超过 200 个字"),
+    ],
+)
 def test_bad_template_requests_are_explained(client, units, data, message):
     township, _ = units
-    response = client.post("/admin/plan/from-template/",
-                           data={"unit": str(township.pk), **data})  # fmt: skip
+    response = client.post("/admin/plan/from-template/", data={"unit": str(township.pk), **data})
     assert response.status_code == 200 and message in flashed_errors(response)
     assert documents.Plan.objects.count() == 0

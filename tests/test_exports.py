@@ -138,8 +138,11 @@ def test_1999_date_in_chinese_numerals_and_no_body_note(battalion):
 
 
 def test_attachment_starts_a_new_page_with_its_label_and_table(battalion):
-    page = next(p for p in battalion.pages if find_any(p, "农建营大接访日程安排表") and
-                lines(p)[0].text == "附件")  # fmt: skip
+    page = next(
+        p
+        for p in battalion.pages
+        if find_any(p, "农建营大接访日程安排表") and lines(p)[0].text == "附件"
+    )
     label, title = lines(page)[0], find_line(page, "农建营大接访日程安排表")
     assert near(label.top, TOP + (PITCH - SIZE_3) / 2) and near(label.left, LEFT)
     assert near(title.top, TOP + 2 * PITCH + (PITCH - SIZE_2) / 2)  # on the third line
@@ -153,8 +156,12 @@ def find_any(page, needle):
 def test_1999_imprint_reads_like_the_source_with_its_last_rule_on_the_bottom(battalion):
     page = battalion.pages[-1]
     texts = [line.text for line in lines(page)]  # （次页无正文）: the 版记 has a page of its own
-    assert texts == ["主题词：信访工作　大接访　实施方案", "报：县委办，县政府办，县信访办",
-                     "发：营各股（室）", "隰县民兵农建营办公室2012年3月9日印发"]  # fmt: skip
+    assert texts == [
+        "主题词：信访工作　大接访　实施方案",
+        "报：县委办，县政府办，县信访办",
+        "发：营各股（室）",
+        "隰县民兵农建营办公室2012年3月9日印发",
+    ]
     black = [r for r in rules(page) if not (r[4][:1] and r[4][0] > 0.8)]
     assert len(black) == 3
     last_rule = black[-1]
@@ -170,11 +177,17 @@ def test_1999_imprint_reads_like_the_source_with_its_last_rule_on_the_bottom(bat
 
 
 def test_2012_imprint_has_copy_to_and_arabic_dates():
-    doc = {"title": "关于做好信访工作的通知", "issuer_marks": ["某某县人民政府办公室文件"],
-           "doc_number": "某政办发（2024）第08号", "sections": [{"level": 0, "text": "正文。"}],
-           "date_written": datetime.date(2024, 3, 9), "signatories": ["某某县人民政府办公室"],
-           "copy_to": ["县委办公室", "县信访局"], "printed_by": "某某县人民政府办公室",
-           "printed_date": datetime.date(2024, 3, 10)}  # fmt: skip
+    doc = {
+        "title": "关于做好信访工作的通知",
+        "issuer_marks": ["某某县人民政府办公室文件"],
+        "doc_number": "某政办发（2024）第08号",
+        "sections": [{"level": 0, "text": "正文。"}],
+        "date_written": datetime.date(2024, 3, 9),
+        "signatories": ["某某县人民政府办公室"],
+        "copy_to": ["县委办公室", "县信访局"],
+        "printed_by": "某某县人民政府办公室",
+        "printed_date": datetime.date(2024, 3, 10),
+    }
     pdf = open_pdf(exports.render_circular(doc))
     page = pdf.pages[-1]
     texts = [line.text for line in lines(page)]
@@ -192,9 +205,14 @@ def test_2012_imprint_has_copy_to_and_arabic_dates():
 
 def test_even_imprint_page_moves_the_imprint_after_a_blank_page():
     body = [{"level": 0, "text": "正文。"}]
-    doc = {"title": "通知", "issuer_marks": ["某单位"], "sections": body,
-           "printed_by": "某单位办公室", "printed_date": datetime.date(2024, 1, 2),
-           "copy_to": ["县信访局"]}  # fmt: skip
+    doc = {
+        "title": "通知",
+        "issuer_marks": ["某单位"],
+        "sections": body,
+        "printed_by": "某单位办公室",
+        "printed_date": datetime.date(2024, 1, 2),
+        "copy_to": ["县信访局"],
+    }
     plain = open_pdf(exports.render_circular(doc))
     assert len(plain.pages) == 1 and find_any(plain.pages[0], "抄送")
     even = open_pdf(exports.render_circular({**doc, "even_imprint_page": True}))
@@ -202,8 +220,11 @@ def test_even_imprint_page_moves_the_imprint_after_a_blank_page():
     assert find_any(even.pages[1], "抄送") and not find_any(even.pages[0], "抄送")
     assert not find_any(even.pages[1], "—")  # the 版记 page is not numbered
     # a body that ends on page 2 keeps its 版记 there
-    long = {**doc, "even_imprint_page": True,
-            "sections": [{"level": 0, "text": "\n".join(["一段正文。"] * 24)}]}  # fmt: skip
+    long = {
+        **doc,
+        "even_imprint_page": True,
+        "sections": [{"level": 0, "text": "\n".join(["一段正文。"] * 24)}],
+    }
     twice = open_pdf(exports.render_circular(long))
     assert len(twice.pages) == 2 and find_any(twice.pages[1], "抄送")
     # one that ends on page 3 gets its 版记 on page 4, nothing but the 版记 there
@@ -212,8 +233,9 @@ def test_even_imprint_page_moves_the_imprint_after_a_blank_page():
     assert len(four.pages) == 4 and find_any(four.pages[3], "抄送")
     assert not find_any(four.pages[2], "抄送")
     # a 版记 on a page of its own (（次页无正文）) still lands on an even page
-    own = open_pdf(exports.render_circular({**doc, "even_imprint_page": True,
-                                            "no_body_on_next_page": True}))  # fmt: skip
+    own = open_pdf(
+        exports.render_circular({**doc, "even_imprint_page": True, "no_body_on_next_page": True})
+    )
     assert len(own.pages) == 2 and find_any(own.pages[1], "抄送")
     odd = open_pdf(exports.render_circular({**doc, "no_body_on_next_page": True}))
     assert len(odd.pages) == 2 and find_any(odd.pages[1], "抄送")
@@ -226,13 +248,17 @@ def test_every_font_is_embedded(battalion, subdistrict):
     import io
 
     for pdf in (battalion, subdistrict):
-        reader = pypdf.PdfReader(io.BytesIO(pdf.stream.getvalue() if hasattr(
-            pdf.stream, "getvalue") else pdf.stream.read()))  # fmt: skip
+        reader = pypdf.PdfReader(
+            io.BytesIO(
+                pdf.stream.getvalue() if hasattr(pdf.stream, "getvalue") else pdf.stream.read()
+            )
+        )
         for page in reader.pages:
             for font in page["/Resources"]["/Font"].values():
                 font = font.get_object()
-                descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in \
-                    font else font  # fmt: skip
+                descendant = (
+                    font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                )
                 descriptor = descendant["/FontDescriptor"].get_object()
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
@@ -241,7 +267,8 @@ def test_no_character_of_the_sample_plans_lacks_a_glyph(sample_plans):
     stacks = fonts.stacks()
     for doc in sample_plans.values():
         text = "".join(str(v) for v in doc.values()) + "".join(
-            (s["heading"] or "") + (s["text"] or "") for s in doc["sections"])  # fmt: skip
+            (s["heading"] or "") + (s["text"] or "") for s in doc["sections"]
+        )
         text += "乜隰○〔〕—"
         for role in ("仿宋", "小标宋", "黑体", "楷体"):
             assert fonts.missing_glyphs(text, stacks[role]) == set(), role
@@ -260,8 +287,9 @@ def test_font_report_names_an_installed_font_for_every_role():
 
 
 def test_every_part_of_the_source_text_is_printed(battalion, sample_plans):
-    printed = "".join(line.text for page in battalion.pages for line in lines(page)
-                      if line.top < BOTTOM)  # fmt: skip
+    printed = "".join(
+        line.text for page in battalion.pages for line in lines(page) if line.top < BOTTOM
+    )
     doc = sample_plans["山西省隰县民兵农建营"]
     for section in doc["sections"]:
         for paragraph in (section["text"] or "").splitlines():
@@ -273,10 +301,14 @@ def test_every_part_of_the_source_text_is_printed(battalion, sample_plans):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("隰民农营发[2012] 2号", "隰民农营发〔2012〕2号"), ("某发(2012)02号", "某发〔2012〕2号"),
-     ("某发【2012】第3号", "某发〔2012〕3号"), ("某发（2012）10号", "某发〔2012〕10号"),
-     ("某发〔2012〕2号", "某发〔2012〕2号")],
-)  # fmt: skip
+    [
+        ("隰民农营发[2012] 2号", "隰民农营发〔2012〕2号"),
+        ("某发(2012)02号", "某发〔2012〕2号"),
+        ("某发【2012】第3号", "某发〔2012〕3号"),
+        ("某发（2012）10号", "某发〔2012〕10号"),
+        ("某发〔2012〕2号", "某发〔2012〕2号"),
+    ],
+)
 def test_doc_numbers_are_normalised(raw, expected):
     assert circular.doc_number(raw) == expected
     assert documents.normalize_doc_number(raw) == expected
@@ -287,10 +319,26 @@ def test_dates_and_numbers_of_both_styles():
     assert date_1999(datetime.date(2010, 12, 31)) == "二○一○年十二月三十一日"
     assert date_2012(datetime.date(2012, 3, 9)) == "2012年3月9日"
     assert [chinese_number(n) for n in (1, 10, 11, 20, 21, 100, 105, 110)] == [
-        "一", "十", "十一", "二十", "二十一", "一百", "一百零五", "一百一十"]  # fmt: skip
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "一百",
+        "一百零五",
+        "一百一十",
+    ]
     numbers = HeadingNumbers()
     assert [numbers.next(level) for level in (1, 2, 2, 3, 4, 3, 1, 2)] == [
-        "一、", "（一）", "（二）", "1．", "（1）", "2．", "二、", "（一）"]  # fmt: skip
+        "一、",
+        "（一）",
+        "（二）",
+        "1．",
+        "（1）",
+        "2．",
+        "二、",
+        "（一）",
+    ]
 
 
 # --- safety ---
@@ -307,11 +355,18 @@ def test_user_text_prints_as_text_and_fetches_nothing(monkeypatch):
         return real(url, *args, **kwargs)
 
     monkeypatch.setattr(rendering, "url_fetcher", recording)
-    hostile = ('<img src="file:///etc/passwd"><link rel="stylesheet" href="http://evil.example/x.css">'
-               "<script>alert(1)</script>")  # fmt: skip
-    doc = {"title": hostile, "issuer_marks": [hostile], "doc_number": "x",
-           "sections": [{"level": 1, "heading": hostile, "text": hostile}],
-           "copy_to": [hostile], "printed_by": hostile}  # fmt: skip
+    hostile = (
+        '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://evil.example/x.css">'
+        "<script>alert(1)</script>"
+    )
+    doc = {
+        "title": hostile,
+        "issuer_marks": [hostile],
+        "doc_number": "x",
+        "sections": [{"level": 1, "heading": hostile, "text": hostile}],
+        "copy_to": [hostile],
+        "printed_by": hostile,
+    }
     pdf = open_pdf(exports.render_circular(doc))
     printed = "".join(line.text for page in pdf.pages for line in lines(page)).replace(" ", "")
     assert '<imgsrc="file:///etc/passwd">' in printed and "<script>alert(1)</script>" in printed
@@ -322,7 +377,12 @@ def test_user_text_prints_as_text_and_fetches_nothing(monkeypatch):
 def test_the_fetcher_refuses_everything_outside_the_templates():
     from exports import rendering
 
-    for url in ("file:///etc/passwd", "http://example.com/a.css", "https://example.com/",
-                "data:text/plain,hi", f"file://{rendering.TEMPLATES}/../__init__.py"):  # fmt: skip
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/a.css",
+        "https://example.com/",
+        "data:text/plain,hi",
+        f"file://{rendering.TEMPLATES}/../__init__.py",
+    ):
         with pytest.raises(rendering.FetchRefused):
             rendering.url_fetcher(url)

@@ -89,9 +89,25 @@ def test_every_ui_string_has_an_english_translation(tmp_path):
     root = Path(__file__).resolve().parent.parent
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k",
-         "lazy_gettext", "-k", "gettext", "-k", "_", "-o", str(pot), str(root)]
-    )  # fmt: skip
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(root / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "gettext",
+            "-k",
+            "_",
+            "-o",
+            str(pot),
+            str(root),
+        ]
+    )
     with pot.open("rb") as f:
         wanted = {m.id for m in read_po(f) if m.id}
     po = root / "admin/translations/en/LC_MESSAGES/messages.po"

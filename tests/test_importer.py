@@ -26,8 +26,10 @@ def imported():
     """The five documents of the raw file, imported, in the order of SOURCE_UNITS."""
     parts = split_documents(RAW.read_text(encoding="utf-8"))
     assert [name[:3] for name, _ in parts] == ["第一篇", "第二篇", "第三篇", "第四篇", "第五篇"]
-    return {source["unit"]["name"]: import_text(text)
-            for source, (_, text) in zip(SOURCE_UNITS, parts, strict=True)}  # fmt: skip
+    return {
+        source["unit"]["name"]: import_text(text)
+        for source, (_, text) in zip(SOURCE_UNITS, parts, strict=True)
+    }
 
 
 def _sections(plan):
@@ -48,8 +50,17 @@ def test_each_source_document_imports_to_the_sample_structure(imported, source):
     # the texts word for word (line breaks aside: the sample puts list items on lines of their own)
     assert [_flat(s["text"]) for s in result.sections] == [_flat(t) for _, _, t in plan["sections"]]
     assert result.principles == plan.get("principles", [])
-    for key in ("date_written", "signatories", "no_body_on_next_page", "subject_terms",
-                "report_to", "copy_to", "distribute_to", "printed_by", "printed_date"):
+    for key in (
+        "date_written",
+        "signatories",
+        "no_body_on_next_page",
+        "subject_terms",
+        "report_to",
+        "copy_to",
+        "distribute_to",
+        "printed_by",
+        "printed_date",
+    ):
         assert getattr(result, key) == plan.get(key, getattr(importer.Imported(), key)), key
     if plan.get("doc_number"):
         assert result.plan(None).doc_number == "隰民农营发〔2012〕2号"
@@ -69,20 +80,35 @@ def test_the_battalion_s_official_document_in_every_part(imported):
     assert result.group["office_director"] == group["office_director"]
     assert result.group["office_director_title"] == "副营长（兼任）"
     assert result.group["office_duties"] == group["office_duties"]
-    assert [s["name"] for s in result.procedure] == [s["name"] for s in
-                                                     BATTALION["plan"]["procedure"]]  # fmt: skip
+    assert [s["name"] for s in result.procedure] == [
+        s["name"] for s in BATTALION["plan"]["procedure"]
+    ]
     assert next(s for s in result.procedure if s["name"] == "通知")["time_limit_days"] == 2
     (rule,) = result.receptions
     expected = BATTALION["plan"]["receptions"][0]
-    for key in ("kind", "leaders", "days_per_month", "place", "accompany", "start_date",
-                "end_date"):  # fmt: skip
+    for key in (
+        "kind",
+        "leaders",
+        "days_per_month",
+        "place",
+        "accompany",
+        "start_date",
+        "end_date",
+    ):
         assert rule[key] == expected[key], key
     assert result.attachments == BATTALION["plan"]["attachments"]
     duties = {d["cadence"]: d for d in result.reporting_duties}
     for expected in BATTALION["plan"]["reporting_duties"]:
         found = duties[expected["cadence"]]
-        for key in ("name", "deadline_weekday", "deadline_time", "zero_report", "recipients",
-                    "start_date", "end_date"):  # fmt: skip
+        for key in (
+            "name",
+            "deadline_weekday",
+            "deadline_time",
+            "zero_report",
+            "recipients",
+            "start_date",
+            "end_date",
+        ):
             assert found.get(key) == expected.get(key), key
 
 
@@ -90,7 +116,8 @@ def test_schedules_phases_groups_and_duties_of_the_other_units(imported):
     court = imported[COURT["unit"]["name"]]
     assert court.principles == COURT["plan"]["principles"]
     assert [(r["kind"], r.get("weekday"), r["leaders"]) for r in court.receptions] == [
-        (r["kind"], r.get("weekday"), r["leaders"]) for r in COURT["plan"]["receptions"]]
+        (r["kind"], r.get("weekday"), r["leaders"]) for r in COURT["plan"]["receptions"]
+    ]
     bureau = imported[BUREAU["unit"]["name"]]
     (rule,) = bureau.receptions
     expected = BUREAU["plan"]["receptions"][0]
@@ -99,16 +126,22 @@ def test_schedules_phases_groups_and_duties_of_the_other_units(imported):
     assert rule["leaders"] == ["局领导班子成员"]
     subdistrict = imported[SUBDISTRICT["unit"]["name"]]
     assert [(r["kind"], r["leaders"]) for r in subdistrict.receptions] == [
-        (r["kind"], r["leaders"]) for r in SUBDISTRICT["plan"]["receptions"]]
+        (r["kind"], r["leaders"]) for r in SUBDISTRICT["plan"]["receptions"]
+    ]
     monthly = [d for d in SUBDISTRICT["plan"]["reporting_duties"] if d["cadence"] == "monthly"]
-    assert [(d["name"], d["cadence"], d["deadline_day"]) for d in subdistrict.reporting_duties] \
-        == [(d["name"], d["cadence"], d["deadline_day"]) for d in monthly]  # fmt: skip
+    assert [(d["name"], d["cadence"], d["deadline_day"]) for d in subdistrict.reporting_duties] == [
+        (d["name"], d["cadence"], d["deadline_day"]) for d in monthly
+    ]
     # the source writes 报街道信访 once, where the sample (edited by hand) reads 街道信访办
     assert [d["recipients"] for d in subdistrict.reporting_duties] == [
-        ["街道信访办"], ["街道信访"], ["街道信访办"]]
+        ["街道信访办"],
+        ["街道信访"],
+        ["街道信访办"],
+    ]
     township = imported[TOWNSHIP["unit"]["name"]]
     assert [(p["name"], p["start_date"], p["end_date"]) for p in township.phases] == [
-        (p["name"], p["start_date"], p["end_date"]) for p in TOWNSHIP["plan"]["phases"]]
+        (p["name"], p["start_date"], p["end_date"]) for p in TOWNSHIP["plan"]["phases"]
+    ]
     assert township.phases[-1]["intensity"] == TOWNSHIP["plan"]["phases"][-1]["intensity"]
     assert township.group["members"] == TOWNSHIP["group"]["members"]
     assert township.group["name"] == TOWNSHIP["group"]["name"]
@@ -117,8 +150,9 @@ def test_schedules_phases_groups_and_duties_of_the_other_units(imported):
     expected = TOWNSHIP["plan"]["receptions"][0]
     for key in ("kind", "leaders", "days_per_week", "start_date", "end_date"):
         assert rule[key] == expected[key], key
-    assert township.targets == [{k: v for k, v in TOWNSHIP["plan"]["targets"][-1].items()
-                                 if k != "description"}]  # fmt: skip
+    assert township.targets == [
+        {k: v for k, v in TOWNSHIP["plan"]["targets"][-1].items() if k != "description"}
+    ]
     assert (township.period_start, township.period_end) == (D(2008, 6, 30), D(2008, 12, 31))
 
 
@@ -127,8 +161,9 @@ def test_nothing_of_the_body_is_dropped(imported):
         kept = _flat(result.preamble + "".join(s["heading"] + s["text"] for s in result.sections))
         for line in result.lines:
             if line.role in ("正文", "前言") or line.role.endswith("级标题"):
-                text = importer.heading_of(line.text)[1] if line.role.endswith("级标题") \
-                    else line.text  # fmt: skip
+                text = (
+                    importer.heading_of(line.text)[1] if line.role.endswith("级标题") else line.text
+                )
                 assert _flat(text) in kept, line.text
 
 
@@ -152,37 +187,64 @@ def test_every_imported_plan_is_a_valid_plan(app, imported):
 # --- heading and date variants ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("line, level, rest", [
-    ("一、指导思想", 1, "指导思想"), ("二．目标任务", 1, "目标任务"), ("十一、其他", 1, "其他"),
-    ("（一）明确目标", 2, "明确目标"), ("(二)坚持重点", 2, "坚持重点"),
-    ("（三）、有效解决", 2, "有效解决"),
-    ("1.宣传发动", 3, "宣传发动"), ("2、制定方案", 3, "制定方案"), ("3．集中接访", 3, "集中接访"),
-    ("12. 总结", 3, "总结"), ("（1）登记", 4, "登记"), ("(2)分类", 4, "分类"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "line, level, rest",
+    [
+        ("一、指导思想", 1, "指导思想"),
+        ("二．目标任务", 1, "目标任务"),
+        ("十一、其他", 1, "其他"),
+        ("（一）明确目标", 2, "明确目标"),
+        ("(二)坚持重点", 2, "坚持重点"),
+        ("（三）、有效解决", 2, "有效解决"),
+        ("1.宣传发动", 3, "宣传发动"),
+        ("2、制定方案", 3, "制定方案"),
+        ("3．集中接访", 3, "集中接访"),
+        ("12. 总结", 3, "总结"),
+        ("（1）登记", 4, "登记"),
+        ("(2)分类", 4, "分类"),
+    ],
+)
 def test_heading_numbers_in_their_common_variants(line, level, rest):
     assert importer.heading_of(line) == (level, rest)
 
 
-@pytest.mark.parametrize("line", ["①申请：信访人提出申请", "2.5万元已发放", "2012年3月9日",
-                                  "正文一段"])  # fmt: skip
+@pytest.mark.parametrize(
+    "line", ["①申请：信访人提出申请", "2.5万元已发放", "2012年3月9日", "正文一段"]
+)
 def test_lines_that_are_not_headings(line):
     assert importer.heading_of(line) is None
 
 
-@pytest.mark.parametrize("line, day", [
-    ("二○一二年三月九日", D(2012, 3, 9)), ("二〇二四年十二月三十一日", D(2024, 12, 31)),
-    ("二○○八年六月三十日", D(2008, 6, 30)), ("2012年2月1日", D(2012, 2, 1)),
-    ("（2008年6月30日）", D(2008, 6, 30)), ("2012年2月30日", None), ("十二月", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "line, day",
+    [
+        ("二○一二年三月九日", D(2012, 3, 9)),
+        ("二〇二四年十二月三十一日", D(2024, 12, 31)),
+        ("二○○八年六月三十日", D(2008, 6, 30)),
+        ("2012年2月1日", D(2012, 2, 1)),
+        ("（2008年6月30日）", D(2008, 6, 30)),
+        ("2012年2月30日", None),
+        ("十二月", None),
+    ],
+)
 def test_document_dates_in_arabic_and_chinese_numerals(line, day):
     assert importer.date_of(line) == day
 
 
-@pytest.mark.parametrize("number", ["某信发[2024] 3号", "某信发（2024）3号", "某信发【2024】第03号",
-                                    "某信发〔2024〕3号", "某信发(2024)3号"])  # fmt: skip
+@pytest.mark.parametrize(
+    "number",
+    [
+        "某信发[2024] 3号",
+        "某信发（2024）3号",
+        "某信发【2024】第03号",
+        "某信发〔2024〕3号",
+        "某信发(2024)3号",
+    ],
+)
 def test_doc_numbers_in_any_bracket_style(number):
-    result = import_text(f"{number}\n关于开展大接访活动的通知\n各村委会：\n"
-                         "为了做好工作，特通知如下。")
+    result = import_text(
+        f"{number}\n关于开展大接访活动的通知\n各村委会：\n为了做好工作，特通知如下。"
+    )
     assert result.doc_number == result.plan(None).doc_number == "某信发〔2024〕3号"
     assert result.main_recipients == "各村委会" and result.kind == "通知"
 
@@ -205,40 +267,63 @@ def _docx(paragraphs, table=None) -> bytes:
 
 
 COUNTY_NOTICE = [
-    "某县司法局文件", "某司发〔2024〕7号", "关于开展领导干部大接访活动的", "实施方案",
+    "某县司法局文件",
+    "某司发〔2024〕7号",
+    "关于开展领导干部大接访活动的",
+    "实施方案",
     "各司法所、局机关各股室：",
     "为畅通信访渠道，结合我局实际，制定本方案。",
-    "一、工作目标", "化解率达到95%以上。",
+    "一、工作目标",
+    "化解率达到95%以上。",
     "二、组织领导",
-    "组  长：张三（局长）", "副组长：李四（副局长）、王五（副局长）", "成  员：赵六、钱七、孙八",
+    "组  长：张三（局长）",
+    "副组长：李四（副局长）、王五（副局长）",
+    "成  员：赵六、钱七、孙八",
     "领导小组下设办公室，由副局长李四兼任办公室主任。主要职责：负责日常工作；负责信息报送。",
     "三、工作安排",
     "（一）接访时间。每周五为局长接待日；每月第一个星期一（节假日顺推）由分管副局长接访；"
     "每月15日遇节假日顺延，由公职律师值班接待。",
     "（二）报送要求。各所每天下午16:00前将信访情况上报局办公室；每周五前向县信访局报告本周工作情况。",
-    "四、工作要求", "1.加强领导。要切实加强领导。", "（1）落实责任。要明确责任。",
-    "附件：1．接访日程安排表", "2．信访登记表",
-    "某县司法局", "二○二四年三月九日",
+    "四、工作要求",
+    "1.加强领导。要切实加强领导。",
+    "（1）落实责任。要明确责任。",
+    "附件：1．接访日程安排表",
+    "2．信访登记表",
+    "某县司法局",
+    "二○二四年三月九日",
     "（联系人：周九，电话：1234567）",
     "主题词：信访 大接访 方案",
     "抄送：县委办，县政府办，县信访局。",
     "某县司法局办公室 2024年3月10日印发",
-]  # fmt: skip
+]
 
 
 def test_a_word_document_in_every_part(app):
-    text = importer.read_upload("方案.docx", _docx(COUNTY_NOTICE, table=[
-        ["日期", "接访领导"], ["3月1日", "张三"]]))  # fmt: skip
+    text = importer.read_upload(
+        "方案.docx", _docx(COUNTY_NOTICE, table=[["日期", "接访领导"], ["3月1日", "张三"]])
+    )
     result = import_text(text)
     assert result.issuer_marks == ["某县司法局文件"] and result.doc_number == "某司发〔2024〕7号"
     assert result.title == "关于开展领导干部大接访活动的实施方案"
     assert result.main_recipients == "各司法所、局机关各股室"
     assert [(s["level"], s["heading"]) for s in result.sections] == [
-        (1, "工作目标"), (1, "组织领导"), (1, "工作安排"), (2, "接访时间。"), (2, "报送要求。"),
-        (1, "工作要求"), (3, "加强领导。"), (4, "落实责任。")]
-    assert result.group["members"] == [("组长", "张三", "局长"), ("副组长", "李四", "副局长"),
-                                       ("副组长", "王五", "副局长"), ("成员", "赵六", ""),
-                                       ("成员", "钱七", ""), ("成员", "孙八", "")]  # fmt: skip
+        (1, "工作目标"),
+        (1, "组织领导"),
+        (1, "工作安排"),
+        (2, "接访时间。"),
+        (2, "报送要求。"),
+        (1, "工作要求"),
+        (3, "加强领导。"),
+        (4, "落实责任。"),
+    ]
+    assert result.group["members"] == [
+        ("组长", "张三", "局长"),
+        ("副组长", "李四", "副局长"),
+        ("副组长", "王五", "副局长"),
+        ("成员", "赵六", ""),
+        ("成员", "钱七", ""),
+        ("成员", "孙八", ""),
+    ]
     assert result.group["office_director"] == "李四"
     assert result.group["office_duties"] == ["负责日常工作", "负责信息报送"]
     rules = {r["kind"]: r for r in result.receptions}
@@ -255,8 +340,11 @@ def test_a_word_document_in_every_part(app):
     assert result.targets[0]["value"] == "95%"
     assert [a["title"] for a in result.attachments] == ["接访日程安排表", "信访登记表", "表格1"]
     assert result.attachments[0]["kind"] == "schedule"
-    assert result.attachments[2] == {"title": "表格1", "kind": "table",
-                                     "text": "日期|接访领导\n3月1日|张三"}  # fmt: skip
+    assert result.attachments[2] == {
+        "title": "表格1",
+        "kind": "table",
+        "text": "日期|接访领导\n3月1日|张三",
+    }
     assert result.signatories == ["某县司法局"] and result.date_written == D(2024, 3, 9)
     assert result.note == "（联系人：周九，电话：1234567）"
     assert result.subject_terms == ["信访", "大接访", "方案"]
@@ -268,17 +356,27 @@ def test_a_word_document_in_every_part(app):
 def test_word_headings_numbered_automatically_get_their_numbers():
     document = docx.Document()
     document.add_paragraph("关于开展大接访活动的实施方案")
-    for text, style in (("指导思想", "Heading 1"), ("坚持以人为本。", None),
-                        ("工作安排", "Heading 1"), ("宣传发动", "Heading 2"),
-                        ("集中接访", "Heading 2"), ("登记", "Heading 3"),
-                        ("三、已有编号的标题", "Heading 1")):  # fmt: skip
+    for text, style in (
+        ("指导思想", "Heading 1"),
+        ("坚持以人为本。", None),
+        ("工作安排", "Heading 1"),
+        ("宣传发动", "Heading 2"),
+        ("集中接访", "Heading 2"),
+        ("登记", "Heading 3"),
+        ("三、已有编号的标题", "Heading 1"),
+    ):
         document.add_paragraph(text, style=style)
     data = io.BytesIO()
     document.save(data)
     result = import_text(importer.read_upload("方案.docx", data.getvalue()))
     assert [(s["level"], s["heading"]) for s in result.sections] == [
-        (1, "指导思想"), (1, "工作安排"), (2, "宣传发动"), (2, "集中接访"), (3, "登记"),
-        (1, "已有编号的标题")]
+        (1, "指导思想"),
+        (1, "工作安排"),
+        (2, "宣传发动"),
+        (2, "集中接访"),
+        (3, "登记"),
+        (1, "已有编号的标题"),
+    ]
     assert result.lines[1].text == "一、指导思想" and result.lines[4].text == "（一）宣传发动"
 
 
@@ -291,8 +389,10 @@ def test_a_gbk_text_file_and_a_damaged_character_are_handled():
 
 
 def test_traditional_text_in_a_word_document_is_converted():
-    text = importer.read_upload("舊方案.docx", _docx(
-        ["關於開展領導幹部大接訪活動的實施方案", "一、指導思想", "堅持以人為本。"]))
+    text = importer.read_upload(
+        "舊方案.docx",
+        _docx(["關於開展領導幹部大接訪活動的實施方案", "一、指導思想", "堅持以人為本。"]),
+    )
     result = import_text(text)
     assert result.title == "关于开展领导干部大接访活动的实施方案"
     assert result.sections[0]["heading"] == "指导思想"
@@ -300,17 +400,26 @@ def test_traditional_text_in_a_word_document_is_converted():
 
 
 def test_a_group_list_after_an_introducing_line():
-    result = import_text("关于成立领导小组的通知\n一、成立领导小组\n领导小组名单如下：\n"
-                         "组长：张三（局长）副组长：李四（副局长）\n成员：王五、赵六")
-    assert result.group["members"] == [("组长", "张三", "局长"), ("副组长", "李四", "副局长"),
-                                       ("成员", "王五", ""), ("成员", "赵六", "")]  # fmt: skip
-    assert result.sections[0]["text"] == ("领导小组名单如下：\n组长：张三（局长）\n"
-                                          "副组长：李四（副局长）\n成员：王五、赵六")
+    result = import_text(
+        "关于成立领导小组的通知\n一、成立领导小组\n领导小组名单如下：\n"
+        "组长：张三（局长）副组长：李四（副局长）\n成员：王五、赵六"
+    )
+    assert result.group["members"] == [
+        ("组长", "张三", "局长"),
+        ("副组长", "李四", "副局长"),
+        ("成员", "王五", ""),
+        ("成员", "赵六", ""),
+    ]
+    assert result.sections[0]["text"] == (
+        "领导小组名单如下：\n组长：张三（局长）\n副组长：李四（副局长）\n成员：王五、赵六"
+    )
 
 
 def test_unrecognised_text_stays_as_body_text():
-    result = import_text("关于做好信访工作的通知\n各单位：\n这是第一段。\n这是第二段，没有标题。\n"
-                         "一、要求\n甲乙丙丁。")  # fmt: skip
+    result = import_text(
+        "关于做好信访工作的通知\n各单位：\n这是第一段。\n这是第二段，没有标题。\n"
+        "一、要求\n甲乙丙丁。"
+    )
     assert result.preamble == "这是第一段。"
     assert result.sections[0] == {"level": 0, "heading": "", "text": "这是第二段，没有标题。"}
     assert result.sections[1] == {"level": 1, "heading": "要求", "text": "甲乙丙丁。"}
@@ -319,16 +428,19 @@ def test_unrecognised_text_stays_as_body_text():
 # --- malformed input ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("方案.docx", b"", "空的"),
-    ("方案.docx", b"PK\x03\x04 this is not really a zip", "不是有效的 Word 文档"),
-    ("方案.docx", "一、指导思想\n坚持以人为本。".encode(), "不是有效的 Word 文档"),
-    ("方案.docx", b"x" * (20 * 1024 * 1024 + 1), "文件过大"),
-    ("方案.txt", bytes(range(256)) * 40, "不是文字"),
-    ("方案.txt", "\x00\x01\x02二进制".encode() * 50, "不是文字"),
-    ("方案.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Word"),
-    ("方案.pdf", b"%PDF-1.4", "只能导入"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("方案.docx", b"", "空的"),
+        ("方案.docx", b"PK\x03\x04 this is not really a zip", "不是有效的 Word 文档"),
+        ("方案.docx", "一、指导思想\n坚持以人为本。".encode(), "不是有效的 Word 文档"),
+        ("方案.docx", b"x" * (20 * 1024 * 1024 + 1), "文件过大"),
+        ("方案.txt", bytes(range(256)) * 40, "不是文字"),
+        ("方案.txt", "\x00\x01\x02二进制".encode() * 50, "不是文字"),
+        ("方案.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Word"),
+        ("方案.pdf", b"%PDF-1.4", "只能导入"),
+    ],
+)
 def test_malformed_uploads_are_refused_in_chinese(name, data, message):
     with pytest.raises(ImportProblem, match=message):
         import_text(importer.read_upload(name, data))
@@ -401,8 +513,11 @@ def _review_form(html) -> list:
 
 
 def _post_review(client, unit, **upload):
-    response = client.post("/admin/plan/import/", data={"unit": str(unit.pk), **upload},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/admin/plan/import/",
+        data={"unit": str(unit.pk), **upload},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     return response
 
@@ -422,8 +537,9 @@ def test_the_review_page_saves_nothing_until_confirmed(client):
     fields["title"] = "关于开展领导干部大接访活动的实施方案（修订）"
     fields["member-5-delete"] = "on"
     saved = client.post("/admin/plan/import/confirm/", data=fields)
-    assert saved.status_code == 302, flashed_errors(client.post("/admin/plan/import/confirm/",
-                                                                data=fields))  # fmt: skip
+    assert saved.status_code == 302, flashed_errors(
+        client.post("/admin/plan/import/confirm/", data=fields)
+    )
     plan = documents.Plan.objects.get(unit=unit)
     assert plan.title.endswith("（修订）") and plan.doc_number == "某司发〔2024〕7号"
     assert [s.heading for s in plan.sections][:2] == ["工作目标", "组织领导"]
@@ -461,12 +577,15 @@ def test_a_file_of_several_documents_asks_which_one(client):
     assert documents.Plan.objects.count() == 0
 
 
-@pytest.mark.parametrize("upload, message", [
-    ({"file": (io.BytesIO(b""), "方案.docx")}, "空的"),
-    ({"file": (io.BytesIO(b"not a zip at all"), "方案.docx")}, "不是有效的 Word 文档"),
-    ({"file": (io.BytesIO(bytes(range(256)) * 10), "方案.txt")}, "不是文字"),
-    ({"text": "   "}, "没有可导入的文字"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        ({"file": (io.BytesIO(b""), "方案.docx")}, "空的"),
+        ({"file": (io.BytesIO(b"not a zip at all"), "方案.docx")}, "不是有效的 Word 文档"),
+        ({"file": (io.BytesIO(bytes(range(256)) * 10), "方案.txt")}, "不是文字"),
+        ({"text": "   "}, "没有可导入的文字"),
+    ],
+)
 def test_malformed_input_in_the_panel_gets_a_message_and_saves_nothing(client, upload, message):
     unit = documents.Unit(name="某乡").save()
     page = _post_review(client, unit, **upload)
@@ -478,12 +597,20 @@ def test_an_upload_over_20_mb_is_refused_by_the_panel(client):
     unit = documents.Unit(name="某乡").save()
     boundary = "xinfang-boundary"
     part = f"--{boundary}\r\nContent-Disposition: form-data; name="
-    body = (f'{part}"unit"\r\n\r\n{unit.pk}\r\n{part}"file"; filename="a.docx"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + b"0" * (
-        20 * 1024 * 1024 + 10) + f"\r\n--{boundary}--\r\n".encode()  # fmt: skip
-    response = client.post("/admin/plan/import/", input_stream=io.BytesIO(body),
-                           content_length=len(body),
-                           content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
+    body = (
+        (
+            f'{part}"unit"\r\n\r\n{unit.pk}\r\n{part}"file"; filename="a.docx"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + b"0" * (20 * 1024 * 1024 + 10)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.post(
+        "/admin/plan/import/",
+        input_stream=io.BytesIO(body),
+        content_length=len(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
     assert response.status_code == 413
     assert "上限 20 MB" in response.get_data(as_text=True)
     assert documents.Plan.objects.count() == 0

@@ -46,8 +46,9 @@ def test_schedule_table_of_a_plan(client, battalion_plan):
     assert 1 < pages <= 4 and "注：参与接访人员为信访事项涉及的各股" in text
 
 
-def test_unknown_plan_or_a_failed_rendering_is_a_message_not_a_500(client, battalion_plan,
-                                                                  monkeypatch):  # fmt: skip
+def test_unknown_plan_or_a_failed_rendering_is_a_message_not_a_500(
+    client, battalion_plan, monkeypatch
+):
     response = client.get("/admin/plan/pdf/?id=zzz")
     assert response.status_code == 404
     from admin import printing
@@ -69,9 +70,16 @@ def test_case_cards_print_one_page_each_with_the_units_fields(client, seeded):
     card = documents.CaseCard.objects.get(number="XXX乡〔2008〕2号")
     text, pages = _text(client.get(f"/admin/casecard/pdf/?id={card.pk}").data)
     assert pages == 1
-    for expected in ("一案一卡", "XXX乡信访事项处理卡", "反映砖厂粉尘污染影响农田和饮水",
-                     "稳控风险等级", "高", "包村干部", "崔伟明（副乡长",
-                     "2008-07-10崔伟明：会同县环保局到现场核查"):  # fmt: skip
+    for expected in (
+        "一案一卡",
+        "XXX乡信访事项处理卡",
+        "反映砖厂粉尘污染影响农田和饮水",
+        "稳控风险等级",
+        "高",
+        "包村干部",
+        "崔伟明（副乡长",
+        "2008-07-10崔伟明：会同县环保局到现场核查",
+    ):
         assert expected in text.replace(" ", ""), expected
     ids = [str(c.pk) for c in documents.CaseCard.objects(unit=township)]
     response = client.post("/admin/casecard/action/", data={"action": "print", "rowid": ids})
@@ -91,9 +99,12 @@ def test_blank_form_has_the_units_fields_on_one_page(client, seeded):
 
 def test_hostile_text_on_a_card_prints_as_text(client, seeded):
     township = documents.Unit.objects.get(name="XXX乡")
-    card = documents.CaseCard(unit=township, petitioner="<script>alert(1)</script>",
-                              subject='<img src="file:///etc/passwd">',
-                              extra={"risk": "高"}).save()  # fmt: skip
+    card = documents.CaseCard(
+        unit=township,
+        petitioner="<script>alert(1)</script>",
+        subject='<img src="file:///etc/passwd">',
+        extra={"risk": "高"},
+    ).save()
     text, _ = _text(client.get(f"/admin/casecard/pdf/?id={card.pk}").data)
     assert "<script>alert(1)</script>" in text.replace(" ", "")
     assert '<imgsrc="file:///etc/passwd">' in text.replace(" ", "")
@@ -113,35 +124,61 @@ def data_dir(tmp_path, monkeypatch):
 
 def test_cli_exports_plan_cards_schedule_and_blank_form(data_dir, tmp_path, capsys):
     out = tmp_path / "plan.pdf"
-    assert main(["--data-dir", str(data_dir), "export", "plan", "--unit", "农建营",
-                 "-o", str(out)]) == 0  # fmt: skip
+    assert (
+        main(["--data-dir", str(data_dir), "export", "plan", "--unit", "农建营", "-o", str(out)])
+        == 0
+    )
     assert "隰民农营发〔2012〕2号" in _text(out.read_bytes())[0]
-    assert main(["--data-dir", str(data_dir), "export", "plan", "--title", "魏塘", "--style",
-                 "1999", "-o", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(data_dir),
+                "export",
+                "plan",
+                "--title",
+                "魏塘",
+                "--style",
+                "1999",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "二○一二年二月一日" in _text(out.read_bytes())[0]
     cards = tmp_path / "cards.pdf"
-    assert main(["--data-dir", str(data_dir), "export", "cards", "--unit", "XXX乡",
-                 "-o", str(cards)]) == 0  # fmt: skip
+    assert (
+        main(["--data-dir", str(data_dir), "export", "cards", "--unit", "XXX乡", "-o", str(cards)])
+        == 0
+    )
     assert _text(cards.read_bytes())[1] == 5
     for what in ("schedule", "blank-form"):
         target = tmp_path / f"{what}.pdf"
-        assert main(["--data-dir", str(data_dir), "export", what, "--unit", "XXX乡",
-                     "-o", str(target)]) == 0  # fmt: skip
+        assert (
+            main(
+                ["--data-dir", str(data_dir), "export", what, "--unit", "XXX乡", "-o", str(target)]
+            )
+            == 0
+        )
         assert target.read_bytes()[:5] == b"%PDF-"
     assert "已导出" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
-    [(["plan", "--unit", "不存在的单位"], "没有名为“不存在的单位”的单位"),
-     (["plan", "--id", "zzz"], "记录编号无效"),
-     (["plan", "--id", "000000000000000000000000"], "没有找到这份实施方案"),
-     (["plan"], "请用 --id、--title 或 --unit 指定实施方案"),
-     (["blank-form"], "请用 --unit 指定单位"),
-     (["cards", "--unit", "XX区人民法院"], "没有找到一案一卡")],
-)  # fmt: skip
-def test_cli_export_errors_are_chinese_with_a_non_zero_exit(data_dir, tmp_path, capsys,
-                                                            arguments, message):  # fmt: skip
+    [
+        (["plan", "--unit", "不存在的单位"], "没有名为“不存在的单位”的单位"),
+        (["plan", "--id", "zzz"], "记录编号无效"),
+        (["plan", "--id", "000000000000000000000000"], "没有找到这份实施方案"),
+        (["plan"], "请用 --id、--title 或 --unit 指定实施方案"),
+        (["blank-form"], "请用 --unit 指定单位"),
+        (["cards", "--unit", "XX区人民法院"], "没有找到一案一卡"),
+    ],
+)
+def test_cli_export_errors_are_chinese_with_a_non_zero_exit(
+    data_dir, tmp_path, capsys, arguments, message
+):
     out = tmp_path / "x.pdf"
     assert main(["--data-dir", str(data_dir), "export", *arguments, "-o", str(out)]) == 1
     assert message in capsys.readouterr().err
@@ -149,8 +186,21 @@ def test_cli_export_errors_are_chinese_with_a_non_zero_exit(data_dir, tmp_path, 
 
 
 def test_cli_export_to_an_unwritable_place(data_dir, capsys):
-    assert main(["--data-dir", str(data_dir), "export", "blank-form", "--unit", "XXX乡",
-                 "-o", "/nonexistent/folder/x.pdf"]) == 1  # fmt: skip
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(data_dir),
+                "export",
+                "blank-form",
+                "--unit",
+                "XXX乡",
+                "-o",
+                "/nonexistent/folder/x.pdf",
+            ]
+        )
+        == 1
+    )
     assert "无法写入" in capsys.readouterr().err
 
 
@@ -159,9 +209,10 @@ def test_a_large_batch_is_laid_out_by_worker_processes_in_order(monkeypatch):
 
     monkeypatch.setattr(forms, "CHUNK", 2)
     monkeypatch.setattr(forms, "PARALLEL_FROM", 2)
-    cards = [{"unit": "某乡", "number": f"第{n}号", "fields": [{"label": "信访人",
-                                                              "value": f"人{n}"}]}
-             for n in range(7)]  # fmt: skip
+    cards = [
+        {"unit": "某乡", "number": f"第{n}号", "fields": [{"label": "信访人", "value": f"人{n}"}]}
+        for n in range(7)
+    ]
     text, pages = _text(forms.render_case_cards(cards))
     assert pages == 7
     assert [n for n in range(7) if f"第{n}号" in text] == list(range(7))

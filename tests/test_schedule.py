@@ -89,17 +89,26 @@ def test_subdistrict_leaders_receive_every_week_of_2012(seeded):
 
 def test_leaders_of_a_rule_take_turns_and_are_never_booked_twice(app):
     unit = documents.Unit(name="轮值局").save()
-    plan = documents.Plan(unit=unit, title="方案", period_start=D(2024, 3, 1),
-                          period_end=D(2024, 3, 31), receptions=[
-        Rule(kind="weekly", weekday=0, leaders=["局长", "副局长甲", "副局长乙"]),
-        Rule(kind="monthly_day", day_of_month=11, leaders=["局长"]),
-        Rule(kind="monthly_day", day_of_month=25, leaders=["局长"]),
-    ]).save()  # fmt: skip
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        period_start=D(2024, 3, 1),
+        period_end=D(2024, 3, 31),
+        receptions=[
+            Rule(kind="weekly", weekday=0, leaders=["局长", "副局长甲", "副局长乙"]),
+            Rule(kind="monthly_day", day_of_month=11, leaders=["局长"]),
+            Rule(kind="monthly_day", day_of_month=25, leaders=["局长"]),
+        ],
+    ).save()
     slots = schedule.generate(plan)
     mondays = [s for s in slots if s.rule == 0]
     assert [s.leader for s in mondays] == ["局长", "副局长甲", "副局长乙", "局长"]
-    assert [s.date for s in mondays] == [D(2024, 3, 4), D(2024, 3, 11), D(2024, 3, 18),
-                                         D(2024, 3, 25)]  # fmt: skip
+    assert [s.date for s in mondays] == [
+        D(2024, 3, 4),
+        D(2024, 3, 11),
+        D(2024, 3, 18),
+        D(2024, 3, 25),
+    ]
     # 3月11日 (Monday) is 副局长甲's turn on the weekly rule: the 局长 is free and stays there
     eleventh = next(s for s in slots if s.rule == 1)
     assert (eleventh.date, eleventh.leader) == (D(2024, 3, 11), "局长")
@@ -114,13 +123,18 @@ def test_rules_step_through_short_months_and_over_the_new_year(app):
     only the stepping through weeks and months shows): the year boundary and a leap February."""
     unit = documents.Unit(name="跨年局").save()
     keep = {"holiday_rule": "keep"}
-    plan = documents.Plan(unit=unit, title="方案", period_start=D(2023, 11, 15),
-                          period_end=D(2024, 3, 10), receptions=[
-        Rule(kind="weekly", weekday=2, leaders=["甲"], **keep),
-        Rule(kind="monthly_day", day_of_month=28, leaders=["乙"], **keep),
-        Rule(kind="monthly_nth_weekday", nth=4, weekday=4, leaders=["丙"], **keep),
-        Rule(kind="monthly_nth_weekday", nth=1, weekday=4, leaders=["丁"], **keep),
-    ]).save()  # fmt: skip
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        period_start=D(2023, 11, 15),
+        period_end=D(2024, 3, 10),
+        receptions=[
+            Rule(kind="weekly", weekday=2, leaders=["甲"], **keep),
+            Rule(kind="monthly_day", day_of_month=28, leaders=["乙"], **keep),
+            Rule(kind="monthly_nth_weekday", nth=4, weekday=4, leaders=["丙"], **keep),
+            Rule(kind="monthly_nth_weekday", nth=1, weekday=4, leaders=["丁"], **keep),
+        ],
+    ).save()
     by_rule = defaultdict(list)
     for slot in schedule.generate(plan):
         by_rule[slot.rule].append(slot.date)
@@ -137,45 +151,73 @@ def test_rules_step_through_short_months_and_over_the_new_year(app):
 
 def test_days_per_month_and_per_week_over_the_new_year(app):
     unit = documents.Unit(name="跨年镇").save()
-    plan = documents.Plan(unit=unit, title="方案", period_start=D(2023, 12, 27),
-                          period_end=D(2024, 1, 5), receptions=[
-        Rule(kind="days_per_leader", days_per_month=1, leaders=["甲"]),
-        Rule(kind="phase", days_per_week=5, leaders=["乙"]),
-    ]).save()  # fmt: skip
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        period_start=D(2023, 12, 27),
+        period_end=D(2024, 1, 5),
+        receptions=[
+            Rule(kind="days_per_leader", days_per_month=1, leaders=["甲"]),
+            Rule(kind="phase", days_per_week=5, leaders=["乙"]),
+        ],
+    ).save()
     slots = schedule.generate(plan)
     # one day in each of the two months the period touches
     assert [(s.date.year, s.date.month) for s in slots if s.rule == 0] == [(2023, 12), (2024, 1)]
     # every working day of both weeks: 12月30日–2024年1月1日 are the 元旦 holiday
     assert [s.date for s in slots if s.rule == 1] == [
-        D(2023, 12, 27), D(2023, 12, 28), D(2023, 12, 29),
-        D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 4), D(2024, 1, 5)]  # fmt: skip
+        D(2023, 12, 27),
+        D(2023, 12, 28),
+        D(2023, 12, 29),
+        D(2024, 1, 2),
+        D(2024, 1, 3),
+        D(2024, 1, 4),
+        D(2024, 1, 5),
+    ]
 
 
 def test_the_month_page_steps_over_the_year_boundary(client, app):
     unit = documents.Unit(name="翻页局").save()
-    plan = documents.Plan(unit=unit, title="方案", receptions=[
-        Rule(kind="weekly", weekday=0, leaders=["局长"])]).save()  # fmt: skip
-    for month, previous, following in (("2024-01", "2023-12", "2024-02"),
-                                       ("2023-12", "2023-11", "2024-01"),
-                                       ("2024-03", "2024-02", "2024-04")):  # fmt: skip
+    plan = documents.Plan(
+        unit=unit, title="方案", receptions=[Rule(kind="weekly", weekday=0, leaders=["局长"])]
+    ).save()
+    for month, previous, following in (
+        ("2024-01", "2023-12", "2024-02"),
+        ("2023-12", "2023-11", "2024-01"),
+        ("2024-03", "2024-02", "2024-04"),
+    ):
         page = client.get(f"/admin/schedule/?plan={plan.pk}&month={month}").get_data(as_text=True)
-        assert f"month={previous}\">« {previous}</a>" in page, month
-        assert f"month={following}\">{following} »</a>" in page, month
+        assert f'month={previous}">« {previous}</a>' in page, month
+        assert f'month={following}">{following} »</a>' in page, month
 
 
 @pytest.mark.parametrize(
     ("rule", "message"),
-    [(Rule(kind="monthly_nth_weekday", nth=5, weekday=0, leaders=["局长"]),
-      "并非每个月都有第5个星期一"),
-     (Rule(kind="days_per_leader", days_per_month=40, leaders=["局长"]),
-      "每月共需40天，而一个月最多只有23个工作日"),
-     (Rule(kind="weekly", weekday=4, leaders=["院长"], start_date=D(2024, 5, 1),
-           end_date=D(2024, 4, 1)), "结束日期早于开始日期"),
-     (Rule(kind="weekly", leaders=["院长"]), "没有写星期几"),
-     (Rule(kind="monthly_day", day_of_month=31, leaders=["院长"]), "并非每个月都有31日"),
-     (Rule(kind="phase", days_per_week=6, leaders=["书记"]), "每周最多安排5个工作日"),
-     (Rule(kind="weekly", weekday=4), "没有写接访领导")],
-)  # fmt: skip
+    [
+        (
+            Rule(kind="monthly_nth_weekday", nth=5, weekday=0, leaders=["局长"]),
+            "并非每个月都有第5个星期一",
+        ),
+        (
+            Rule(kind="days_per_leader", days_per_month=40, leaders=["局长"]),
+            "每月共需40天，而一个月最多只有23个工作日",
+        ),
+        (
+            Rule(
+                kind="weekly",
+                weekday=4,
+                leaders=["院长"],
+                start_date=D(2024, 5, 1),
+                end_date=D(2024, 4, 1),
+            ),
+            "结束日期早于开始日期",
+        ),
+        (Rule(kind="weekly", leaders=["院长"]), "没有写星期几"),
+        (Rule(kind="monthly_day", day_of_month=31, leaders=["院长"]), "并非每个月都有31日"),
+        (Rule(kind="phase", days_per_week=6, leaders=["书记"]), "每周最多安排5个工作日"),
+        (Rule(kind="weekly", weekday=4), "没有写接访领导"),
+    ],
+)
 def test_bad_rules_get_clear_messages(rule, message):
     assert any(message in p for p in schedule.rule_problems(rule))
     with pytest.raises(mongoengine.ValidationError):
@@ -184,11 +226,19 @@ def test_bad_rules_get_clear_messages(rule, message):
 
 def test_a_bad_rule_is_refused_on_the_plan_form(client, seeded):
     plan = _plan("贺州市司法局")
-    response = client.post(f"/admin/plan/edit/?id={plan.pk}", data={
-        "unit": str(plan.unit.pk), "title": plan.title, "kind": plan.kind,
-        "receptions-0-kind": "monthly_nth_weekday", "receptions-0-nth": "5",
-        "receptions-0-weekday": "0", "receptions-0-leaders": "局长",
-        "receptions-0-holiday_rule": "next_working_day"})  # fmt: skip
+    response = client.post(
+        f"/admin/plan/edit/?id={plan.pk}",
+        data={
+            "unit": str(plan.unit.pk),
+            "title": plan.title,
+            "kind": plan.kind,
+            "receptions-0-kind": "monthly_nth_weekday",
+            "receptions-0-nth": "5",
+            "receptions-0-weekday": "0",
+            "receptions-0-leaders": "局长",
+            "receptions-0-holiday_rule": "next_working_day",
+        },
+    )
     assert response.status_code == 200
     assert "并非每个月都有第5个星期一" in flashed_errors(response)
     assert documents.Plan.objects.get(pk=plan.pk).receptions[0].nth == 1
@@ -196,14 +246,19 @@ def test_a_bad_rule_is_refused_on_the_plan_form(client, seeded):
 
 def test_a_year_beyond_the_calendar_data_is_refused(client, seeded):
     unit = documents.Unit.objects.get(name="XX区人民法院")
-    plan = documents.Plan(unit=unit, title="明年方案", period_start=D(2027, 1, 1),
-                          period_end=D(2027, 6, 30), receptions=[
-        Rule(kind="weekly", weekday=4, leaders=["院长"])]).save()  # fmt: skip
+    plan = documents.Plan(
+        unit=unit,
+        title="明年方案",
+        period_start=D(2027, 1, 1),
+        period_end=D(2027, 6, 30),
+        receptions=[Rule(kind="weekly", weekday=4, leaders=["院长"])],
+    ).save()
     with pytest.raises(calendar.CalendarDataMissing, match="2027"):
         schedule.generate(plan)
     response = client.post(f"/admin/schedule/generate/?plan={plan.pk}")
     assert "未能生成日程：节假日数据不含2027年" in flashed_errors(
-        client.get(response.headers["Location"]))  # fmt: skip
+        client.get(response.headers["Location"])
+    )
     assert documents.ReceptionSession.objects(plan=plan).count() == 0
 
 
@@ -232,8 +287,9 @@ def test_regenerating_after_a_rule_edit_keeps_recorded_sessions(seeded):
 def test_a_swap_is_recorded_and_a_double_booking_refused(seeded):
     plan = _plan("山西省隰县民兵农建营")
     schedule.regenerate(plan)
-    first, second, third, fourth = documents.ReceptionSession.objects(plan=plan).order_by(
-        "date")[:4]  # fmt: skip
+    first, second, third, fourth = documents.ReceptionSession.objects(plan=plan).order_by("date")[
+        :4
+    ]
     leaders = (first.leader, second.leader)
     note = schedule.swap(first, second)
     first.reload()
@@ -241,12 +297,14 @@ def test_a_swap_is_recorded_and_a_double_booking_refused(seeded):
     assert (first.leader, second.leader) == leaders[::-1]
     assert note in first.note and first.generated == 0
     # third's leader also receives on fourth's day: swapping would book that leader twice
-    documents.ReceptionSession(plan=plan, unit=plan.unit, date=fourth.date,
-                               leader=third.leader).save()  # fmt: skip
+    documents.ReceptionSession(
+        plan=plan, unit=plan.unit, date=fourth.date, leader=third.leader
+    ).save()
     with pytest.raises(schedule.ScheduleError, match="已有接访安排，不能对调"):
         schedule.swap(third, fourth)
-    duplicate = documents.ReceptionSession(plan=plan, unit=plan.unit, date=first.date,
-                                           leader=first.leader)  # fmt: skip
+    duplicate = documents.ReceptionSession(
+        plan=plan, unit=plan.unit, date=first.date, leader=first.leader
+    )
     with pytest.raises(mongoengine.ValidationError, match="不能重复安排"):
         duplicate.save()
 
@@ -255,12 +313,15 @@ def test_the_swap_action_in_the_panel(client, seeded):
     plan = _plan("山西省隰县民兵农建营")
     schedule.regenerate(plan)
     first, second = documents.ReceptionSession.objects(plan=plan).order_by("date")[:2]
-    response = client.post("/admin/receptionsession/action/", data={
-        "action": "swap", "rowid": [str(first.pk), str(second.pk)]})
+    response = client.post(
+        "/admin/receptionsession/action/",
+        data={"action": "swap", "rowid": [str(first.pk), str(second.pk)]},
+    )
     assert "已对调" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert documents.ReceptionSession.objects.get(pk=first.pk).leader == second.leader
-    response = client.post("/admin/receptionsession/action/", data={
-        "action": "swap", "rowid": [str(first.pk)]})
+    response = client.post(
+        "/admin/receptionsession/action/", data={"action": "swap", "rowid": [str(first.pk)]}
+    )
     assert "请选择两个接访安排" in flashed_errors(client.get(response.headers["Location"]))
 
 
@@ -268,15 +329,16 @@ def test_quotas_and_compliance_per_leader_and_month(seeded):
     plan = _plan("山西省隰县民兵农建营")
     assert schedule.quotas(plan) == {"visit_out": ("每月下访", 2), "reception": ("每月接访天数", 3)}
     schedule.regenerate(plan)
-    for session in documents.ReceptionSession.objects(plan=plan, leader="营长",
-                                                      date__lt=D(2012, 4, 1)):  # fmt: skip
+    for session in documents.ReceptionSession.objects(
+        plan=plan, leader="营长", date__lt=D(2012, 4, 1)
+    ):
         session.status = "held"
         session.save()
     for day in (D(2012, 3, 12), D(2012, 3, 26)):
-        documents.LeaderActivity(unit=plan.unit, leader="营长", kind="visit_out",
-                                 date=day).save()  # fmt: skip
-    documents.LeaderActivity(unit=plan.unit, leader="支部书记", kind="visit_out",
-                             date=D(2012, 3, 20)).save()  # fmt: skip
+        documents.LeaderActivity(unit=plan.unit, leader="营长", kind="visit_out", date=day).save()
+    documents.LeaderActivity(
+        unit=plan.unit, leader="支部书记", kind="visit_out", date=D(2012, 3, 20)
+    ).save()
     rows = {row["leader"]: row for row in schedule.compliance(plan, 2012, 3)}
     assert rows["营长"]["ok"] and rows["营长"]["counts"]["reception"] == 3
     assert not rows["支部书记"]["ok"]
@@ -288,9 +350,14 @@ def test_notices_due_to_leaders_and_petitioners(seeded):
     schedule.regenerate(plan)
     first = documents.ReceptionSession.objects(plan=plan).order_by("date").first()
     today = first.date - datetime.timedelta(days=3)
-    card = documents.CaseCard(unit=plan.unit, petitioner="周某", subject="反映问题",
-                              registered_on=today, step="申请",
-                              reception_date=first.date).save()  # fmt: skip
+    card = documents.CaseCard(
+        unit=plan.unit,
+        petitioner="周某",
+        subject="反映问题",
+        registered_on=today,
+        step="申请",
+        reception_date=first.date,
+    ).save()
     notices = schedule.notices_due(plan.unit, today)
     leader = next(n for n in notices if n["whom"] == first.leader)
     assert leader["due"] == first.date - datetime.timedelta(days=2)
@@ -305,13 +372,13 @@ def test_notices_due_to_leaders_and_petitioners(seeded):
 def test_ical_feeds_per_unit_and_per_leader(client, seeded):
     plan = _plan("山西省隰县民兵农建营")
     schedule.regenerate(plan)
-    feed = icalendar.Calendar.from_ical(
-        client.get(f"/admin/schedule/ical/{plan.unit.pk}.ics").data)  # fmt: skip
+    feed = icalendar.Calendar.from_ical(client.get(f"/admin/schedule/ical/{plan.unit.pk}.ics").data)
     events = [c for c in feed.walk() if c.name == "VEVENT"]
     assert len(events) == 90
     assert {str(e["location"]) for e in events} == {"机关会议室"}
     leader = icalendar.Calendar.from_ical(
-        client.get(f"/admin/schedule/ical/{plan.unit.pk}/营长.ics").data)  # fmt: skip
+        client.get(f"/admin/schedule/ical/{plan.unit.pk}/营长.ics").data
+    )
     dates = sorted(e.decoded("dtstart") for e in leader.walk() if e.name == "VEVENT")
     assert len(dates) == 30 and dates[0].year == 2012
     assert client.get("/admin/schedule/ical/zzz.ics").status_code == 404
@@ -337,10 +404,18 @@ def test_the_month_page_and_the_printed_schedule(client, seeded):
 def test_a_leader_booked_by_another_plan_of_the_unit_is_named_and_the_rest_generated(client):
     unit = documents.Unit(name="两方案局").save()
     period = {"period_start": D(2024, 3, 1), "period_end": D(2024, 3, 31)}
-    first = documents.Plan(unit=unit, title="信访工作方案", **period, receptions=[
-        Rule(kind="weekly", weekday=0, leaders=["局长"])]).save()  # fmt: skip
-    second = documents.Plan(unit=unit, title="大接访活动方案", **period, receptions=[
-        Rule(kind="weekly", weekday=0, leaders=["局长", "副局长"])]).save()  # fmt: skip
+    first = documents.Plan(
+        unit=unit,
+        title="信访工作方案",
+        **period,
+        receptions=[Rule(kind="weekly", weekday=0, leaders=["局长"])],
+    ).save()
+    second = documents.Plan(
+        unit=unit,
+        title="大接访活动方案",
+        **period,
+        receptions=[Rule(kind="weekly", weekday=0, leaders=["局长", "副局长"])],
+    ).save()
     schedule.regenerate(first)  # 局长: every Monday of March 2024 (4, 11, 18, 25)
     response = client.post(f"/admin/schedule/generate/?plan={second.pk}&month=2024-03")
     assert response.status_code == 302
@@ -349,9 +424,13 @@ def test_a_leader_booked_by_another_plan_of_the_unit_is_named_and_the_rest_gener
     assert "2024年3月4日局长（已有《信访工作方案》的接访安排）" in shown
     assert "2024年3月18日局长" in shown and "副局长" not in shown
     stored = documents.ReceptionSession.objects(plan=second)
-    assert sorted((s.date, s.leader) for s in stored) == [(D(2024, 3, 11), "副局长"),
-                                                          (D(2024, 3, 25), "副局长")]
+    assert sorted((s.date, s.leader) for s in stored) == [
+        (D(2024, 3, 11), "副局长"),
+        (D(2024, 3, 25), "副局长"),
+    ]
     result = schedule.regenerate(second)  # again: the same days stay out, nothing else changes
-    assert [(c.date, c.leader) for c in result["clashes"]] == [(D(2024, 3, 4), "局长"),
-                                                               (D(2024, 3, 18), "局长")]
+    assert [(c.date, c.leader) for c in result["clashes"]] == [
+        (D(2024, 3, 4), "局长"),
+        (D(2024, 3, 18), "局长"),
+    ]
     assert documents.ReceptionSession.objects(unit=unit).count() == 6

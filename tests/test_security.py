@@ -37,8 +37,14 @@ def township(app):
 
 
 def test_a_category_cannot_close_the_dashboards_script(client, township):
-    documents.CaseCard(unit=township, petitioner="张某", subject="反映问题", step="登记",
-                       category=PAYLOADS[0], department=PAYLOADS[1]).save()  # fmt: skip
+    documents.CaseCard(
+        unit=township,
+        petitioner="张某",
+        subject="反映问题",
+        step="登记",
+        category=PAYLOADS[0],
+        department=PAYLOADS[1],
+    ).save()
     response = client.get(f"/admin/?unit={township.pk}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -56,16 +62,28 @@ def test_help_text_and_old_type_values_are_text_on_forms(client, township):
     assert "&lt;img src=x onerror=alert(2)&gt;" in new and unescaped(new) == []
 
     _define(township, Field(key="times", label="次数", type="number", help_text=PAYLOADS[1]))
-    for url in (f"/admin/casecard/edit/?id={card.pk}", f"/admin/casecard/details/?id={card.pk}",
-                f"/admin/casecard/?unit={township.pk}"):  # fmt: skip
+    for url in (
+        f"/admin/casecard/edit/?id={card.pk}",
+        f"/admin/casecard/details/?id={card.pk}",
+        f"/admin/casecard/?unit={township.pk}",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert unescaped(html) == [], url
     edit = client.get(f"/admin/casecard/edit/?id={card.pk}").get_data(as_text=True)
     assert "原值「&#34;&gt;&lt;svg onload=alert(3)&gt;」与当前类型不符" in edit
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/casecard/", "/admin/casecard/new/",
-                                 "/admin/schedule/", "/admin/reports/", "/login"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/casecard/",
+        "/admin/casecard/new/",
+        "/admin/schedule/",
+        "/admin/reports/",
+        "/login",
+    ],
+)
 def test_pages_forbid_inline_script_and_framing(client, township, url):
     response = client.get(url)
     policy = response.headers["Content-Security-Policy"]
@@ -99,23 +117,47 @@ def office(app):
     town = documents.Unit(name="某乡", parent=county).save()
     leader = documents.Person(name="乡长甲", title="乡长", unit=town).save()
     other_leader = documents.Person(name="副乡长乙", title="副乡长", unit=town).save()
-    _define(town, Field(key="family", label="家庭成员", type="table", columns=[
-        {"key": "name", "label": "姓名"}, {"key": "phone", "label": "电话", "personal": True}]),
-        Field(key="contact", label="联系人电话", type="text", personal=True))  # fmt: skip
+    _define(
+        town,
+        Field(
+            key="family",
+            label="家庭成员",
+            type="table",
+            columns=[
+                {"key": "name", "label": "姓名"},
+                {"key": "phone", "label": "电话", "personal": True},
+            ],
+        ),
+        Field(key="contact", label="联系人电话", type="text", personal=True),
+    )
     staff = make_account("clerk", "staff", unit=town)
     client = as_account(app, staff)
-    response = client.post("/admin/casecard/new/", data=_card_form(
-        town, responsible_leader=str(leader.pk), id_number=ID, phones=PHONE,
-        x__contact="0359-1234567", **{"x__family-0-name": "孙某",
-                                      "x__family-0-phone": FAMILY_PHONE}))  # fmt: skip
+    response = client.post(
+        "/admin/casecard/new/",
+        data=_card_form(
+            town,
+            responsible_leader=str(leader.pk),
+            id_number=ID,
+            phones=PHONE,
+            x__contact="0359-1234567",
+            **{"x__family-0-name": "孙某", "x__family-0-phone": FAMILY_PHONE},
+        ),
+    )
     assert response.status_code == 302
     card = documents.CaseCard.objects.get()
     card.id_number, card.phones = "110105194912310038", ["13900001111"]
     card.save()  # a second entry in the history: both numbers before and after
-    return {"app": app, "town": town, "county": county, "card": card, "leader": leader,
-            "other_leader": other_leader, "staff": staff,
-            "leader_account": make_account("leader", "leader", unit=town, person=leader),
-            "superior": make_account("bureau", "superior", unit=county)}  # fmt: skip
+    return {
+        "app": app,
+        "town": town,
+        "county": county,
+        "card": card,
+        "leader": leader,
+        "other_leader": other_leader,
+        "staff": staff,
+        "leader_account": make_account("leader", "leader", unit=town, person=leader),
+        "superior": make_account("bureau", "superior", unit=county),
+    }
 
 
 FULL = (ID, PHONE, "110105194912310038", "13900001111", FAMILY_PHONE, "0359-1234567")
@@ -168,9 +210,14 @@ def test_a_personal_field_is_not_on_the_form_of_a_role_that_may_not_see_it(offic
     card = office["card"]
     edit = client.get(f"/admin/casecard/edit/?id={card.pk}").get_data(as_text=True)
     assert "x__contact" not in edit and "x__family" not in edit
-    response = client.post(f"/admin/casecard/edit/?id={card.pk}", data={
-        **_card_form(office["town"], responsible_leader=str(office["leader"].pk)),
-        "step": card.step, "version": card.version})  # fmt: skip
+    response = client.post(
+        f"/admin/casecard/edit/?id={card.pk}",
+        data={
+            **_card_form(office["town"], responsible_leader=str(office["leader"].pk)),
+            "step": card.step,
+            "version": card.version,
+        },
+    )
     assert response.status_code == 302
     card.reload()
     assert card.extra["contact"] == "0359-1234567"  # kept, not cleared by the narrower form
@@ -190,12 +237,22 @@ def two_leaders(office):
     today = deadlines.today()
     plan = documents.Plan(unit=town, title="某乡大接访实施方案", period_start=today).save()
     for person, day in ((leader, 2), (other, 3)):
-        documents.ReceptionSession(plan=plan, unit=town, leader=person.name, place="接访室",
-                                   date=today + datetime.timedelta(days=day)).save()  # fmt: skip
+        documents.ReceptionSession(
+            plan=plan,
+            unit=town,
+            leader=person.name,
+            place="接访室",
+            date=today + datetime.timedelta(days=day),
+        ).save()
     mine = office["card"]
     theirs = documents.CaseCard(
-        unit=town, petitioner="别人的信访人", subject="别人的事", step=mine.step,
-        responsible_leader=other, number="某乡〔2024〕9号", reception_leader=other,
+        unit=town,
+        petitioner="别人的信访人",
+        subject="别人的事",
+        step=mine.step,
+        responsible_leader=other,
+        number="某乡〔2024〕9号",
+        reception_leader=other,
         registered_on=today - datetime.timedelta(days=200),
         reception_date=today + datetime.timedelta(days=3),
     ).save()
@@ -214,8 +271,9 @@ def test_a_leader_sees_only_own_receptions_and_notices_on_the_schedule(two_leade
     assert "副乡长乙" not in html and "别人的信访人" not in html
     # the clerk sees both leaders' days and the notices for them
     clerk = as_account(two_leaders["app"], two_leaders["staff"])
-    html = clerk.get(f"/admin/schedule/?plan={two_leaders['plan'].pk}&month={today:%Y-%m}"
-                     ).get_data(as_text=True)  # fmt: skip
+    html = clerk.get(
+        f"/admin/schedule/?plan={two_leaders['plan'].pk}&month={today:%Y-%m}"
+    ).get_data(as_text=True)
     assert "副乡长乙" in html and "乡长甲" in html
 
 
@@ -230,30 +288,51 @@ def test_a_leaders_month_page_and_feeds_hold_exactly_own_generated_receptions(of
     from documents.plan import ReceptionArrangement
 
     app, town = office["app"], office["town"]
-    plan = documents.Plan(unit=town, title="某乡大接访实施方案", period_start=datetime.date(
-        2024, 3, 1), period_end=datetime.date(2024, 3, 31), receptions=[ReceptionArrangement(
-            kind="weekly", weekday=1, leaders=["乡长甲", "副乡长乙"], place="接访室")]).save()
-    schedule.regenerate(plan)  # fmt: skip
-    days = {leader: [f"{s.date:%Y-%m-%d}" for s in documents.ReceptionSession.objects(
-        plan=plan, leader=leader).order_by("date")] for leader in ("乡长甲", "副乡长乙")}
-    assert days == {"乡长甲": ["2024-03-05", "2024-03-19"],
-                    "副乡长乙": ["2024-03-12", "2024-03-26"]}  # fmt: skip
+    plan = documents.Plan(
+        unit=town,
+        title="某乡大接访实施方案",
+        period_start=datetime.date(2024, 3, 1),
+        period_end=datetime.date(2024, 3, 31),
+        receptions=[
+            ReceptionArrangement(
+                kind="weekly", weekday=1, leaders=["乡长甲", "副乡长乙"], place="接访室"
+            )
+        ],
+    ).save()
+    schedule.regenerate(plan)
+    days = {
+        leader: [
+            f"{s.date:%Y-%m-%d}"
+            for s in documents.ReceptionSession.objects(plan=plan, leader=leader).order_by("date")
+        ]
+        for leader in ("乡长甲", "副乡长乙")
+    }
+    assert days == {
+        "乡长甲": ["2024-03-05", "2024-03-19"],
+        "副乡长乙": ["2024-03-12", "2024-03-26"],
+    }
 
     def month_page(account):
         page = as_account(app, account).get(f"/admin/schedule/?plan={plan.pk}&month=2024-03")
         assert page.status_code == 200
         html = page.get_data(as_text=True)
         table = html.split('class="table table-bordered table-sm xf-schedule"', 1)[1]
-        rows = re.findall(r"(?s)<tr[^>]*>\s*<td><a [^>]*>([0-9-]+)</a></td>.*?"
-                          r"title=\"[^\"]*\">([^<]+)</a>", table.split("</table>", 1)[0])
+        rows = re.findall(
+            r"(?s)<tr[^>]*>\s*<td><a [^>]*>([0-9-]+)</a></td>.*?"
+            r"title=\"[^\"]*\">([^<]+)</a>",
+            table.split("</table>", 1)[0],
+        )
         link = re.search(r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"', html).group(1)
         return rows, markup.unescape(link)
 
     def events(response):
         assert response.status_code == 200 and response.mimetype == "text/calendar"
         feed = icalendar.Calendar.from_ical(response.data)
-        return sorted((f"{e['dtstart'].dt:%Y-%m-%d}", str(e["summary"]))
-                      for e in feed.walk() if e.name == "VEVENT")  # fmt: skip
+        return sorted(
+            (f"{e['dtstart'].dt:%Y-%m-%d}", str(e["summary"]))
+            for e in feed.walk()
+            if e.name == "VEVENT"
+        )
 
     own = [(day, "乡长甲") for day in days["乡长甲"]]
     rows, link = month_page(office["leader_account"])
@@ -278,7 +357,8 @@ def test_a_leader_does_not_see_another_leaders_card_among_the_related(two_leader
     assert "别人的事" not in detail and "别人的信访人" not in detail
     clerk = as_account(two_leaders["app"], two_leaders["staff"])
     assert "别人的信访人" in clerk.get(f"/admin/casecard/details/?id={card.pk}").get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
 
 
 def test_a_leaders_copy_of_a_report_lists_only_own_overdue_cards(two_leaders):
@@ -317,14 +397,18 @@ def test_a_clerk_saving_the_own_unit_keeps_its_superior(office):
     town, county = office["town"], office["county"]
     form = client.get(f"/admin/unit/edit/?id={town.pk}").get_data(as_text=True)
     assert f'<option selected value="{county.pk}">某县信访局</option>' in form
-    response = client.post(f"/admin/unit/edit/?id={town.pk}", data={
-        "name": "某乡", "parent": str(county.pk), "document_style": "2012"})  # fmt: skip
+    response = client.post(
+        f"/admin/unit/edit/?id={town.pk}",
+        data={"name": "某乡", "parent": str(county.pk), "document_style": "2012"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert documents.Unit.objects.get(pk=town.pk).parent == county
     # another unit outside the account's scope cannot be chosen
     elsewhere = documents.Unit(name="别的县").save()
-    response = client.post(f"/admin/unit/edit/?id={town.pk}", data={
-        "name": "某乡", "parent": str(elsewhere.pk), "document_style": "2012"})  # fmt: skip
+    response = client.post(
+        f"/admin/unit/edit/?id={town.pk}",
+        data={"name": "某乡", "parent": str(elsewhere.pk), "document_style": "2012"},
+    )
     assert response.status_code == 200 and "所选的关联记录不存在" in response.get_data(as_text=True)
     assert documents.Unit.objects.get(pk=town.pk).parent == county
 
@@ -337,8 +421,9 @@ def test_a_leaders_calendar_feed_carries_only_own_receptions_without_a_cookie(tw
 
     def feed_link(account):
         page = as_account(app, account).get(f"/admin/schedule/?plan={plan.pk}&month={today:%Y-%m}")
-        link = re.search(r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"',
-                         page.get_data(as_text=True))  # fmt: skip
+        link = re.search(
+            r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"', page.get_data(as_text=True)
+        )
         return markup.unescape(link.group(1))
 
     from flask.testing import FlaskClient
@@ -368,8 +453,9 @@ def test_a_calendar_link_is_audited_and_can_be_revoked(two_leaders):
 
     def link():
         page = clerk.get(schedule_page).get_data(as_text=True)
-        return markup.unescape(re.search(r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"',
-                                         page).group(1))  # fmt: skip
+        return markup.unescape(
+            re.search(r'href="([^"]*/ical/[0-9a-f]{24}\.ics\?token=[^"]+)"', page).group(1)
+        )
 
     calendar = FlaskClient(app)
     old = link()

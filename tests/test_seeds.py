@@ -54,8 +54,16 @@ def test_every_sample_text_stands_word_for_word_in_the_source():
 
 def test_seeding_twice_changes_nothing(app):
     first = seeds.load()
-    assert first == {"单位": 6, "人员": 12, "领导小组": 2, "实施方案": 5, "自定义字段": 1,
-                     "一案一卡": 5, "接访安排": 90 + 12 + 48 + 15, "账号": 4}  # fmt: skip
+    assert first == {
+        "单位": 6,
+        "人员": 12,
+        "领导小组": 2,
+        "实施方案": 5,
+        "自定义字段": 1,
+        "一案一卡": 5,
+        "接访安排": 90 + 12 + 48 + 15,
+        "账号": 4,
+    }
     snapshot = {
         model.__name__: sorted(str(d.to_mongo().to_dict()) for d in model.objects)
         for model in documents.ALL_DOCUMENTS
@@ -87,8 +95,11 @@ def test_battalion_plan_is_the_complete_official_document(app):
     assert plan.effective_style == "1999"
     headings = [(s.level, s.heading) for s in plan.sections]
     assert [h for level, h in headings if level == 1] == [
-        "指导思想", "活动的主体和目标任务", "切实做好领导干部大下接访活动", "工作要求",
-    ]  # fmt: skip
+        "指导思想",
+        "活动的主体和目标任务",
+        "切实做好领导干部大下接访活动",
+        "工作要求",
+    ]
     assert len([h for level, h in headings if level == 3]) == 13
     steps = [step.name for step in plan.procedure]
     assert steps == ["申请", "登记", "分类", "通知", "接访", "答复", "督办"]
@@ -153,7 +164,10 @@ def test_each_source_unit_has_its_distinctive_parts(app):
     # the township's own case-card fields, and values that satisfy them
     field_set = documents.FieldSet.for_unit(township, "case_card")
     assert field_set.version == 1 and [f.key for f in field_set.fields][:3] == [
-        "risk", "village", "cadre"]
+        "risk",
+        "village",
+        "cadre",
+    ]
     for card in cards:
         assert documents.custom_fields.validate_values(field_set.active, card.extra) == []
         assert card.fields_version == 1

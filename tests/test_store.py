@@ -198,8 +198,9 @@ def _wait_until_serving(url, server, log, deadline=120.0):
             return  # an answer, even an error page: the server is up
         except (OSError, http.client.HTTPException):
             if time.monotonic() > give_up:
-                raise AssertionError(f"no answer from {url} within {deadline:.0f} s:\n"
-                                     f"{log.read_text()}") from None  # fmt: skip
+                raise AssertionError(
+                    f"no answer from {url} within {deadline:.0f} s:\n{log.read_text()}"
+                ) from None
             time.sleep(0.25)
 
 
@@ -233,11 +234,23 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", "3",
-             "--threads", "2", "--timeout", "120", "-b", f"127.0.0.1:{port}",
-             "admin:create_app()"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+                "-w",
+                "3",
+                "--threads",
+                "2",
+                "--timeout",
+                "120",
+                "-b",
+                f"127.0.0.1:{port}",
+                "admin:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(f"{base}/login", server, log)
@@ -256,8 +269,9 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
             page = opener.open(f"{base}{path}", timeout=120).read().decode()
             return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
-        login = urllib.parse.urlencode({"username": "clerk", "password": "clerk-pass-1",
-                                        "csrf_token": token("/login")}).encode()  # fmt: skip
+        login = urllib.parse.urlencode(
+            {"username": "clerk", "password": "clerk-pass-1", "csrf_token": token("/login")}
+        ).encode()
         try:
             signed_in = opener.open(f"{base}/login", data=login, timeout=120).status
         except urllib.error.HTTPError as redirect:
@@ -267,8 +281,12 @@ def test_panel_under_gunicorn_with_several_workers_loses_no_write(tmp_path):
 
         def post(i):
             data = urllib.parse.urlencode(
-                {"name": f"面板人员{i}", "unit": str(unit.pk), "extra": "",
-                 "csrf_token": form_token}
+                {
+                    "name": f"面板人员{i}",
+                    "unit": str(unit.pk),
+                    "extra": "",
+                    "csrf_token": form_token,
+                }
             ).encode()
             try:
                 return opener.open(f"{base}/admin/person/new/", data=data, timeout=120).status

@@ -28,10 +28,30 @@ FULL_NUMBERS = (ID, PHONE, FAMILY_PHONE)
 # people stay, as the schedule matches its leaders by name)
 TEXT_KEYS = {
     "units": {"name", "short_name", "kind", "doc_code", "address", "issuer_marks", "superiors"},
-    "plans": {"title", "heading", "text", "content", "description", "name", "place",
-              "preamble", "targets", "principles"},
-    "case_cards": {"subject", "request", "facts", "address", "category", "department",
-                   "progress", "measures", "petitioner_status", "content"},
+    "plans": {
+        "title",
+        "heading",
+        "text",
+        "content",
+        "description",
+        "name",
+        "place",
+        "preamble",
+        "targets",
+        "principles",
+    },
+    "case_cards": {
+        "subject",
+        "request",
+        "facts",
+        "address",
+        "category",
+        "department",
+        "progress",
+        "measures",
+        "petitioner_status",
+        "content",
+    },
     "leadership_groups": {"name", "office_name", "office_duties"},
     "reception_sessions": {"place", "accompany", "note"},
     "field_sets": {"label", "help_text"},
@@ -42,8 +62,9 @@ TEXT_KEYS = {
 def _poison(value, keys, inside=False):
     """The stored document with the payload added to every string under one of ``keys``."""
     if isinstance(value, dict):
-        return {k: _poison(v, keys, inside=k in keys) if k != "_id" else v
-                for k, v in value.items()}
+        return {
+            k: _poison(v, keys, inside=k in keys) if k != "_id" else v for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_poison(v, keys, inside) for v in value]
     if isinstance(value, str) and inside:
@@ -64,21 +85,37 @@ def world():
     # markers: what the leader, the township and the county may not see
     step = documents.Procedure.for_unit(town).first
     for number, unit in enumerate(documents.Unit.objects(pk__nin=[town.pk, county.pk])):
-        documents.CaseCard(unit=unit, petitioner=f"外单位卡{number:03d}号", subject="外单位的事",
-                           step=documents.Procedure.for_unit(unit).first).save()  # fmt: skip
+        documents.CaseCard(
+            unit=unit,
+            petitioner=f"外单位卡{number:03d}号",
+            subject="外单位的事",
+            step=documents.Procedure.for_unit(unit).first,
+        ).save()
         other_plan = documents.Plan.objects(unit=unit).first()
         if other_plan is not None:
-            documents.ReceptionSession(plan=other_plan, unit=unit, leader="外单位领导",
-                                       date=plan.period_start or documents.deadlines.today(),
-                                       place=f"外单位接访地{number:03d}号").save()  # fmt: skip
+            documents.ReceptionSession(
+                plan=other_plan,
+                unit=unit,
+                leader="外单位领导",
+                date=plan.period_start or documents.deadlines.today(),
+                place=f"外单位接访地{number:03d}号",
+            ).save()
     for card in documents.CaseCard.objects(unit=town):
         if leader not in (card.responsible_leader, card.reception_leader):
             card.petitioner = f"他人卡{card.pk}号"
             card.save()
-    documents.ReceptionSession(plan=plan, unit=town, leader=other_leader.name, place="他人接访地",
-                               date=plan.period_start).save()  # fmt: skip
-    documents.CaseCard(unit=town, petitioner="本人的卡", subject="本人包案", step=step,
-                       responsible_leader=leader, id_number=ID, phones=[PHONE]).save()  # fmt: skip
+    documents.ReceptionSession(
+        plan=plan, unit=town, leader=other_leader.name, place="他人接访地", date=plan.period_start
+    ).save()
+    documents.CaseCard(
+        unit=town,
+        petitioner="本人的卡",
+        subject="本人包案",
+        step=step,
+        responsible_leader=leader,
+        id_number=ID,
+        phones=[PHONE],
+    ).save()
     db = mongoengine.get_db()
     # personal data in every card, script in every text
     db.case_cards.update_many({}, {"$set": {"id_number": ID, "phones": [PHONE]}})
@@ -86,8 +123,9 @@ def world():
         for doc in list(db[name].find()):
             db[name].replace_one({"_id": doc["_id"]}, _poison(doc, keys))
     family = {"family": [{"name": "孙某", "relation": "儿子", "phone": FAMILY_PHONE}]}
-    db.case_cards.update_many({"unit": town.pk}, {"$set": {f"extra.{k}": v
-                                                            for k, v in family.items()}})
+    db.case_cards.update_many(
+        {"unit": town.pk}, {"$set": {f"extra.{k}": v for k, v in family.items()}}
+    )
     accounts = {
         "admin": make_account("sweep-admin", "admin"),
         "staff": make_account("sweep-staff", "staff", unit=town),
@@ -109,15 +147,17 @@ def _sample(model, limit=3):
 def urls(app):
     """Every page a GET reaches: lists, details and forms of a few records of each kind,
     exports, printouts, reports, the schedule, feeds and the dashboard of every unit."""
-    result = ["/admin/", "/admin/schedule/", "/admin/reports/", "/admin/reports/targets/",
-              "/login"]  # fmt: skip
+    result = ["/admin/", "/admin/schedule/", "/admin/reports/", "/admin/reports/targets/", "/login"]
     units = list(documents.Unit.objects)
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or not rule.endpoint.endswith(".index_view"):
             continue
         base = rule.rule
-        view = app.view_functions[rule.endpoint].__self__ if hasattr(
-            app.view_functions[rule.endpoint], "__self__") else None  # fmt: skip
+        view = (
+            app.view_functions[rule.endpoint].__self__
+            if hasattr(app.view_functions[rule.endpoint], "__self__")
+            else None
+        )
         model = getattr(view, "model", None)
         result += [base, f"{base}new/", f"{base}export/csv/", f"{base}export/xlsx/"]
         result += [f"{base}?unit={u.pk}" for u in units]
@@ -129,19 +169,29 @@ def urls(app):
     for card in _sample(documents.CaseCard):
         result.append(f"/admin/casecard/pdf/?id={card.pk}")
     for unit in units:
-        result += [f"/admin/?unit={unit.pk}", f"/admin/reports/?unit={unit.pk}",
-                   f"/admin/casecard/blank/?unit={unit.pk}",
-                   f"/admin/schedule/ical/{unit.pk}.ics"]  # fmt: skip
+        result += [
+            f"/admin/?unit={unit.pk}",
+            f"/admin/reports/?unit={unit.pk}",
+            f"/admin/casecard/blank/?unit={unit.pk}",
+            f"/admin/schedule/ical/{unit.pk}.ics",
+        ]
         leaders = set(documents.ReceptionSession.objects(unit=unit).distinct("leader"))
         result += [f"/admin/schedule/ical/{unit.pk}/{name}.ics" for name in leaders]
     for plan in documents.Plan.objects:
-        result += [f"/admin/plan/pdf/?id={plan.pk}", f"/admin/plan/schedule/?id={plan.pk}",
-                   f"/admin/schedule/?plan={plan.pk}", f"/admin/reports/targets/?plan={plan.pk}"]
+        result += [
+            f"/admin/plan/pdf/?id={plan.pk}",
+            f"/admin/plan/schedule/?id={plan.pk}",
+            f"/admin/schedule/?plan={plan.pk}",
+            f"/admin/reports/targets/?plan={plan.pk}",
+        ]
         if plan.period_start:
             result.append(f"/admin/schedule/?plan={plan.pk}&month={plan.period_start:%Y-%m}")
     for report in documents.Report.objects:
-        result += [f"/admin/reports/{report.pk}/", f"/admin/reports/{report.pk}/pdf",
-                   f"/admin/reports/{report.pk}/xlsx"]  # fmt: skip
+        result += [
+            f"/admin/reports/{report.pk}/",
+            f"/admin/reports/{report.pk}/pdf",
+            f"/admin/reports/{report.pk}/xlsx",
+        ]
     return list(dict.fromkeys(result))
 
 
@@ -152,8 +202,13 @@ def _text(response):
             return "\n".join(page.extract_text() or "" for page in pdf.pages)
     if "spreadsheet" in response.mimetype:
         book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
-        return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True)
-                         for cell in row if cell is not None)  # fmt: skip
+        return "\n".join(
+            str(cell)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
     return response.get_data(as_text=True)
 
 
@@ -222,7 +277,13 @@ def test_the_sweep_walks_what_it_claims(world):
     walked = urls(world["app"])
     assert len(walked) > 150
     kinds = {re.sub(r"\?.*|[0-9a-f]{24}", "", u) for u in walked}
-    for page in ("/admin/casecard/details/", "/admin/casecard/pdf/", "/admin/plan/pdf/",
-                 "/admin/schedule/ical/.ics", "/admin/reports/", "/admin/fieldset/edit/"):
+    for page in (
+        "/admin/casecard/details/",
+        "/admin/casecard/pdf/",
+        "/admin/plan/pdf/",
+        "/admin/schedule/ical/.ics",
+        "/admin/reports/",
+        "/admin/fieldset/edit/",
+    ):
         assert page in kinds, page
     assert all(bson.ObjectId.is_valid(u.split("id=")[-1]) for u in walked if "?id=" in u)

@@ -68,8 +68,14 @@ def test_person_round_trip(client):
     unit = _unit()
     response = client.post(
         "/admin/person/new/",
-        data={"name": "李四", "title": "局长", "unit": str(unit.pk), "is_leader": "y",
-              "phone": "13800000000", "extra": ""},  # fmt: skip
+        data={
+            "name": "李四",
+            "title": "局长",
+            "unit": str(unit.pk),
+            "is_leader": "y",
+            "phone": "13800000000",
+            "extra": "",
+        },
     )
     assert response.status_code == 302, flashed_errors(response)
     person = documents.Person.objects.get(name="李四")
@@ -249,10 +255,12 @@ def test_every_view_lists_searches_and_shows_seeded_records(seeded, endpoint):
     for url in (f"/admin/{endpoint}/", f"/admin/{endpoint}/new/", f"/admin/{endpoint}/?search=营"):
         assert client.get(url).status_code == 200, url
     model = {
-        "unit": documents.Unit, "person": documents.Person,
-        "leadershipgroup": documents.LeadershipGroup, "plan": documents.Plan,
+        "unit": documents.Unit,
+        "person": documents.Person,
+        "leadershipgroup": documents.LeadershipGroup,
+        "plan": documents.Plan,
         "casecard": documents.CaseCard,
-    }[endpoint]  # fmt: skip
+    }[endpoint]
     for record in model.objects:
         assert client.get(f"/admin/{endpoint}/details/?id={record.pk}").status_code == 200
         assert client.get(f"/admin/{endpoint}/edit/?id={record.pk}").status_code == 200
@@ -275,11 +283,16 @@ def test_case_cards_scope_to_a_unit_and_filter_by_date(seeded):
     html = client.get(f"/admin/casecard/?unit={township.pk}").get_data(as_text=True)
     assert html.count("XXX乡〔2008〕") == 5
     assert "XXX乡〔2008〕" not in client.get(f"/admin/casecard/?unit={court.pk}").get_data(
-        as_text=True)  # fmt: skip
-    view = next(v for v in seeded.extensions["admin"][0]._views
-                if getattr(v, "endpoint", "") == "casecard")  # fmt: skip
-    date_filter = next(i for i, f in enumerate(view._filters)
-                       if f.column == "registered_on" and "Greater" in type(f).__name__)
+        as_text=True
+    )
+    view = next(
+        v for v in seeded.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "casecard"
+    )
+    date_filter = next(
+        i
+        for i, f in enumerate(view._filters)
+        if f.column == "registered_on" and "Greater" in type(f).__name__
+    )
     url = f"/admin/casecard/?unit={township.pk}&flt0_{date_filter}=2008-07-06"
     html = client.get(url).get_data(as_text=True)
     assert "XXX乡〔2008〕4号" in html and "XXX乡〔2008〕1号" not in html
@@ -305,9 +318,9 @@ def test_the_card_page_leaves_out_internal_fields(seeded):
     import re
 
     card = documents.CaseCard.objects.first()
-    page = seeded.test_client().get(f"/admin/casecard/details/?id={card.pk}").get_data(
-        as_text=True)  # fmt: skip
+    page = seeded.test_client().get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
     headers = {h.strip() for h in re.findall(r"<td>\s*<b>(.*?)</b>", page)} | {
-        h.strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", page)}  # fmt: skip
+        h.strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", page)
+    }
     assert "信访人" in page
     assert headers & {"版本", "字段版本", "已归档", "归档时间", "归档人", "期限事项"} == set()

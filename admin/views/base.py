@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 MAX_PAGE = 10**9  # of any list: beyond it, every list is empty anyway
 
 
-
 def render_nested(view, context, model, name):
     """A nested list in lists and detail pages: a numbered list, escaped."""
     value = getattr(model, name)
@@ -179,9 +178,15 @@ class XinfangModelView(ModelView):
     # --- the audit log ---
 
     def after_model_change(self, form, model, is_created):
-        accounts.record("create" if is_created else "update", actor=current_user.name,
-                        username=current_user.username, target=self.model.__name__,
-                        target_id=model.pk, detail=str(model)[:200], address=address())
+        accounts.record(
+            "create" if is_created else "update",
+            actor=current_user.name,
+            username=current_user.username,
+            target=self.model.__name__,
+            target_id=model.pk,
+            detail=str(model)[:200],
+            address=address(),
+        )
 
     def _on_model_change(self, form, model, is_created):
         g.xf_record = model  # for the reasons of a failed save (handle_view_exception)
@@ -189,16 +194,27 @@ class XinfangModelView(ModelView):
 
     def on_model_delete(self, model):
         g.xf_record = model
-        accounts.record("delete", actor=current_user.name, username=current_user.username,
-                        target=self.model.__name__, target_id=model.pk,
-                        detail=str(model)[:200], address=address())  # fmt: skip
+        accounts.record(
+            "delete",
+            actor=current_user.name,
+            username=current_user.username,
+            target=self.model.__name__,
+            target_id=model.pk,
+            detail=str(model)[:200],
+            address=address(),
+        )
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
         require("export")
-        accounts.record("export", actor=current_user.name, username=current_user.username,
-                        target=self.model.__name__, detail=request.query_string.decode()[:500],
-                        address=address())  # fmt: skip
+        accounts.record(
+            "export",
+            actor=current_user.name,
+            username=current_user.username,
+            target=self.model.__name__,
+            detail=request.query_string.decode()[:500],
+            address=address(),
+        )
         return super().export(export_type)
 
     def get_export_value(self, model, name):
@@ -216,15 +232,27 @@ class XinfangModelView(ModelView):
     def printed(self, make_pdf, filename, download=None):
         """A PDF response, or back to the list with the reason when it cannot be made."""
         require("print")
-        accounts.record("print", actor=current_user.name, username=current_user.username,
-                        target=self.model.__name__, detail=filename, address=address())
+        accounts.record(
+            "print",
+            actor=current_user.name,
+            username=current_user.username,
+            target=self.model.__name__,
+            detail=filename,
+            address=address(),
+        )
         try:
             data = make_pdf()
         except Exception as exc:  # a font or layout failure must not become a 500
             reference = errors.reference()
             errors.log_failure(exc, reference, "printing failed")
-            flash(gettext("生成 PDF 失败（编号 %(reference)s）：%(error)s", reference=reference,
-                          error=errors.explain(exc) or gettext("内部错误，已记录")), "error")
+            flash(
+                gettext(
+                    "生成 PDF 失败（编号 %(reference)s）：%(error)s",
+                    reference=reference,
+                    error=errors.explain(exc) or gettext("内部错误，已记录"),
+                ),
+                "error",
+            )
             return redirect(self.get_url(".index_view"))
         if download is None:
             download = bool(request.args.get("download"))
@@ -248,13 +276,26 @@ class XinfangModelView(ModelView):
                 flash(gettext("保存失败：%(message)s", message=message), "error")
             return True
         if isinstance(exc, mongoengine.NotUniqueError):
-            flash(gettext("保存失败：已有相同的记录（同名的单位，或同一单位同一用途的自定义字段），"
-                          "不能重复。"), "error")  # fmt: skip
+            flash(
+                gettext(
+                    "保存失败：已有相同的记录（同名的单位，或同一单位同一用途的自定义字段），"
+                    "不能重复。"
+                ),
+                "error",
+            )
             return True
-        if isinstance(exc, mongoengine.OperationError) and record is not None and \
-                errors.referrers(record):  # a delete refused by a DENY rule  # fmt: skip
-            flash(gettext("不能删除：仍有%(names)s记录引用它，请先处理这些记录。",
-                          names="、".join(errors.referrers(record))), "error")  # fmt: skip
+        if (
+            isinstance(exc, mongoengine.OperationError)
+            and record is not None
+            and errors.referrers(record)
+        ):  # a delete refused by a DENY rule
+            flash(
+                gettext(
+                    "不能删除：仍有%(names)s记录引用它，请先处理这些记录。",
+                    names="、".join(errors.referrers(record)),
+                ),
+                "error",
+            )
             return True
         message = errors.explain(exc)  # by the error's type: its own text is never shown
         if message is not None:
@@ -264,8 +305,13 @@ class XinfangModelView(ModelView):
             return True
         reference = errors.reference()
         errors.log_failure(exc, reference, self.model.__name__)
-        flash(gettext("操作失败：发生了内部错误（编号 %(reference)s），已记录。请联系系统管理员。",
-                      reference=reference), "error")  # fmt: skip
+        flash(
+            gettext(
+                "操作失败：发生了内部错误（编号 %(reference)s），已记录。请联系系统管理员。",
+                reference=reference,
+            ),
+            "error",
+        )
         return True
 
     def get_invalid_value_msg(self, value, filter):

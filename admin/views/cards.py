@@ -36,23 +36,61 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     custom_target = "case_card"
     details_template = "admin/xf_case_details.html"
     form_overrides = {"version": VersionField, "step": SelectField, "category": SelectField}
-    column_sortable_list = ("number", "registered_on", "petitioner", "case_type", "source",
-                            "status", "outcome", "next_deadline", "step")  # fmt: skip
-    column_details_exclude_list = ("extra", "version", "archived", "archived_at", "archived_by",
-                                   "next_deadline_label", "fields_version")  # fmt: skip
+    column_sortable_list = (
+        "number",
+        "registered_on",
+        "petitioner",
+        "case_type",
+        "source",
+        "status",
+        "outcome",
+        "next_deadline",
+        "step",
+    )
+    column_details_exclude_list = (
+        "extra",
+        "version",
+        "archived",
+        "archived_at",
+        "archived_by",
+        "next_deadline_label",
+        "fields_version",
+    )
     column_export_list = (
-        "number", "registered_on", "petitioner", "group_size", "id_number", "phones", "address",
-        "source", "case_type", "category", "subject", "request", "responsible_leader",
-        "department", "step", "next_deadline", "progress", "petitioner_status", "measures",
-        "status", "outcome", "channel", "unit",
-    )  # fmt: skip
+        "number",
+        "registered_on",
+        "petitioner",
+        "group_size",
+        "id_number",
+        "phones",
+        "address",
+        "source",
+        "case_type",
+        "category",
+        "subject",
+        "request",
+        "responsible_leader",
+        "department",
+        "step",
+        "next_deadline",
+        "progress",
+        "petitioner_status",
+        "measures",
+        "status",
+        "outcome",
+        "channel",
+        "unit",
+    )
     column_export_exclude_list = ("extra", "version", "related_cards")
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [
-            EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("打印一案一卡"))]
-        self.column_filters = (*self.column_filters, DeadlineStatusFilter("next_deadline",
-                                                                          _l("期限状态")))
+            EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("打印一案一卡"))
+        ]
+        self.column_filters = (
+            *self.column_filters,
+            DeadlineStatusFilter("next_deadline", _l("期限状态")),
+        )
         self.column_formatters = {"next_deadline": _deadline_cell, **_PERSONAL_FORMATTERS}
         self.column_formatters_detail = {**_PERSONAL_FORMATTERS, "related_cards": _related_cell}
         self.column_formatters_export = dict(_PERSONAL_FORMATTERS)
@@ -84,7 +122,8 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         super().on_model_change(form, model, is_created)
         before = None if is_created else self.model.objects(pk=model.pk).only("step").first()
         problem = documents.Procedure.for_unit(model.unit).problem(
-            before.step if before else None, model.step)  # fmt: skip
+            before.step if before else None, model.step
+        )
         if problem:
             raise mongoengine.ValidationError(problem, errors={"step": problem})
         if model.category == "":
@@ -108,17 +147,23 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         return True
 
     def _explain_conflict(self, form, conflict):
-        changed = documents.CaseCardHistory.objects(card=conflict.card,
-                                                    version__gt=conflict.seen_version)
+        changed = documents.CaseCardHistory.objects(
+            card=conflict.card, version__gt=conflict.seen_version
+        )
         fields, actors = [], []
         for entry in changed:
             actors.append(entry.actor)
             fields += [label_of(documents.CaseCard, c["field"]) for c in entry.changes]
         fields = "、".join(dict.fromkeys(fields)) or gettext("若干内容")
-        flash(gettext("没有保存：您打开这张卡片之后，%(actors)s 修改并保存了它（%(fields)s）。"
-                      "您填写的内容仍在下面，请核对后再次保存；再次保存将以您的内容为准。",
-                      actors="、".join(dict.fromkeys(actors)) or gettext("他人"), fields=fields),
-              "error")  # fmt: skip
+        flash(
+            gettext(
+                "没有保存：您打开这张卡片之后，%(actors)s 修改并保存了它（%(fields)s）。"
+                "您填写的内容仍在下面，请核对后再次保存；再次保存将以您的内容为准。",
+                actors="、".join(dict.fromkeys(actors)) or gettext("他人"),
+                fields=fields,
+            ),
+            "error",
+        )
         current = documents.CaseCard.objects(pk=conflict.card.pk).only("version").first()
         if current is not None:
             form.version.data = current.version
@@ -139,15 +184,23 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         if template == self.details_template and model is not None:
             rules = Rules.for_unit(model.unit)
             today = deadlines_today()
-            kwargs["xf_deadlines"] = [{
-                "label": d.label, "due": d.due, "done_on": d.done_on, "basis": d.basis,
-                "problem": d.problem, "status": STATUS_LABELS[d.status(today, rules.due_soon_days)],
-                "css": _STATUS_CSS.get(d.status(today, rules.due_soon_days), ""),
-            } for d in model.deadlines()]  # fmt: skip
+            kwargs["xf_deadlines"] = [
+                {
+                    "label": d.label,
+                    "due": d.due,
+                    "done_on": d.done_on,
+                    "basis": d.basis,
+                    "problem": d.problem,
+                    "status": STATUS_LABELS[d.status(today, rules.due_soon_days)],
+                    "css": _STATUS_CSS.get(d.status(today, rules.due_soon_days), ""),
+                }
+                for d in model.deadlines()
+            ]
             related = [c.pk for c in model.related_cards if c]
-            kwargs["xf_related"] = [(card, self.get_url(".details_view", id=card.pk)) for card in
-                                    scoped(documents.CaseCard, documents.CaseCard.objects(
-                                        pk__in=related))]  # fmt: skip
+            kwargs["xf_related"] = [
+                (card, self.get_url(".details_view", id=card.pk))
+                for card in scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=related))
+            ]
             kwargs["xf_history"] = card_history(model, "详情")
         return super().render(template, **kwargs)
 
@@ -167,46 +220,107 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     def pdf_view(self):
         card = self.get_one(request.args.get("id", ""))
         name = f"一案一卡{card.number or card.petitioner}.pdf"
-        return self.printed(lambda: printing.cards_pdf([card], printing.font_overrides(),
-                                                       mask=not can("personal_data")), name)
+        return self.printed(
+            lambda: printing.cards_pdf(
+                [card], printing.font_overrides(), mask=not can("personal_data")
+            ),
+            name,
+        )
 
     @expose("/blank/")
     def blank_view(self):
         unit_id = request.args.get("unit", "")
-        unit = scoped(documents.Unit, documents.Unit.objects(pk=unit_id)).first() \
-            if bson.ObjectId.is_valid(unit_id) else None  # fmt: skip
+        unit = (
+            scoped(documents.Unit, documents.Unit.objects(pk=unit_id)).first()
+            if bson.ObjectId.is_valid(unit_id)
+            else None
+        )
         if unit is None:
             flash(gettext("请选择单位。"), "error")
             return redirect(self.get_url(".index_view"))
-        return self.printed(lambda: printing.blank_form_pdf(unit, printing.font_overrides()),
-                            f"{unit.name}信访登记表.pdf")  # fmt: skip
+        return self.printed(
+            lambda: printing.blank_form_pdf(unit, printing.font_overrides()),
+            f"{unit.name}信访登记表.pdf",
+        )
 
     @action("print", _l("打印选中的卡片"))
     def action_print(self, ids):
-        cards = [c for c in self.get_query().filter(pk__in=[i for i in ids if
-                                                            bson.ObjectId.is_valid(i)])]
+        cards = [
+            c for c in self.get_query().filter(pk__in=[i for i in ids if bson.ObjectId.is_valid(i)])
+        ]
         if not cards:
             flash(gettext("请先选择要打印的卡片。"), "error")
             return redirect(self.get_url(".index_view"))
-        return self.printed(lambda: printing.cards_pdf(cards, printing.font_overrides(),
-                                                       mask=not can("personal_data")),
-                            "一案一卡.pdf", download=True)  # fmt: skip
-    column_list = ("number", "registered_on", "petitioner", "subject", "case_type", "source",
-                   "step", "next_deadline", "responsible_leader", "outcome", "unit")  # fmt: skip
+        return self.printed(
+            lambda: printing.cards_pdf(
+                cards, printing.font_overrides(), mask=not can("personal_data")
+            ),
+            "一案一卡.pdf",
+            download=True,
+        )
+
+    column_list = (
+        "number",
+        "registered_on",
+        "petitioner",
+        "subject",
+        "case_type",
+        "source",
+        "step",
+        "next_deadline",
+        "responsible_leader",
+        "outcome",
+        "unit",
+    )
     column_searchable_list = ("number", "petitioner", "subject", "category", "department")
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
     column_export_exclude_list = ("extra",)
     form_columns = (
-        "unit", "plan", "number", "registered_on", "step", "petitioner", "group_size",
-        "representatives", "id_number", "phones", "address", "source", "case_type", "marks",
-        "category", "subject", "request", "facts", "responsible_leader", "department",
-        "classification", "reception_leader", "reception_date", "timeline", "progress",
-        "petitioner_status", "measures", "decided_on", "replied_on", "extension_days",
-        "extension_reason", "extension_approver", "review_requested_on", "review_answered_on",
-        "rereview_requested_on", "rereview_answered_on", "leader_notified_on",
-        "petitioner_notified_on", "status", "closed_on", "outcome", "channel", "version",
-    )  # fmt: skip
+        "unit",
+        "plan",
+        "number",
+        "registered_on",
+        "step",
+        "petitioner",
+        "group_size",
+        "representatives",
+        "id_number",
+        "phones",
+        "address",
+        "source",
+        "case_type",
+        "marks",
+        "category",
+        "subject",
+        "request",
+        "facts",
+        "responsible_leader",
+        "department",
+        "classification",
+        "reception_leader",
+        "reception_date",
+        "timeline",
+        "progress",
+        "petitioner_status",
+        "measures",
+        "decided_on",
+        "replied_on",
+        "extension_days",
+        "extension_reason",
+        "extension_approver",
+        "review_requested_on",
+        "review_answered_on",
+        "rereview_requested_on",
+        "rereview_answered_on",
+        "leader_notified_on",
+        "petitioner_notified_on",
+        "status",
+        "closed_on",
+        "outcome",
+        "channel",
+        "version",
+    )
 
 
 class ArchivedCaseCardView(CardListMixin, XinfangModelView):
@@ -216,8 +330,15 @@ class ArchivedCaseCardView(CardListMixin, XinfangModelView):
     list_archived = True
     allow_create = allow_edit = allow_delete = False
     read_permission = write_permission = "case:delete"
-    column_list = ("number", "registered_on", "petitioner", "subject", "unit", "archived_at",
-                   "archived_by")  # fmt: skip
+    column_list = (
+        "number",
+        "registered_on",
+        "petitioner",
+        "subject",
+        "unit",
+        "archived_at",
+        "archived_by",
+    )
     column_searchable_list = ("number", "petitioner", "subject")
     details_template = "admin/xf_case_details.html"
 
@@ -247,8 +368,12 @@ class DeadlineStatusFilter(BaseMongoEngineFilter):
     list that cannot)."""
 
     def __init__(self, column, name):
-        options = [("overdue", _l("已超期")), ("due_soon", _l("即将到期")),
-                   ("pending", _l("未到期")), ("none", _l("无待办期限"))]  # fmt: skip
+        options = [
+            ("overdue", _l("已超期")),
+            ("due_soon", _l("即将到期")),
+            ("pending", _l("未到期")),
+            ("none", _l("无待办期限")),
+        ]
         super().__init__(column, name, options=options)
 
     def apply(self, query, value):
@@ -260,8 +385,12 @@ class DeadlineStatusFilter(BaseMongoEngineFilter):
         return gettext("为")
 
 
-_STATUS_CSS = {"overdue": "table-danger", "due_soon": "table-warning", "unknown": "table-secondary",
-               "done": "text-muted"}  # fmt: skip
+_STATUS_CSS = {
+    "overdue": "table-danger",
+    "due_soon": "table-warning",
+    "unknown": "table-secondary",
+    "done": "text-muted",
+}
 
 
 def deadlines_today():

@@ -26,13 +26,17 @@ class FieldSetView(XinfangModelView):
     column_details_list = ("unit", "target", "version", "fields", "updated_at", "json_schema")
     column_filters = ("target",)
     form_columns = ("unit", "target", "fields")
-    column_formatters_detail = {"json_schema": lambda v, c, m, n: Markup(
-        f"<pre>{escape(json.dumps(m.json_schema, ensure_ascii=False, indent=2))}</pre>")}
+    column_formatters_detail = {
+        "json_schema": lambda v, c, m, n: Markup(
+            f"<pre>{escape(json.dumps(m.json_schema, ensure_ascii=False, indent=2))}</pre>"
+        )
+    }
 
     def __init__(self, *args, **kwargs):
         self.column_filters = (*self.column_filters, _unit_filter())
         self.column_extra_row_actions = [
-            EndpointLinkRowAction("fa fa-exchange", ".migrate_view", title=_l("迁移字段值"))]
+            EndpointLinkRowAction("fa fa-exchange", ".migrate_view", title=_l("迁移字段值"))
+        ]
         super().__init__(*args, **kwargs)
 
     def on_model_change(self, form, model, is_created):
@@ -62,12 +66,22 @@ class FieldSetView(XinfangModelView):
                 flash(gettext("请选择要迁移的字段和目标字段。"), "error")
             else:
                 moved, failures = custom_fields.migrate(records, source, target, _save_quietly)
-                flash(gettext("已迁移 %(moved)s 条记录的值，%(failed)s 条未能迁移。",
-                              moved=moved, failed=len(failures)),
-                      "success" if not failures else "warning")  # fmt: skip
-        return self.render("admin/xf_migrate.html", field_set=field_set, sources=sources,
-                           targets=field_set.active, failures=failures,
-                           return_url=self.get_url(".details_view", id=field_set.pk))  # fmt: skip
+                flash(
+                    gettext(
+                        "已迁移 %(moved)s 条记录的值，%(failed)s 条未能迁移。",
+                        moved=moved,
+                        failed=len(failures),
+                    ),
+                    "success" if not failures else "warning",
+                )
+        return self.render(
+            "admin/xf_migrate.html",
+            field_set=field_set,
+            sources=sources,
+            targets=field_set.active,
+            failures=failures,
+            return_url=self.get_url(".details_view", id=field_set.pk),
+        )
 
     @staticmethod
     def _records(field_set):

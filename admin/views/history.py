@@ -1,7 +1,6 @@
 """Personal data on the card page: its fields masked for roles without the right, full views
 audited, and the change history masked exactly as the fields are."""
 
-
 import bson
 import mongoengine
 from flask_babel import gettext
@@ -28,8 +27,13 @@ def _history_row(entry, field_set, mask):
             continue
         if mask:
             before, after = _masked_value(name, before), _masked_value(name, after)
-        changes.append({"label": label_of(documents.CaseCard, name),
-                        "before": _shown(name, before), "after": _shown(name, after)})
+        changes.append(
+            {
+                "label": label_of(documents.CaseCard, name),
+                "before": _shown(name, before),
+                "after": _shown(name, after),
+            }
+        )
     return {"at": entry.at, "actor": entry.actor, "action": entry.action, "changes": changes}
 
 
@@ -40,9 +44,13 @@ def card_history(card, where):
     field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
     entries = list(documents.CaseCardHistory.objects(card=card))
     personal = {d.key for d in field_set.fields if d.holds_personal_data} if field_set else set()
-    if not mask and (card.id_number or card.phones or card.representatives or any(
-            (card.extra or {}).get(k) for k in personal) or any(
-            _touches_personal_data(e, personal) for e in entries)):  # fmt: skip
+    if not mask and (
+        card.id_number
+        or card.phones
+        or card.representatives
+        or any((card.extra or {}).get(k) for k in personal)
+        or any(_touches_personal_data(e, personal) for e in entries)
+    ):
         _log_personal_view(card, where)
     return [_history_row(entry, field_set, mask) for entry in entries]
 
@@ -65,8 +73,10 @@ _MASKS = {"id_number": masking.mask_id, "phones": masking.mask_phone, "phone": m
 def _masked_value(name, value):
     """A stored value of a card's field, or of a representative, as the masked field shows it."""
     if name == "representatives" and isinstance(value, list):
-        return [{k: _masked_value(k, v) for k, v in r.items()} if isinstance(r, dict) else r
-                for r in value]  # fmt: skip
+        return [
+            {k: _masked_value(k, v) for k, v in r.items()} if isinstance(r, dict) else r
+            for r in value
+        ]
     mask = _MASKS.get(name)
     if mask is None or value in (None, ""):
         return value
@@ -80,9 +90,13 @@ def _extra_changes(field_set, before, after, mask):
             continue
         definition = field_set.field(key) if field_set else None
         label = definition.label if definition else key
-        rows.append({"label": label,
-                     "before": custom_fields.display(definition, before.get(key), mask) or "（空）",
-                     "after": custom_fields.display(definition, after.get(key), mask) or "（空）"})
+        rows.append(
+            {
+                "label": label,
+                "before": custom_fields.display(definition, before.get(key), mask) or "（空）",
+                "after": custom_fields.display(definition, after.get(key), mask) or "（空）",
+            }
+        )
     return rows
 
 
@@ -96,8 +110,9 @@ def _shown(name, value):
     if choices and isinstance(next(iter(choices)), tuple):
         return dict(choices).get(value, value)
     if isinstance(field, mongoengine.ReferenceField) and isinstance(value, str):
-        record = field.document_type.objects(pk=value).first() if bson.ObjectId.is_valid(
-            value) else None  # fmt: skip
+        record = (
+            field.document_type.objects(pk=value).first() if bson.ObjectId.is_valid(value) else None
+        )
         return str(record) if record else value
     if isinstance(value, list):
         return "；".join(_shown(None, v) for v in value)
@@ -124,11 +139,19 @@ def _masked(mask):
     return formatter
 
 
-_PERSONAL_FORMATTERS = {"id_number": _masked(masking.mask_id),
-                        "phones": _masked(masking.mask_phone)}  # fmt: skip
+_PERSONAL_FORMATTERS = {
+    "id_number": _masked(masking.mask_id),
+    "phones": _masked(masking.mask_phone),
+}
 
 
 def _log_personal_view(card, where):
-    accounts.record("view_personal", actor=current_user.name, username=current_user.username,
-                    target="CaseCard", target_id=card.pk, detail=f"{where}：{card}"[:200],
-                    address=address())  # fmt: skip
+    accounts.record(
+        "view_personal",
+        actor=current_user.name,
+        username=current_user.username,
+        target="CaseCard",
+        target_id=card.pk,
+        detail=f"{where}：{card}"[:200],
+        address=address(),
+    )

@@ -1,6 +1,5 @@
 """Plans (实施方案): the list, templates, and importing a Word file with its review."""
 
-
 import bson
 from flask import abort, flash, redirect, request
 from flask_admin import expose
@@ -21,34 +20,74 @@ from .base import ScopedListMixin, XinfangModelView
 class PlanView(ScopedListMixin, XinfangModelView):
     read_permission, write_permission = "plan:read", "plan:write"
     custom_target = "plan"
-    column_list = ("title", "unit", "kind", "doc_number", "date_written", "period_start",
-                   "period_end")  # fmt: skip
+    column_list = (
+        "title",
+        "unit",
+        "kind",
+        "doc_number",
+        "date_written",
+        "period_start",
+        "period_end",
+    )
     column_searchable_list = ("title", "doc_number", "preamble")
     column_filters = ("kind", "date_written", "style")
     column_default_sort = ("date_written", True)
     column_details_exclude_list = ("extra",)
     column_export_exclude_list = ("extra",)
     form_columns = (
-        "unit", "title", "kind", "period_start", "period_end", "preamble", "sections",
-        "principles", "targets", "procedure", "reporting_duties", "phases", "receptions",
+        "unit",
+        "title",
+        "kind",
+        "period_start",
+        "period_end",
+        "preamble",
+        "sections",
+        "principles",
+        "targets",
+        "procedure",
+        "reporting_duties",
+        "phases",
+        "receptions",
         "attachments",
-        "style", "issuer_marks", "doc_number", "copy_number", "secrecy", "urgency", "signer",
-        "main_recipients", "signatories", "date_written", "note", "no_body_on_next_page",
-        "subject_terms", "report_to", "copy_to", "distribute_to", "printed_by", "printed_date",
-    )  # fmt: skip
+        "style",
+        "issuer_marks",
+        "doc_number",
+        "copy_number",
+        "secrecy",
+        "urgency",
+        "signer",
+        "main_recipients",
+        "signatories",
+        "date_written",
+        "note",
+        "no_body_on_next_page",
+        "subject_terms",
+        "report_to",
+        "copy_to",
+        "distribute_to",
+        "printed_by",
+        "printed_date",
+    )
 
     details_template = "admin/xf_details.html"
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [
-            EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("预览公文 PDF"))]
+            EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("预览公文 PDF"))
+        ]
         super().__init__(*args, **kwargs)
 
     def extra_links(self):
-        return [(gettext("从模板新建"), self.get_url(".from_template_view",
-                                                   unit=request.args.get("unit"))),
-                (gettext("从 Word 或文字导入"),
-                 self.get_url(".import_view", unit=request.args.get("unit")))]  # fmt: skip
+        return [
+            (
+                gettext("从模板新建"),
+                self.get_url(".from_template_view", unit=request.args.get("unit")),
+            ),
+            (
+                gettext("从 Word 或文字导入"),
+                self.get_url(".import_view", unit=request.args.get("unit")),
+            ),
+        ]
 
     # --- importing an existing document (documents.importer) ---
 
@@ -58,8 +97,12 @@ class PlanView(ScopedListMixin, XinfangModelView):
         from documents import importer
 
         units = list(scoped(documents.Unit, documents.Unit.objects.only("name")))
-        chosen = {"unit": request.values.get("unit") or "", "text": request.form.get("text", ""),
-                  "part": request.form.get("part", ""), "parts": []}  # fmt: skip
+        chosen = {
+            "unit": request.values.get("unit") or "",
+            "text": request.form.get("text", ""),
+            "part": request.form.get("part", ""),
+            "parts": [],
+        }
         if request.method == "GET":
             return self.render("admin/xf_import.html", units=units, **chosen)
         require("plan:write")
@@ -95,8 +138,11 @@ class PlanView(ScopedListMixin, XinfangModelView):
         require("plan:write")
         if not csrf_ok():
             abort(400)
-        unit = scoped(documents.Unit, documents.Unit.objects(pk=request.form.get("unit"))).first() \
-            if bson.ObjectId.is_valid(request.form.get("unit", "")) else None  # fmt: skip
+        unit = (
+            scoped(documents.Unit, documents.Unit.objects(pk=request.form.get("unit"))).first()
+            if bson.ObjectId.is_valid(request.form.get("unit", ""))
+            else None
+        )
         source = request.form.get("source", "")
         if unit is None or not source.strip():
             flash(gettext("导入的内容已失效，请重新上传或粘贴。"), "error")
@@ -123,9 +169,14 @@ class PlanView(ScopedListMixin, XinfangModelView):
         if group is not None:
             group = importer.save_group(*group, plan)
             accounts.record(
-                "create", actor=current_user.name, username=current_user.username,
-                target="LeadershipGroup", target_id=group.pk, detail=str(group)[:200],
-                address=address())  # fmt: skip
+                "create",
+                actor=current_user.name,
+                username=current_user.username,
+                target="LeadershipGroup",
+                target_id=group.pk,
+                detail=str(group)[:200],
+                address=address(),
+            )
         flash(gettext("已导入并保存“%(title)s”。", title=plan.title), "success")
         return redirect(self.get_url(".details_view", id=plan.pk))
 
@@ -135,36 +186,49 @@ class PlanView(ScopedListMixin, XinfangModelView):
         reviewed = "group-name" in request.form  # shown again after a correction
         group = _group_from_form(request.form) if reviewed else imported.group
         return self.render(
-            "admin/xf_import_review.html", unit=unit, source=source, imported=imported,
-            form=form, group=group, roles=documents.group.MEMBER_ROLES,
-            keep_group=bool(group.get("members")) and (
-                not reviewed or request.form.get("group-keep") == "on"),
-            form_opts=FormOpts(widget_args=self.form_widget_args,
-                               form_rules=self._form_create_rules),
+            "admin/xf_import_review.html",
+            unit=unit,
+            source=source,
+            imported=imported,
+            form=form,
+            group=group,
+            roles=documents.group.MEMBER_ROLES,
+            keep_group=bool(group.get("members"))
+            and (not reviewed or request.form.get("group-keep") == "on"),
+            form_opts=FormOpts(
+                widget_args=self.form_widget_args, form_rules=self._form_create_rules
+            ),
             return_url=self.get_url(".index_view"),
-        )  # fmt: skip
+        )
 
     def print_links(self, record):
         return [
             (gettext("预览公文"), self.get_url(".pdf_view", id=record.pk), True),
             (gettext("下载 PDF"), self.get_url(".pdf_view", id=record.pk, download=1), False),
             (gettext("按2012版格式"), self.get_url(".pdf_view", id=record.pk, style="2012"), False),
-            (gettext("按1999版格式（主题词）"), self.get_url(".pdf_view", id=record.pk,
-                                                          style="1999"), False),
+            (
+                gettext("按1999版格式（主题词）"),
+                self.get_url(".pdf_view", id=record.pk, style="1999"),
+                False,
+            ),
             (gettext("接访日程安排表"), self.get_url(".schedule_view", id=record.pk), False),
-        ]  # fmt: skip
+        ]
 
     @expose("/pdf/")
     def pdf_view(self):
         plan = self.get_one(request.args.get("id", ""))
-        return self.printed(lambda: printing.plan_pdf(
-            plan, request.args.get("style"), printing.font_overrides()), f"{plan.title}.pdf")
+        return self.printed(
+            lambda: printing.plan_pdf(plan, request.args.get("style"), printing.font_overrides()),
+            f"{plan.title}.pdf",
+        )
 
     @expose("/schedule/")
     def schedule_view(self):
         plan = self.get_one(request.args.get("id", ""))
-        return self.printed(lambda: printing.schedule_pdf(plan, printing.font_overrides()),
-                            f"{plan.unit.name}接访日程安排表.pdf")  # fmt: skip
+        return self.printed(
+            lambda: printing.schedule_pdf(plan, printing.font_overrides()),
+            f"{plan.unit.name}接访日程安排表.pdf",
+        )
 
     @expose("/from-template/", methods=("GET", "POST"))
     def from_template_view(self):
@@ -186,14 +250,20 @@ class PlanView(ScopedListMixin, XinfangModelView):
                 return redirect(self.get_url(".edit_view", id=plan.pk))
             flash(problem, "error")
         plans = scoped(documents.Plan, documents.Plan.objects.only("title", "unit"))
-        return self.render("admin/xf_from_template.html", templates=list(templates),
-                           plans=plans,
-                           units=scoped(documents.Unit, documents.Unit.objects.only("name")),
-                           **chosen)  # fmt: skip
+        return self.render(
+            "admin/xf_from_template.html",
+            templates=list(templates),
+            plans=plans,
+            units=scoped(documents.Unit, documents.Unit.objects.only("name")),
+            **chosen,
+        )
 
     def _plan_from_template(self, templates, chosen_unit, chosen_template, chosen_title):
-        unit = scoped(documents.Unit, documents.Unit.objects(pk=chosen_unit)).first() \
-            if bson.ObjectId.is_valid(chosen_unit) else None  # fmt: skip
+        unit = (
+            scoped(documents.Unit, documents.Unit.objects(pk=chosen_unit)).first()
+            if bson.ObjectId.is_valid(chosen_unit)
+            else None
+        )
         if unit is None:
             return None, gettext("请选择单位。")
         if not chosen_title:
@@ -229,14 +299,23 @@ def _group_from_form(data) -> dict:
             continue
         name = data.get(f"member-{n}-name", "").strip()
         if name:
-            members.append((data.get(f"member-{n}-role", "成员"), name,
-                            data.get(f"member-{n}-title", "").strip()))  # fmt: skip
-    return {"name": data.get("group-name", "").strip(), "members": members,
-            "office_name": data.get("group-office_name", "").strip(),
-            "office_director": data.get("group-office_director", "").strip(),
-            "office_director_title": data.get("group-office_director_title", "").strip(),
-            "office_duties": [d.strip() for d in data.get("group-office_duties", "").splitlines()
-                              if d.strip()]}  # fmt: skip
+            members.append(
+                (
+                    data.get(f"member-{n}-role", "成员"),
+                    name,
+                    data.get(f"member-{n}-title", "").strip(),
+                )
+            )
+    return {
+        "name": data.get("group-name", "").strip(),
+        "members": members,
+        "office_name": data.get("group-office_name", "").strip(),
+        "office_director": data.get("group-office_director", "").strip(),
+        "office_director_title": data.get("group-office_director_title", "").strip(),
+        "office_duties": [
+            d.strip() for d in data.get("group-office_duties", "").splitlines() if d.strip()
+        ],
+    }
 
 
 def _reviewed_group(data, unit):
@@ -249,11 +328,14 @@ def _reviewed_group(data, unit):
     reviewed = _group_from_form(data)
     problems = []
     if not reviewed["members"]:
-        problems.append(gettext("领导小组没有成员；不需要导入领导小组时，请取消“同时导入领导小组”。"))
+        problems.append(
+            gettext("领导小组没有成员；不需要导入领导小组时，请取消“同时导入领导小组”。")
+        )
     for role, name, title in reviewed["members"]:
         if role not in documents.group.MEMBER_ROLES:
-            problems.append(gettext("领导小组成员“%(name)s”的职务“%(role)s”无效。", name=name,
-                                    role=role))  # fmt: skip
+            problems.append(
+                gettext("领导小组成员“%(name)s”的职务“%(role)s”无效。", name=name, role=role)
+            )
         if len(name) > NAME or len(title) > NAME:
             problems.append(gettext("领导小组成员“%(name)s”的姓名或职务过长。", name=name[:20]))
     if not reviewed["name"]:

@@ -22,8 +22,17 @@ class ReceptionSessionView(XinfangModelView):
     column_searchable_list = ("leader", "place", "note")
     column_filters = ("date", "status", "leader")
     column_default_sort = ("date", False)
-    form_columns = ("plan", "unit", "date", "leader", "place", "accompany", "status",
-                    "petitioners", "note")  # fmt: skip
+    form_columns = (
+        "plan",
+        "unit",
+        "date",
+        "leader",
+        "place",
+        "accompany",
+        "status",
+        "petitioners",
+        "note",
+    )
 
     def __init__(self, *args, **kwargs):
         self.column_filters = (*self.column_filters, _unit_filter())
@@ -36,8 +45,9 @@ class ReceptionSessionView(XinfangModelView):
 
     @action("swap", _l("对调这两天的接访领导"), _l("确定对调所选两个安排的接访领导吗？"))
     def action_swap(self, ids):
-        sessions = list(self.get_query().filter(pk__in=[i for i in ids
-                                                        if bson.ObjectId.is_valid(i)]))
+        sessions = list(
+            self.get_query().filter(pk__in=[i for i in ids if bson.ObjectId.is_valid(i)])
+        )
         if len(sessions) != 2:
             flash(gettext("请选择两个接访安排来对调。"), "error")
             return

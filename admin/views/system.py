@@ -1,6 +1,5 @@
 """Accounts, roles, the audit log, procedures and deadline rules."""
 
-
 import mongoengine
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -20,8 +19,11 @@ class RoleView(XinfangModelView):
     read_permission = write_permission = "accounts:write"
     column_list = ("key", "name", "scope", "permissions")
     form_columns = ("key", "name", "scope", "permissions")
-    column_formatters = {"permissions": lambda v, c, m, n: "、".join(
-        dict(accounts.PERMISSIONS).get(p, p) for p in m.permissions)}  # fmt: skip
+    column_formatters = {
+        "permissions": lambda v, c, m, n: "、".join(
+            dict(accounts.PERMISSIONS).get(p, p) for p in m.permissions
+        )
+    }
 
 
 def _chosen(form, field):
@@ -52,11 +54,11 @@ class AccountView(XinfangModelView):
         if password:
             model.set_password(password)
             # a password someone else chose is temporary: its owner changes it at next login
-            model.must_change_password = model.pk is None or str(model.pk) != str(
-                current_user.pk)  # fmt: skip
+            model.must_change_password = model.pk is None or str(model.pk) != str(current_user.pk)
         elif is_created:
-            raise mongoengine.ValidationError("新账号须设置密码",
-                                              errors={"password_hash": "新账号须设置密码"})
+            raise mongoengine.ValidationError(
+                "新账号须设置密码", errors={"password_hash": "新账号须设置密码"}
+            )
 
     def after_model_change(self, form, model, is_created):
         ended = form.new_password.data or not model.active
@@ -70,13 +72,13 @@ class AuditView(XinfangModelView):
     read_permission = "audit:read"
     write_permission = "never"  # no role has it: nobody changes the log
     allow_create = allow_edit = allow_delete = False
-    column_list = ("at", "actor", "username", "action", "target", "target_id", "detail",
-                   "address")  # fmt: skip
+    column_list = ("at", "actor", "username", "action", "target", "target_id", "detail", "address")
     column_filters = ("at", "action", "username", "actor", "address")
     column_searchable_list = ("actor", "username", "detail", "target_id")
     column_default_sort = ("at", True)
-    column_formatters = {"action": lambda v, c, m, n: documents.AuditEvent.ACTIONS.get(
-        m.action, m.action)}  # fmt: skip
+    column_formatters = {
+        "action": lambda v, c, m, n: documents.AuditEvent.ACTIONS.get(m.action, m.action)
+    }
 
     def get_query(self):
         return self.model.objects  # every unit's events: administrators only

@@ -8,9 +8,20 @@ class UnitView(XinfangModelView):
     column_searchable_list = ("name", "short_name", "doc_code")
     column_filters = ("kind", "document_style")
     form_columns = (
-        "name", "short_name", "kind", "parent", "issuer_marks", "doc_code", "document_style",
-        "even_imprint_page", "superiors", "departments", "address", "phone", "extra",
-    )  # fmt: skip
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "issuer_marks",
+        "doc_code",
+        "document_style",
+        "even_imprint_page",
+        "superiors",
+        "departments",
+        "address",
+        "phone",
+        "extra",
+    )
 
 
 class PersonView(XinfangModelView):
@@ -27,9 +38,15 @@ class LeadershipGroupView(XinfangModelView):
     column_list = ("name", "unit", "office_director", "members")
     column_searchable_list = ("name", "office_director")
     form_columns = (
-        "unit", "plan", "name", "members", "office_name", "office_director",
-        "office_director_title", "office_duties",
-    )  # fmt: skip
+        "unit",
+        "plan",
+        "name",
+        "members",
+        "office_name",
+        "office_director",
+        "office_director_title",
+        "office_duties",
+    )
 
     def __init__(self, *args, **kwargs):
         self.column_filters = (_unit_filter(),)

@@ -24,9 +24,21 @@ from .rules import (
     deadline_state,
 )
 
-__all__ = ["CardQuery", "DEADLINE_STATES", "FILTERABLE", "OPERATORS", "SORTABLE", "count",
-           "custom_due_soon_days", "deadline_selector", "deadline_state", "find", "find_cards",
-           "groups", "index"]  # fmt: skip
+__all__ = [
+    "CardQuery",
+    "DEADLINE_STATES",
+    "FILTERABLE",
+    "OPERATORS",
+    "SORTABLE",
+    "count",
+    "custom_due_soon_days",
+    "deadline_selector",
+    "deadline_state",
+    "find",
+    "find_cards",
+    "groups",
+    "index",
+]
 
 
 class QueryError(ValueError):

@@ -23,10 +23,27 @@ import threading
 
 from . import rules
 
-COLUMNS = ("unit", "archived", "next_deadline", "registered_on", "number", "petitioner",
-           "subject", "category", "department", "source", "case_type", "status", "outcome",
-           "step", "search", "marks", "closed_on", "responsible_leader",
-           "reception_leader")  # fmt: skip
+COLUMNS = (
+    "unit",
+    "archived",
+    "next_deadline",
+    "registered_on",
+    "number",
+    "petitioner",
+    "subject",
+    "category",
+    "department",
+    "source",
+    "case_type",
+    "status",
+    "outcome",
+    "step",
+    "search",
+    "marks",
+    "closed_on",
+    "responsible_leader",
+    "reception_leader",
+)
 # the table is made anew (and refilled from the collection) when its columns change
 SCHEMA_VERSION = 4
 
@@ -143,8 +160,9 @@ class _Where:
             if operator == "in":
                 self.clauses.append(f"{column} IN ({marks})" if values else "0")
             else:
-                self.clauses.append(f"({column} IS NULL OR {column} NOT IN ({marks}))"
-                                    if values else "1")  # fmt: skip
+                self.clauses.append(
+                    f"({column} IS NULL OR {column} NOT IN ({marks}))" if values else "1"
+                )
             self.params += values
         elif column == "marks":
             test = "instr(ifnull(marks, ''), ?) > 0"
@@ -162,8 +180,9 @@ class _Where:
         for window in windows:
             part, params = [], []
             if window.units is not None:
-                part.append(f"unit IN ({', '.join('?' * len(window.units))})"
-                            if window.units else "0")  # fmt: skip
+                part.append(
+                    f"unit IN ({', '.join('?' * len(window.units))})" if window.units else "0"
+                )
                 params += list(window.units)
             if window.excluded:
                 part.append(f"unit NOT IN ({', '.join('?' * len(window.excluded))})")
@@ -205,17 +224,19 @@ class CardIndex:
                 + ", ".join(f"{c} {'INTEGER' if c == 'archived' else 'TEXT'}" for c in COLUMNS)
                 + ")"
             )
-            for columns in (("archived", "next_deadline"), ("unit", "archived", "next_deadline"),
-                            ("archived", "registered_on"),
-                            ("unit", "archived", "registered_on"),
-                            ("responsible_leader",), ("reception_leader",),
-                            # covering indexes of the reports' counts (no table lookups)
-                            ("unit", "archived", "next_deadline", "registered_on"),
-                            ("unit", "archived", "registered_on", "closed_on", "outcome"),
-                            ("unit", "archived", "registered_on", "case_type", "outcome",
-                             "status", "marks"),
-                            ("unit", "archived", "registered_on", "source",
-                             "category")):  # fmt: skip
+            for columns in (
+                ("archived", "next_deadline"),
+                ("unit", "archived", "next_deadline"),
+                ("archived", "registered_on"),
+                ("unit", "archived", "registered_on"),
+                ("responsible_leader",),
+                ("reception_leader",),
+                # covering indexes of the reports' counts (no table lookups)
+                ("unit", "archived", "next_deadline", "registered_on"),
+                ("unit", "archived", "registered_on", "closed_on", "outcome"),
+                ("unit", "archived", "registered_on", "case_type", "outcome", "status", "marks"),
+                ("unit", "archived", "registered_on", "source", "category"),
+            ):
                 name = "by_" + "_".join(columns)
                 db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cards ({', '.join(columns)})")
 
@@ -237,11 +258,12 @@ class CardIndex:
         """The index row of a card as stored (a BSON-decoded dict)."""
         unit = _text(doc.get("unit"))
         values = {
-            "unit": unit, "archived": 1 if doc.get("archived") else 0,
+            "unit": unit,
+            "archived": 1 if doc.get("archived") else 0,
             "search": rules.search_text(doc, self._search_keys(unit)),
             # |越级访|赴京访|: one mark is matched by instr(marks, '|越级访|')
             "marks": "|" + "|".join(doc.get("marks") or []) + "|" if doc.get("marks") else None,
-        }  # fmt: skip
+        }
         for column in COLUMNS:
             values.setdefault(column, _text(doc.get(column)))
         return (str(doc["_id"]), doc.get("version") or 0, *[values[c] for c in COLUMNS])
@@ -261,8 +283,11 @@ class CardIndex:
         update = ", ".join(f"{c} = excluded.{c}" for c in names)
         guard = "" if force else " WHERE excluded.version >= cards.version"
         with self._connect() as db:
-            db.executemany(f"INSERT INTO cards VALUES ({placeholders}) ON CONFLICT(id) DO "
-                           f"UPDATE SET {update}{guard}", rows)  # fmt: skip
+            db.executemany(
+                f"INSERT INTO cards VALUES ({placeholders}) ON CONFLICT(id) DO "
+                f"UPDATE SET {update}{guard}",
+                rows,
+            )
 
     def remove(self, card_id):
         with self._connect() as db:
@@ -288,11 +313,14 @@ class CardIndex:
     def differences(self, collection) -> tuple[list[str], list[str]]:
         """(ids of cards whose row is missing or of another version, ids of rows without a
         card)."""
-        stored = {str(d["_id"]): d.get("version") or 0
-                  for d in collection.find({}, {"_id": 1, "version": 1})}  # fmt: skip
+        stored = {
+            str(d["_id"]): d.get("version") or 0
+            for d in collection.find({}, {"_id": 1, "version": 1})
+        }
         rows = self.versions()
-        return [i for i, v in stored.items() if rows.get(i) != v], [i for i in rows
-                                                                    if i not in stored]
+        return [i for i, v in stored.items() if rows.get(i) != v], [
+            i for i in rows if i not in stored
+        ]
 
     def repair(self, collection) -> int:
         """Make the rows agree with the collection: one transaction, only what differs."""
@@ -325,29 +353,39 @@ class CardIndex:
         column = query.sort
         direction = "DESC" if query.descending else "ASC"
         # cards without the sort value come last, whichever the direction
-        order = (f"({column} IS NULL OR {column} = ''), nullif({column}, '') {direction}, "
-                 "registered_on DESC, id")  # fmt: skip
+        order = (
+            f"({column} IS NULL OR {column} = ''), nullif({column}, '') {direction}, "
+            "registered_on DESC, id"
+        )
         limit = -1 if query.limit is None else query.limit
         with self._connect() as db:
-            total = db.execute(f"SELECT count(*) FROM cards WHERE {where.sql}",
-                               where.params).fetchone()[0]  # fmt: skip
-            ids = [row[0] for row in db.execute(
-                f"SELECT id FROM cards WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*where.params, limit, query.offset])]  # fmt: skip
+            total = db.execute(
+                f"SELECT count(*) FROM cards WHERE {where.sql}", where.params
+            ).fetchone()[0]
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT id FROM cards WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*where.params, limit, query.offset],
+                )
+            ]
         return total, ids
 
     def count(self, query, resolved):
         where = _Where(query, resolved)
         with self._connect() as db:
-            return db.execute(f"SELECT count(*) FROM cards WHERE {where.sql}",
-                              where.params).fetchone()[0]  # fmt: skip
+            return db.execute(
+                f"SELECT count(*) FROM cards WHERE {where.sql}", where.params
+            ).fetchone()[0]
 
     def groups(self, query, resolved, columns):
         where = _Where(query, resolved)
         names = ", ".join(_GROUP_EXPRESSIONS.get(c, c) for c in columns)
         with self._connect() as db:
-            rows = db.execute(f"SELECT {names}, count(*) FROM cards WHERE {where.sql} "
-                              f"GROUP BY {names}", where.params).fetchall()  # fmt: skip
+            rows = db.execute(
+                f"SELECT {names}, count(*) FROM cards WHERE {where.sql} GROUP BY {names}",
+                where.params,
+            ).fetchall()
         result = []
         for *values, n in rows:
             group = dict(zip(columns, values, strict=True))

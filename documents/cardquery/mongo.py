@@ -124,8 +124,11 @@ def find(query, resolved):
     offset, limit = query.offset, query.limit
     ids = []
     if offset < first_total:
-        cursor = collection.find(with_value, {"_id": 1}).sort(
-            [(column, -1 if query.descending else 1), *tie]).skip(offset)  # fmt: skip
+        cursor = (
+            collection.find(with_value, {"_id": 1})
+            .sort([(column, -1 if query.descending else 1), *tie])
+            .skip(offset)
+        )
         if limit is not None:
             cursor = cursor.limit(limit)
         ids = [str(d["_id"]) for d in cursor]
@@ -145,8 +148,7 @@ def groups(query, resolved, columns):
             keys["y"], keys["m"] = {"$year": "$registered_on"}, {"$month": "$registered_on"}
         else:
             keys[column] = f"${column}"
-    pipeline = [{"$match": selector(query, resolved)},
-                {"$group": {"_id": keys, "n": {"$sum": 1}}}]  # fmt: skip
+    pipeline = [{"$match": selector(query, resolved)}, {"$group": {"_id": keys, "n": {"$sum": 1}}}]
     result = []
     for row in _collection().aggregate(pipeline):
         found = row["_id"]

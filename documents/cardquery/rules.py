@@ -18,16 +18,66 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-FILTERABLE = ("unit", "registered_on", "next_deadline", "closed_on", "number", "petitioner",
-              "subject", "category", "department", "source", "case_type", "status", "outcome",
-              "step", "marks", "responsible_leader", "reception_leader")  # fmt: skip
-OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "contains", "not contains", "in", "not in",
-             "is null", "is not null")  # fmt: skip
+FILTERABLE = (
+    "unit",
+    "registered_on",
+    "next_deadline",
+    "closed_on",
+    "number",
+    "petitioner",
+    "subject",
+    "category",
+    "department",
+    "source",
+    "case_type",
+    "status",
+    "outcome",
+    "step",
+    "marks",
+    "responsible_leader",
+    "reception_leader",
+)
+OPERATORS = (
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "contains",
+    "not contains",
+    "in",
+    "not in",
+    "is null",
+    "is not null",
+)
 EXTRA_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "contains")
-SORTABLE = ("next_deadline", "registered_on", "closed_on", "number", "petitioner", "category",
-            "department", "case_type", "source", "status", "outcome", "step")  # fmt: skip
-GROUPABLE = ("unit", "source", "case_type", "category", "department", "status", "outcome",
-             "step", "marks", "registered_month")  # fmt: skip
+SORTABLE = (
+    "next_deadline",
+    "registered_on",
+    "closed_on",
+    "number",
+    "petitioner",
+    "category",
+    "department",
+    "case_type",
+    "source",
+    "status",
+    "outcome",
+    "step",
+)
+GROUPABLE = (
+    "unit",
+    "source",
+    "case_type",
+    "category",
+    "department",
+    "status",
+    "outcome",
+    "step",
+    "marks",
+    "registered_month",
+)
 DATE_COLUMNS = ("registered_on", "next_deadline", "closed_on")
 REFERENCE_COLUMNS = ("unit", "responsible_leader", "reception_leader")
 DEADLINE_STATES = ("overdue", "due_soon", "pending", "none")
@@ -46,8 +96,11 @@ def searchable_keys(unit_id) -> frozenset[str]:
     field_set = FieldSet.objects(unit=unit_id, target="case_card").only("fields").first()
     if field_set is None:
         return frozenset()
-    return frozenset(f.key for f in field_set.fields if not f.retired and not f.personal
-                     and f.type in SEARCHABLE_TYPES)  # fmt: skip
+    return frozenset(
+        f.key
+        for f in field_set.fields
+        if not f.retired and not f.personal and f.type in SEARCHABLE_TYPES
+    )
 
 
 def search_text(doc: dict, keys) -> str:
@@ -99,9 +152,13 @@ def custom_due_soon_days() -> dict[str, int]:
     """{unit id: its 即将到期天数} of the units whose figure is not the default."""
     from ..deadlines import DUE_SOON_DAYS, DeadlineRuleSet
 
-    return {str(r.unit.id): r.due_soon_days for r in DeadlineRuleSet.objects(
-        due_soon_days__ne=DUE_SOON_DAYS).only("unit", "due_soon_days").no_dereference()
-        if r.unit is not None}  # fmt: skip
+    return {
+        str(r.unit.id): r.due_soon_days
+        for r in DeadlineRuleSet.objects(due_soon_days__ne=DUE_SOON_DAYS)
+        .only("unit", "due_soon_days")
+        .no_dereference()
+        if r.unit is not None
+    }
 
 
 def deadline_state(next_deadline, as_of, due_soon_days) -> str:
