@@ -67,7 +67,7 @@ def form_field(definition, unit, stored=None):
         if low or high:
             checks.append(validators.Length(min=low or -1, max=high or -1))
         if getattr(definition, "pattern", None):
-            checks.append(validators.Regexp(definition.pattern, message=gettext("格式不正确")))
+            checks.append(_matches(definition.pattern))
         return (fields.TextAreaField if kind == "textarea" else fields.StringField)(**options)
     if kind == "number":
         checks.append(_storable_number(definition))
@@ -105,6 +105,17 @@ def form_field(definition, unit, stored=None):
         options["validators"] = []
         return InlineFieldList(InlineFormField(row_form), min_entries=0, **options)
     raise ValueError(f"unknown field type {kind}")
+
+
+def _matches(pattern):
+    """The 格式 check of a text field, as the stored values are checked (RE2, linear time,
+    JSON Schema's unanchored search), not wtforms' Regexp (Python's backtracking re)."""
+
+    def check(form, field):
+        if field.data and not custom_fields.matches(pattern, field.data):
+            raise validators.ValidationError(gettext("格式不正确"))
+
+    return check
 
 
 def _finite(bound):

@@ -19,6 +19,8 @@ from mongoengine import EmbeddedDocumentField, ListField, StringField
 from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
+from documents.fields import date_problem
+
 from .labels import labels_for
 
 LONG_TEXT_FROM = 200  # strings allowed to be longer than this get a text area
@@ -224,6 +226,11 @@ class ModelSelectField(_ModelSelectField):
             raise validators.ValidationError(gettext("请选择一项"))
 
 
+def _date_in_range(form, field):
+    if problem := date_problem(field.data):
+        raise validators.ValidationError(problem)
+
+
 class XinfangConverter(CustomModelConverter):
     """Flask-Admin's MongoEngine converter with the nested parts and JSON handled."""
 
@@ -252,6 +259,12 @@ class XinfangConverter(CustomModelConverter):
             # an empty input stores nothing, rather than "" (which a regex or choice refuses)
             kwargs["filters"] = [*kwargs.get("filters", []), _blank_is_none(str)]
         return super().conv_String(model, field, kwargs)
+
+    def conv_Date(self, model, field, kwargs):
+        # the dates the panel works with, said next to the field before the record's own
+        # checks compute deadlines or periods from it (documents.fields.date_problem)
+        kwargs["validators"] = [*kwargs.get("validators", []), _date_in_range]
+        return super().conv_Date(model, field, kwargs)
 
     def conv_Reference(self, model, field, kwargs):
         kwargs["allow_blank"] = not field.required

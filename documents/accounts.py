@@ -13,12 +13,11 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .fields import NAME, SHORT, TEXT
+from .fields import NAME, SHORT, TEXT, StringField
 from .unit import Person, Unit
 
 # What a role may do: reading and writing each area, and the special rights.

@@ -9,16 +9,13 @@ from mongoengine import (
     DENY,
     NULLIFY,
     BooleanField,
-    DateField,
     DateTimeField,
-    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 from mongoengine.errors import SaveConditionError
@@ -26,7 +23,7 @@ from mongoengine.queryset import QuerySet
 
 from . import audit, store
 from .cardquery import index as card_index
-from .fields import LONG, NAME, SHORT, TEXT
+from .fields import LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .plan import Plan
 from .unit import Person, Unit
 from .validators import id_number_problem, phone_problem

@@ -8,10 +8,9 @@ from mongoengine import (
     EmbeddedDocumentListField,
     ListField,
     ReferenceField,
-    StringField,
 )
 
-from .fields import NAME, TEXT
+from .fields import NAME, TEXT, StringField
 from .unit import Person, Unit
 
 MEMBER_ROLES = ("组长", "副组长", "成员")

@@ -6,19 +6,16 @@ import re
 from mongoengine import (
     DENY,
     BooleanField,
-    DateField,
-    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
-from .fields import HEADING, LONG, NAME, SHORT, TEXT
+from .fields import HEADING, LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .figures import METRICS
 from .unit import DOCUMENT_STYLES, Unit
 

@@ -7,11 +7,10 @@ from mongoengine import (
     EmbeddedDocumentListField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
-from .fields import NAME, TEXT
+from .fields import NAME, TEXT, StringField
 from .unit import Unit
 
 DEFAULT_STEPS = ("登记", "分类", "办理", "答复", "办结")

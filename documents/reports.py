@@ -14,19 +14,16 @@ from mongoengine import (
     CASCADE,
     NULLIFY,
     BooleanField,
-    DateField,
     DateTimeField,
-    DictField,
     Document,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from . import audit, figures
 from .case import CASE_TYPES, OUTCOMES, SOURCES, STATUSES
-from .fields import LONG, NAME, SHORT
+from .fields import LONG, NAME, SHORT, DateField, DictField, StringField
 from .plan import Attachment, Plan, Section
 from .unit import Unit
 

@@ -19,18 +19,16 @@ from dateutil.rrule import weekday as nth_weekday
 from mongoengine import (
     CASCADE,
     NULLIFY,
-    DateField,
     DateTimeField,
     Document,
     IntField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from . import audit
 from .calendar import CalendarDataMissing, is_working_day
-from .fields import NAME, TEXT
+from .fields import NAME, TEXT, DateField, StringField
 from .figures import QUOTA_METRICS
 from .plan import Plan
 from .unit import Unit

@@ -4,16 +4,14 @@ from mongoengine import (
     DENY,
     NULLIFY,
     BooleanField,
-    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
     ListField,
     ReferenceField,
-    StringField,
 )
 
-from .fields import NAME, SHORT, TEXT
+from .fields import NAME, SHORT, TEXT, DictField, StringField
 
 UNIT_KINDS = (
     "法院",

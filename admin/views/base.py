@@ -18,6 +18,7 @@ from mongoengine import ListField
 
 import documents
 from documents import accounts
+from documents.fields import StringField as CheckedStringField
 from exports.cells import safe_cell
 
 from .. import errors, printing
@@ -48,6 +49,9 @@ class XinfangModelView(ModelView):
     permissions, the unit scope of the account, CSRF tokens and the audit log."""
 
     model_form_converter = XinfangConverter
+    # Flask-Admin 2.2 checks a search column's exact class: documents.fields.StringField (which
+    # refuses control characters) is a mongoengine StringField under the same name
+    allowed_search_types = (*ModelView.allowed_search_types, CheckedStringField)
     form_base_class = XinfangForm
     read_permission = "unit:read"
     write_permission = "unit:write"
@@ -262,6 +266,15 @@ class XinfangModelView(ModelView):
         # Flask-Admin's MongoEngine view has none and shows "None" in the search box
         names = [str(self.column_labels.get(n, n)) for n in self.column_searchable_list or ()]
         return gettext("搜索：%(fields)s", fields="、".join(names)) if names else None
+
+    def scaffold_sortable_columns(self):
+        # Flask-Admin 2.2 keeps the sortable classes in a set matched by exact type
+        # (contrib.mongoengine.view.SORTABLE_FIELDS): add the checked StringField subclass
+        columns = super().scaffold_sortable_columns()
+        for name, field in self._get_model_fields():
+            if isinstance(field, CheckedStringField):
+                columns[name] = field
+        return columns
 
     def _process_ajax_references(self):
         # Flask-Admin walks the subdocument configs by field type *name* and fails on
