@@ -335,9 +335,20 @@ def scoped(model, query):
                 else query.filter(pk__in=[])
             )
         elif model in (documents.ReceptionSession, documents.LeaderActivity):
-            names = [n for n in (person.name, person.title) if n] if person else []
-            query = query.filter(leader__in=names)
+            query = query.filter(leader__in=own_leader_names())
     return query
+
+
+def own_leader_names():
+    """The names a leader's receptions and activities go by (name and title), when the current
+    account sees only its own; None when it sees every leader of its units."""
+    viewer = _viewer()
+    if viewer is None:
+        return []
+    if not viewer.can("case:own"):
+        return None
+    person = viewer.person
+    return [n for n in (person.name, person.title) if n] if person else []
 
 
 def card_query(**criteria):

@@ -30,6 +30,12 @@ def _month(text):
     return datetime.date(year, month, 1)
 
 
+def _own_rows(rows):
+    """The quota rows a leader may see: his or her own (another leader's count is not theirs)."""
+    names = auth.own_leader_names()
+    return rows if names is None else [row for row in rows if row["leader"] in names]
+
+
 def _shift(first, months):
     """The first day of the month ``months`` after (or before) the month of ``first``; None
     when it falls outside FIRST_DAY to LAST_DAY (the month table links no further)."""
@@ -93,7 +99,7 @@ class ScheduleView(BaseView):
             statuses=dict(schedule.SESSION_STATUSES),
             activity_kinds=schedule.ACTIVITY_KINDS,
             quotas=schedule.quotas(plan),
-            compliance=schedule.compliance(plan, first.year, first.month),
+            compliance=_own_rows(schedule.compliance(plan, first.year, first.month)),
             notices=schedule.notices_due(plan.unit, deadlines.today(), scope=auth.scoped),
             can_write=auth.can("schedule:write"),
             feed_token=auth.feed_token,
