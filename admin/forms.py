@@ -19,6 +19,7 @@ from mongoengine import EmbeddedDocumentField, ListField, StringField
 from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
+from .flaskadmin_adapter import add_converters
 from .labels import labels_for
 
 LONG_TEXT_FROM = 200  # strings allowed to be longer than this get a text area
@@ -229,8 +230,9 @@ class XinfangConverter(CustomModelConverter):
 
     def __init__(self, view):
         super().__init__(view)
-        self.converters["EmbeddedDocumentListField"] = self.conv_List
-        self.converters["DictField"] = self.conv_Dict
+        add_converters(
+            self, {"EmbeddedDocumentListField": self.conv_List, "DictField": self.conv_Dict}
+        )
 
     def clone_converter(self, view):
         return self.__class__(view)
