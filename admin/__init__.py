@@ -73,10 +73,26 @@ def create_app(test_config=None):
 
     init_security(app)
     _init_routes(app)
-    from .cli import register_commands
-
-    register_commands(app)
+    _init_cli(app)
     return app
+
+
+def load_samples(app) -> str:
+    """Load the sample data (``seeds``); what was loaded, to print."""
+    import seeds
+
+    with app.app_context():
+        counts = seeds.load()
+    return "示例数据已载入：" + "，".join(f"{name} {n} 条" for name, n in counts.items())
+
+
+def _init_cli(app):
+    """The commands under `flask --app admin …` (``xinfang`` has them all: admin.cli)."""
+
+    @app.cli.command("seed")
+    def seed_command():
+        """载入示例数据"""
+        print(load_samples(app))
 
 
 def _configure(app, test_config):

@@ -5,6 +5,7 @@ import ctypes.util
 import os
 import sys
 
+import admin  # the app factory, looked up when called (tests replace it)
 from documents.store import StoreError
 
 
@@ -57,9 +58,7 @@ def main(argv=None) -> int:
 
     audit.set_actor("命令行")
     try:
-        from admin import create_app
-
-        app = create_app()
+        app = admin.create_app()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -75,11 +74,7 @@ def main(argv=None) -> int:
 
 
 def _seed(app, args) -> int:
-    import seeds
-
-    with app.app_context():
-        counts = seeds.load()
-    print("示例数据已载入：" + "，".join(f"{name} {n} 条" for name, n in counts.items()))
+    print(admin.load_samples(app))
     return 0
 
 
@@ -379,15 +374,6 @@ def _print_import(result, plan):
         print("领导小组：" + "；".join(f"{role}{name}" for role, name, _ in members))
     for warning in result.warnings:
         print(f"提示：{warning}")
-
-
-def register_commands(app):
-    """The same commands under `flask --app admin …`."""
-
-    @app.cli.command("seed")
-    def seed_command():
-        """载入示例数据"""
-        _seed(app, None)
 
 
 if __name__ == "__main__":

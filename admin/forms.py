@@ -21,6 +21,7 @@ from wtforms import fields, validators
 
 from documents.fields import date_problem
 
+from .flaskadmin_adapter import add_converters
 from .labels import labels_for
 
 LONG_TEXT_FROM = 200  # strings allowed to be longer than this get a text area
@@ -236,8 +237,9 @@ class XinfangConverter(CustomModelConverter):
 
     def __init__(self, view):
         super().__init__(view)
-        self.converters["EmbeddedDocumentListField"] = self.conv_List
-        self.converters["DictField"] = self.conv_Dict
+        add_converters(
+            self, {"EmbeddedDocumentListField": self.conv_List, "DictField": self.conv_Dict}
+        )
 
     def clone_converter(self, view):
         return self.__class__(view)

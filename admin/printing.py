@@ -4,6 +4,7 @@ from flask import current_app
 
 import documents
 import exports
+from documents import printable
 from exports import forms
 
 
@@ -14,15 +15,15 @@ def font_overrides():
 
 
 def plan_pdf(plan, style=None, fonts=None) -> bytes:
-    doc = plan.as_printable()
+    doc = printable.plan(plan)
     if style in ("2012", "1999"):
         doc["style"] = style
     return exports.render_circular(doc, fonts)
 
 
 def schedule_pdf(plan, fonts=None) -> bytes:
-    attachment = plan._printable_attachment(
-        documents.Attachment(title="接访日程安排表", kind="schedule")
+    attachment = printable.attachment(
+        plan, documents.Attachment(title="接访日程安排表", kind="schedule")
     )
     subtitle = "　".join(filter(None, [plan.title, attachment.get("text")]))
     return forms.render_table(
@@ -38,17 +39,17 @@ def schedule_pdf(plan, fonts=None) -> bytes:
 def cards_pdf(cards, fonts=None, mask=False) -> bytes:
     """Cards as one PDF; ``mask`` hides the middle of ID numbers and phones."""
     sets = {}
-    printable = []
+    cards_data = []
     for card in cards:
         if card.unit.pk not in sets:
             sets[card.unit.pk] = documents.FieldSet.for_unit(card.unit, "case_card")
-        printable.append(card.as_printable(sets[card.unit.pk], mask=mask))
-    return forms.render_case_cards(printable, fonts)
+        cards_data.append(printable.card(card, sets[card.unit.pk], mask=mask))
+    return forms.render_case_cards(cards_data, fonts)
 
 
 def blank_form_pdf(unit, fonts=None) -> bytes:
     field_set = documents.FieldSet.for_unit(unit, "case_card")
-    return forms.render_case_cards([documents.case.blank_card(unit, field_set)], fonts, blank=True)
+    return forms.render_case_cards([printable.blank_card(unit, field_set)], fonts, blank=True)
 
 
 def pdf_response(data: bytes, filename: str, download: bool):

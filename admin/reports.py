@@ -12,10 +12,10 @@ from mongoengine import NotUniqueError, Q, ValidationError
 
 import documents
 import exports
-from documents import cardquery, deadlines, figures, reports
+from documents import cardquery, deadlines, figures, metrics, printable, reports
 from documents.fields import FIRST_DAY, LAST_DAY
 
-from . import auth, errors, printing
+from . import auditlog, auth, errors, printing
 from .errors import validation_messages
 
 PAGE_SIZE = 50
@@ -23,17 +23,7 @@ PAGE_SIZE = 50
 
 def audit(action, record, detail=None):
     """One line of the audit log for what was done to a report or plan here."""
-    from documents import accounts
-
-    accounts.record(
-        action,
-        actor=auth.current_user.name,
-        username=auth.current_user.username,
-        target=type(record).__name__,
-        target_id=record.pk,
-        detail=(detail or str(record))[:200],
-        address=auth.address(),
-    )
+    auditlog.record(action, record, detail=detail)
 
 
 def parse_day(text, default, name):
@@ -255,8 +245,8 @@ def dashboard(units, unit):
             "beijing_cases",
             "receptions_held",
         ],
-        "label": figures.label,
-        "shown": figures.shown,
+        "label": metrics.label,
+        "shown": metrics.shown,
         "targets": targets,
         "quotas": quotas,
         "overdue": overdue,
@@ -430,7 +420,7 @@ class ReportsView(BaseView):
         audit("print", report)
         try:
             data = exports.render_circular(
-                report.as_printable(reader_tables(report)), printing.font_overrides()
+                printable.report(report, reader_tables(report)), printing.font_overrides()
             )
         except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
             reference = errors.reference()
@@ -498,8 +488,8 @@ class ReportsView(BaseView):
             quotas=quotas,
             current=current,
             previous=previous,
-            label=figures.label,
-            shown=figures.shown,
+            label=metrics.label,
+            shown=metrics.shown,
             main=reports.MAIN_FIGURES,
             can_write=auth.can(self.write_permission),
             can_export=auth.can("export"),
@@ -566,7 +556,7 @@ def target_tables(results, quotas, current, previous) -> list[dict]:
             "title": "主要数据",
             "headers": ["项目", "本期", "上期"],
             "rows": [
-                [figures.label(k), figures.shown(k, current[k]), figures.shown(k, previous[k])]
+                [metrics.label(k), metrics.shown(k, current[k]), metrics.shown(k, previous[k])]
                 for k in reports.MAIN_FIGURES
             ],
         }

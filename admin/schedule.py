@@ -12,10 +12,10 @@ from flask_babel import gettext
 from flask_login import current_user
 
 import documents
-from documents import accounts, deadlines, schedule
+from documents import deadlines, schedule
 from documents.fields import FIRST_DAY, LAST_DAY
 
-from . import auth, errors
+from . import auditlog, auth, errors
 
 
 def _month(text):
@@ -166,12 +166,7 @@ class ScheduleView(BaseView):
         if not auth.csrf_ok():
             abort(400)
         current_user.new_feed_key()
-        accounts.record(
-            "feed_reset",
-            actor=current_user.name,
-            username=current_user.username,
-            address=auth.address(),
-        )
+        auditlog.record("feed_reset")
         flash(
             gettext("已重置订阅链接：以前给出的日历订阅链接不再有效，请在日历程序中换用新链接。"),
             "success",

@@ -14,11 +14,14 @@ from common import report, sample
 def main(count=1000):
     sample()
     import documents
+    from documents import printable
     from exports.forms import render_case_cards
 
     township = documents.Unit.objects.get(name="XXX乡")
     field_set = documents.FieldSet.for_unit(township, "case_card")
-    originals = [card.as_printable(field_set) for card in documents.CaseCard.objects(unit=township)]
+    originals = [
+        printable.card(card, field_set) for card in documents.CaseCard.objects(unit=township)
+    ]
     cards = []
     for n in range(count):
         card = dict(originals[n % len(originals)])

@@ -11,9 +11,10 @@ from common import report, sample, timed
 def main():
     sample()
     import documents
+    from documents import printable
     from exports import render_circular
 
-    plan = documents.Plan.objects.get(doc_number="隰民农营发〔2012〕2号").as_printable()
+    plan = printable.plan(documents.Plan.objects.get(doc_number="隰民农营发〔2012〕2号"))
     pages = render_circular(plan)  # warm up: fonts, CSS, caches
     median, best, worst = timed(lambda: render_circular(plan), 10)
     print(

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import secrets
 
 from mongoengine import (
     CASCADE,
@@ -15,6 +16,7 @@ from mongoengine import (
     ReferenceField,
     ValidationError,
 )
+from pymongo import ReturnDocument
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .fields import NAME, SHORT, TEXT, StringField
@@ -164,8 +166,6 @@ class Account(Document):
 
     def new_feed_key(self) -> str:
         """A new key for calendar feed links: the links made before stop working."""
-        import secrets
-
         self.feed_key = secrets.token_urlsafe(16)
         type(self).objects(pk=self.pk).update_one(set__feed_key=self.feed_key)
         return self.feed_key
@@ -285,8 +285,6 @@ def take_attempt(keys, limit, now=None) -> list[str] | None:
     """Count one attempt against each key (e.g. ``name:…``, ``addr:…``). The counter ids taken,
     to give back with ``give_back`` on success; None when a key is over ``limit`` failures in
     the sliding window (then nothing is taken)."""
-    from pymongo import ReturnDocument
-
     now = now or datetime.datetime.now()
     window, elapsed = _window(now)
     taken = []

@@ -16,7 +16,7 @@ from mongoengine import (
 )
 
 from .fields import HEADING, LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
-from .figures import METRICS
+from .metrics import METRICS
 from .unit import DOCUMENT_STYLES, Unit
 
 PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
@@ -125,6 +125,58 @@ class Phase(EmbeddedDocument):
         _check_range(self.start_date, self.end_date, "阶段结束日期", "end_date")
 
 
+# --- reception arrangements: what a rule must say to be scheduled (documents.schedule) ---
+
+WEEKDAY_NAMES = "一二三四五六日"
+MAX_WORKING_DAYS_IN_MONTH = 23  # no month has more working days (调休 included)
+
+
+def rule_problems(rule, number=None) -> list[str]:
+    """What is wrong with a reception rule, in Chinese (empty when it can be scheduled)."""
+    name = f"第{number}条接访安排" if number else "接访安排"
+    kind = rule.kind
+    problems = []
+    if kind == "any_time":
+        return problems
+    if not rule.leaders:
+        problems.append(f"{name}：没有写接访领导")
+    if kind in ("weekly", "monthly_nth_weekday") and rule.weekday is None:
+        problems.append(f"{name}：没有写星期几")
+    if kind == "monthly_nth_weekday":
+        if not rule.nth:
+            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
+        elif rule.nth > 4:
+            problems.append(
+                f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
+                "请改为第1至第4个"
+            )
+    if kind == "monthly_day":
+        if not rule.day_of_month:
+            problems.append(f"{name}：没有写每月几日")
+        elif rule.day_of_month > 28:
+            problems.append(f"{name}：并非每个月都有{rule.day_of_month}日，请改为1日至28日")
+    if kind == "days_per_leader":
+        if not rule.days_per_month:
+            problems.append(f"{name}：没有写每人每月几天")
+        elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
+            total = rule.days_per_month * max(len(rule.leaders), 1)
+            problems.append(
+                f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"
+            )
+    if kind == "phase":
+        if not rule.days_per_week:
+            problems.append(f"{name}：没有写每周几天")
+        elif rule.days_per_week > 5:
+            problems.append(f"{name}：每周最多安排5个工作日，现为{rule.days_per_week}天")
+    if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
+        problems.append(f"{name}：结束日期早于开始日期")
+    return problems
+
+
+def _weekday(weekday):
+    return WEEKDAY_NAMES[weekday] if weekday is not None and 0 <= weekday < 7 else "几"
+
+
 class ReceptionArrangement(EmbeddedDocument):
     """A reception rule as the plan states it: who receives, when, where, with whom."""
 
@@ -147,8 +199,6 @@ class ReceptionArrangement(EmbeddedDocument):
 
     def clean(self):
         _check_range(self.start_date, self.end_date, "接访结束日期", "end_date")
-        from .schedule import rule_problems
-
         problems = [p.split("：", 1)[-1] for p in rule_problems(self)]
         if problems:
             raise ValidationError("；".join(problems), errors={"kind": "；".join(problems)})
@@ -231,101 +281,6 @@ class Plan(Document):
         """
         copied = {name: copy.deepcopy(getattr(self, name)) for name in STRUCTURE_FIELDS}
         return Plan(unit=unit, title=title, **copied)
-
-    def as_printable(self) -> dict:
-        """The plan as plain data for the document renderer (``exports.render_circular``)."""
-        unit = self.unit
-        return {
-            "style": self.effective_style,
-            "copy_number": self.copy_number,
-            "secrecy": self.secrecy,
-            "urgency": self.urgency,
-            "issuer_marks": self.effective_issuer_marks,
-            "doc_number": self.doc_number,
-            "signer": self.signer,
-            "title": self.title,
-            "main_recipients": self.main_recipients,
-            "preamble": self.preamble,
-            "sections": [
-                {"level": s.level, "heading": s.heading, "text": s.text} for s in self.sections
-            ],
-            "attachments": [self._printable_attachment(a) for a in self.attachments],
-            "signatories": list(self.signatories),
-            "date_written": self.date_written,
-            "note": self.note,
-            "no_body_on_next_page": self.no_body_on_next_page,
-            "subject_terms": list(self.subject_terms),
-            "report_to": list(self.report_to),
-            "copy_to": list(self.copy_to),
-            "distribute_to": list(self.distribute_to),
-            "printed_by": self.printed_by,
-            "printed_date": self.printed_date,
-            "even_imprint_page": bool(unit and unit.even_imprint_page),
-        }
-
-    def _printable_attachment(self, attachment) -> dict:
-        if attachment.kind == "table":
-            lines = [
-                [cell.strip() for cell in line.split("|")]
-                for line in (attachment.text or "").splitlines()
-                if line.strip()
-            ]
-            if lines:
-                width = max(len(line) for line in lines)
-                rows = [line + [""] * (width - len(line)) for line in lines]
-                return {"title": attachment.title, "text": "", "headers": rows[0], "rows": rows[1:]}
-        if attachment.kind != "schedule":
-            return {"title": attachment.title, "text": attachment.text}
-        from .schedule import ReceptionSession
-
-        sessions = ReceptionSession.objects(plan=self, status__ne="cancelled") if self.pk else []
-        if sessions:
-            accompany = {s.accompany or "" for s in sessions}
-            if len(accompany) == 1:  # the same people every time: said once, under the table
-                note = f"注：参与接访人员为{accompany.pop()}。" if sessions[0].accompany else ""
-                rows = [
-                    [f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or ""]
-                    for s in sessions
-                ]
-                headers, widths = ["日期", "星期", "接访领导", "接访地点"], [30, 16, 27, 27]
-            else:
-                note = ""
-                rows = [
-                    [
-                        f"{s.date:%Y年%-m月%-d日}",
-                        s.weekday,
-                        s.leader,
-                        s.place or "",
-                        s.accompany or "",
-                    ]
-                    for s in sessions
-                ]
-                headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
-                widths = [22, 12, 20, 20, 26]
-            text = "\n".join(filter(None, [attachment.text, note]))
-            return {
-                "title": attachment.title,
-                "text": text,
-                "rows": rows,
-                "headers": headers,
-                "widths": widths,
-            }
-        rows = [
-            [
-                "、".join(r.leaders),
-                r.description or r.get_kind_display(),
-                r.place or "",
-                r.accompany or "",
-            ]
-            for r in self.receptions
-        ]
-        return {
-            "title": attachment.title,
-            "text": attachment.text,
-            "headers": ["接访领导", "接访时间", "接访地点", "参与接访人员"],
-            "rows": rows,
-            "widths": [18, 40, 20, 22],
-        }
 
     @property
     def effective_style(self):

@@ -21,20 +21,16 @@ import functools
 import inspect
 import os
 import pathlib
-import sqlite3
 import threading
-import types
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-import litemongo
 import mongoengine
-from litemongo import sqlite_store
-from litemongo._vendor.mongomock import collection as _mm_collection
-from litemongo._vendor.mongomock import command_cursor as _mm_command_cursor
-from litemongo._vendor.mongomock import database as _mm_database
+
+from . import litemongo_adapter
 
 DEFAULT_DB_NAME = "xinfang"
+_card_index_path = None  # set by connect()
 DEFAULT_DATA_DIR = "data"
 
 # Collection, database and client methods that change data: they hold the inter-process lock.
@@ -84,41 +80,6 @@ class StoreInfo:
 
 # --- the embedded store -------------------------------------------------------------------------
 
-_open_lock = threading.Lock()
-
-
-class _CollectionStore(sqlite_store.CollectionStore):
-    def open(self):
-        # litemongo calls sqlite3.connect(path), which ties the connection to the opening thread.
-        # Every use of these connections is serialised by the guard, so let any thread use them.
-        with _open_lock:
-            plain = sqlite_store.sqlite3
-            sqlite_store.sqlite3 = types.SimpleNamespace(
-                connect=functools.partial(sqlite3.connect, check_same_thread=False)
-            )
-            try:
-                super().open()
-            finally:
-                sqlite_store.sqlite3 = plain
-        # A writer in another process holds the file briefly; wait for it rather than fail.
-        self._connection.execute("PRAGMA busy_timeout = 30000")
-
-
-class _DatabaseStore(sqlite_store.DatabaseStore):
-    def __getitem__(self, col_name):
-        if col_name not in self._collections:
-            self._collections[col_name] = _CollectionStore(
-                self._dirpath / col_name, codec_options=self._codec_options
-            )
-        return self._collections[col_name]
-
-
-class _ServerStore(sqlite_store.ServerStore):
-    def __getitem__(self, db_name):
-        if db_name not in self._databases:
-            self._databases[db_name] = _DatabaseStore(self._dirpath / db_name)
-        return self._databases[db_name]
-
 
 class _Guard:
     """The locks of one data folder in one process."""
@@ -154,7 +115,7 @@ class _Guard:
                 self._file = None
 
     def wrap(self, value):
-        if isinstance(value, _GUARDED_TYPES):
+        if isinstance(value, litemongo_adapter.GUARDED_TYPES):
             return _Guarded(value, self)
         return value
 
@@ -190,7 +151,7 @@ class _Guarded:
             return self._guard.wrap(self._target[key])
 
     def __iter__(self):
-        if isinstance(self._target, _mm_collection.Cursor | _mm_command_cursor.CommandCursor):
+        if isinstance(self._target, litemongo_adapter.CURSOR_TYPES):
             return self
         with self._guard.hold(False):
             return iter(list(self._target))
@@ -217,14 +178,6 @@ class _Guarded:
         return f"Guarded({self._target!r})"
 
 
-_GUARDED_TYPES = (
-    _mm_database.Database,
-    _mm_collection.Collection,
-    _mm_collection.Cursor,
-    _mm_command_cursor.CommandCursor,
-)
-
-
 class EmbeddedClient:
     """A pymongo-like client over litemongo, safe for threads and processes.
 
@@ -249,7 +202,7 @@ class EmbeddedClient:
             if self._client is not None:
                 self._abandoned.append(self._client)
             self._guard = _Guard(self.folder)
-            self._client = litemongo.MongoClient(_ServerStore(self.folder))
+            self._client = litemongo_adapter.open_client(self.folder)
             self._pid = os.getpid()
         return self._client, self._guard
 
@@ -307,10 +260,9 @@ def connect(
     ``uri`` wins when given; else ``mock`` gives an in-memory mongomock; else the embedded store
     in ``data_dir``.
     """
+    global _card_index_path
     mongoengine.disconnect(alias)
-    from .cardquery import index
-
-    index.use(None)
+    _card_index_path = None
     if uri:
         name = db_name_from_uri(uri)
         mongoengine.connect(
@@ -318,7 +270,7 @@ def connect(
         )
         return StoreInfo("mongodb", _hide_password(uri), name)
     if mock:
-        import mongomock
+        import mongomock  # only tests and --mock use it: a deployment never loads it
 
         mongoengine.connect(
             db=db_name,
@@ -339,8 +291,14 @@ def connect(
         data_dir=str(folder),
         uuidRepresentation="standard",
     )
-    index.use(folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3")
+    _card_index_path = folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3"
     return StoreInfo("embedded", str(folder), db_name)
+
+
+def card_index_path():
+    """Where the embedded store keeps its list index of the cards (``documents.cardquery``),
+    or None on MongoDB and mongomock; a new object at each ``connect``."""
+    return _card_index_path
 
 
 def _hide_password(uri: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 import documents
 import exports
 import seeds
+from documents import printable
 from exports import circular, fonts
 from exports.numbers import HeadingNumbers, chinese_number, date_1999, date_2012
 
@@ -29,7 +30,7 @@ def sample_plans():
 
     store.connect(mock=True)  # a fresh in-memory store for this module
     seeds.load()
-    plans = {plan.unit.name: plan.as_printable() for plan in documents.Plan.objects}
+    plans = {plan.unit.name: printable.plan(plan) for plan in documents.Plan.objects}
     import mongoengine
 
     mongoengine.disconnect_all()

@@ -7,7 +7,6 @@ import mongoengine
 from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -22,6 +21,7 @@ from documents.deadlines import STATUS_LABELS, Rules
 from .. import printing
 from ..auth import can, scoped
 from ..cardlist import CardListMixin
+from ..filters import DeadlineStatusFilter
 from ..forms import VersionField
 from ..labels import label_of
 from .base import ScopedListMixin, XinfangModelView
@@ -129,22 +129,12 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         if model.category == "":
             model.category = None
 
-    def update_model(self, form, model):
-        """Flask-Admin's update, refusing a save over someone else's newer one."""
-        try:
-            form.populate_obj(model)
-            self._on_model_change(form, model, False)
-            model.save()
-        except documents.ConcurrentEdit as conflict:
-            self._explain_conflict(form, conflict)
-            return False
-        except Exception as ex:
-            if not self.handle_view_exception(ex):
-                flash(gettext("保存失败：发生了内部错误，已记录。"), "error")
-                log.exception("Failed to update record.")
-            return False
-        self.after_model_change(form, model, False)
-        return True
+    def explain_refused_save(self, form, exc):
+        """A save over someone else's newer one is refused, and said so."""
+        if isinstance(exc, documents.ConcurrentEdit):
+            self._explain_conflict(form, exc)
+            return True
+        return super().explain_refused_save(form, exc)
 
     def _explain_conflict(self, form, conflict):
         changed = documents.CaseCardHistory.objects(
@@ -168,7 +158,7 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         if current is not None:
             form.version.data = current.version
 
-    def delete_model(self, model):
+    def remove_record(self, model):
         """Deleting a card moves it to the archive, from where it can be restored."""
         try:
             model.archive()
@@ -360,29 +350,6 @@ class ArchivedCaseCardView(CardListMixin, XinfangModelView):
             card.restore()
             restored += 1
         flash(gettext("已恢复 %(n)s 张卡片。", n=restored), "success")
-
-
-class DeadlineStatusFilter(BaseMongoEngineFilter):
-    """Cards by their next deadline: overdue, due soon (within the unit's 即将到期天数), later,
-    none; the card-query contract's states (the list asks the contract; this is the way of a
-    list that cannot)."""
-
-    def __init__(self, column, name):
-        options = [
-            ("overdue", _l("已超期")),
-            ("due_soon", _l("即将到期")),
-            ("pending", _l("未到期")),
-            ("none", _l("无待办期限")),
-        ]
-        super().__init__(column, name, options=options)
-
-    def apply(self, query, value):
-        if value not in cardquery.DEADLINE_STATES:
-            return query
-        return query.filter(__raw__=cardquery.deadline_selector(value))
-
-    def operation(self):
-        return gettext("为")
 
 
 _STATUS_CSS = {

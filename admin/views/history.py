@@ -4,12 +4,12 @@ audited, and the change history masked exactly as the fields are."""
 import bson
 import mongoengine
 from flask_babel import gettext
-from flask_login import current_user
 
 import documents
-from documents import accounts, custom_fields, masking
+from documents import custom_fields, masking
 
-from ..auth import address, can
+from .. import auditlog
+from ..auth import can
 from ..labels import label_of
 
 
@@ -146,12 +146,4 @@ _PERSONAL_FORMATTERS = {
 
 
 def _log_personal_view(card, where):
-    accounts.record(
-        "view_personal",
-        actor=current_user.name,
-        username=current_user.username,
-        target="CaseCard",
-        target_id=card.pk,
-        detail=f"{where}：{card}"[:200],
-        address=address(),
-    )
+    auditlog.record("view_personal", card, detail=f"{where}：{card}")

@@ -6,14 +6,12 @@ from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 import documents
-from documents import accounts
 from documents.fields import NAME
 
-from .. import printing
-from ..auth import address, csrf_ok, require, scoped
+from .. import auditlog, printing
+from ..auth import csrf_ok, require, scoped
 from .base import ScopedListMixin, XinfangModelView
 
 
@@ -127,7 +125,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
             flash(str(problem), "error")
             return self.render("admin/xf_import.html", units=units, **chosen)
         plan = imported.plan(unit)
-        form, _ = self._custom_form(self._create_form_class, plan, formdata=None)
+        form, _ = self._custom_form(self.form_class("create"), plan, formdata=None)
         return self._render_review(unit, source, imported, form)
 
     @expose("/import/confirm/", methods=("POST",))
@@ -168,15 +166,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
             return self._render_review(unit, source, imported, form)
         if group is not None:
             group = importer.save_group(*group, plan)
-            accounts.record(
-                "create",
-                actor=current_user.name,
-                username=current_user.username,
-                target="LeadershipGroup",
-                target_id=group.pk,
-                detail=str(group)[:200],
-                address=address(),
-            )
+            auditlog.record("create", group)
         flash(gettext("已导入并保存“%(title)s”。", title=plan.title), "success")
         return redirect(self.get_url(".details_view", id=plan.pk))
 
@@ -196,7 +186,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
             keep_group=bool(group.get("members"))
             and (not reviewed or request.form.get("group-keep") == "on"),
             form_opts=FormOpts(
-                widget_args=self.form_widget_args, form_rules=self._form_create_rules
+                widget_args=self.form_widget_args, form_rules=self.create_form_rules()
             ),
             return_url=self.get_url(".index_view"),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from ..case import CaseCard
 from . import index, mongo, rules
 from .rules import (
     DEADLINE_STATES,
@@ -114,8 +115,6 @@ def find(query: CardQuery) -> tuple[int, list[str]]:
 
 def find_cards(query: CardQuery, only=None) -> tuple[int, list]:
     """``find`` with the cards themselves, in order."""
-    from ..case import CaseCard
-
     total, ids = find(query)
     found = CaseCard.objects(pk__in=ids)
     if only:

@@ -21,6 +21,12 @@ import pathlib
 import sqlite3
 import threading
 
+import bson
+from mongoengine import signals as mongoengine_signals
+
+from .. import signals, store
+from ..case import CaseCard
+from ..custom_fields import FieldSet
 from . import rules
 
 COLUMNS = (
@@ -53,53 +59,49 @@ _lock = threading.Lock()
 
 def current():
     """The index of the connected embedded store, or None (mongomock, MongoDB)."""
-    return _current
-
-
-def use(path):
-    """Called when the embedded store is connected; ``None`` turns the index off."""
     global _current
-    with _lock:
-        _current = CardIndex(path) if path else None
-    return _current
+    path = store.card_index_path()
+    if path is None:
+        return None
+    # each connect makes a new path object: a reconnect, even to the same folder, opens the
+    # index anew (its schema checked, its cache of searchable keys empty)
+    table = _current
+    if table is None or table.opened_for is not path:
+        with _lock:
+            if _current is None or _current.opened_for is not path:
+                _current = CardIndex(path)
+                _current.opened_for = path
+            table = _current
+    return table
 
 
 def changed(card):
-    if _current is not None:
-        _current.upsert(card.to_mongo().to_dict())
+    if (table := current()) is not None:
+        table.upsert(card.to_mongo().to_dict())
 
 
 def refresh(ids):
     """Rewrite (or remove) the rows of these cards from the collection as it now is."""
-    if _current is not None and ids:
-        from ..case import CaseCard
-
-        _current.refresh(CaseCard._get_collection(), [str(i) for i in ids])
+    if (table := current()) is not None and ids:
+        table.refresh(CaseCard._get_collection(), [str(i) for i in ids])
 
 
 def unit_fields_changed(unit_id):
     """A unit's own fields changed: what search looks into changes with them."""
-    if _current is not None:
-        from ..case import CaseCard
-
-        _current.upsert_docs(CaseCard._get_collection().find({"unit": _object_id(unit_id)}))
+    if (table := current()) is not None:
+        table.upsert_docs(CaseCard._get_collection().find({"unit": _object_id(unit_id)}))
 
 
 def sync():
     """Repair the rows whose version differs from the card's (or that have no card, or whose
     card has no row); the number of rows repaired, None without an index."""
-    if _current is None:
+    if (table := current()) is None:
         return None
-    from .. import store
-    from ..case import CaseCard
-
     with store.write_lock():
-        return _current.repair(CaseCard._get_collection())
+        return table.repair(CaseCard._get_collection())
 
 
 def _object_id(value):
-    import bson
-
     return bson.ObjectId(str(value)) if bson.ObjectId.is_valid(str(value)) else value
 
 
@@ -214,6 +216,7 @@ class CardIndex:
         self.path = pathlib.Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._keys = {}  # unit id → (searchable keys), for the rows written by this process
+        self.opened_for = None  # the store's card_index_path() it was opened for (current())
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
@@ -294,8 +297,6 @@ class CardIndex:
             db.execute("DELETE FROM cards WHERE id = ?", (str(card_id),))
 
     def refresh(self, collection, ids):
-        import bson
-
         docs = list(collection.find({"_id": {"$in": [bson.ObjectId(i) for i in ids]}}))
         self.upsert_rows([self.row(doc) for doc in docs], force=True)
         found = {str(doc["_id"]) for doc in docs}
@@ -326,8 +327,6 @@ class CardIndex:
         """Make the rows agree with the collection: one transaction, only what differs."""
         stale, gone = self.differences(collection)
         if stale:
-            import bson
-
             self._keys.clear()
             docs = collection.find({"_id": {"$in": [bson.ObjectId(i) for i in stale]}})
             self.upsert_rows([self.row(doc) for doc in docs], force=True)
@@ -400,12 +399,15 @@ def _field_set_saved(sender, document, **kwargs):
         unit_fields_changed(document.unit.pk)
 
 
-def _watch():
-    from mongoengine import signals
-
-    from ..custom_fields import FieldSet
-
-    signals.post_save.connect(_field_set_saved, sender=FieldSet, weak=False)
+def _card_saved(card, **kwargs):
+    changed(card)
 
 
-_watch()
+def _cards_changed(sender, ids, **kwargs):
+    refresh(ids)
+
+
+# the rows follow the cards: sent by CaseCard.save and CardQuerySet under the store's write lock
+signals.card_saved.connect(_card_saved, weak=False)
+signals.cards_changed.connect(_cards_changed, weak=False)
+mongoengine_signals.post_save.connect(_field_set_saved, sender=FieldSet, weak=False)

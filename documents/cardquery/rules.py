@@ -18,6 +18,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from .. import deadlines
+from ..custom_fields import FieldSet
+from ..deadlines import DUE_SOON_DAYS, DeadlineRuleSet
+from ..unit import Unit
+
 FILTERABLE = (
     "unit",
     "registered_on",
@@ -91,8 +96,6 @@ def search_words(text) -> list[str]:
 
 def searchable_keys(unit_id) -> frozenset[str]:
     """The keys of a unit's own card fields that search looks into."""
-    from ..custom_fields import FieldSet
-
     field_set = FieldSet.objects(unit=unit_id, target="case_card").only("fields").first()
     if field_set is None:
         return frozenset()
@@ -150,8 +153,6 @@ def _units(query):
 
 def custom_due_soon_days() -> dict[str, int]:
     """{unit id: its 即将到期天数} of the units whose figure is not the default."""
-    from ..deadlines import DUE_SOON_DAYS, DeadlineRuleSet
-
     return {
         str(r.unit.id): r.due_soon_days
         for r in DeadlineRuleSet.objects(due_soon_days__ne=DUE_SOON_DAYS)
@@ -175,9 +176,7 @@ def deadline_state(next_deadline, as_of, due_soon_days) -> str:
 
 
 def _windows(query, units):
-    from ..deadlines import DUE_SOON_DAYS, today
-
-    as_of = query.as_of or today()
+    as_of = query.as_of or deadlines.today()
     one_day = datetime.timedelta(days=1)
     if query.deadline == "overdue":
         return (Window(None, (), None, as_of - one_day),)
@@ -207,8 +206,6 @@ def resolved(query) -> Resolved:
     words = tuple(search_words(query.search))
     keys = {}
     if words:
-        from ..unit import Unit
-
         ids = units if units is not None else [str(u) for u in Unit.objects.scalar("id")]
         keys = {u: searchable_keys(u) for u in ids}
     return Resolved(units, windows, words, keys)
