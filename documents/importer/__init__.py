@@ -13,7 +13,7 @@ Nothing here saves anything: ``Imported.plan(unit)`` and ``Imported.leadership_g
 give unsaved documents for the person to review.
 """
 
-from .common import MAX_BYTES, TABLE_END, TABLE_START, ImportProblem
+from .common import MAX_BYTES, MAX_CHARS, TABLE_END, TABLE_START, ImportProblem
 from .header import _header, _tail
 from .layout import (
     Line,
@@ -37,15 +37,17 @@ from .parts import (
     _targets,
     _year,
 )
-from .reading import check_text, decode_text, docx_text, read_upload
+from .reading import check_docx_size, check_text, decode_text, docx_text, read_upload
 from .receptions import _receptions
 from .result import Imported, save_group
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARS",
     "ImportProblem",
     "Imported",
     "Line",
+    "check_docx_size",
     "check_text",
     "chinese_number",
     "date_of",

@@ -1,6 +1,15 @@
 """Names and constants shared by the importer's layers."""
 
 MAX_BYTES = 20 * 1024 * 1024
+# What one import may take (issue 13). A plan runs to a few thousand or tens of thousands of
+# characters; the importer is linear in the text, so these bound its time (seconds) and memory.
+MAX_CHARS = 1_000_000
+# A .docx is a zip: its parts are checked before anything is unpacked or parsed. The XML parts
+# are what python-docx parses (an lxml tree takes some 15-20 times the XML's size).
+DOCX_MAX_PARTS = 2000
+DOCX_MAX_XML_BYTES = 10 * 1024 * 1024
+DOCX_MAX_TOTAL_BYTES = 60 * 1024 * 1024
+DOCX_MAX_RATIO = 100  # unpacked / packed, over the whole file, once it unpacks past 1 MB
 CJK = "\u3400-\u9fff"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN_DIGITS = {

@@ -140,26 +140,27 @@ def _tail(result, lines, start) -> int:
     end = i + 1
     # 附件 lines just above (附件：1．… 2．…, or 附：…); the numbered lines after 附件： are read
     # before it, going up, and kept only when it comes
-    j, found, pending = end - 1, [], []
+    j, blocks, pending = end - 1, [], []  # both read going up, put in order once at the end
     while j >= start:
         text = lines[j].text
         match = _ATTACHMENT.match(text)
         numbered = _NUMBERED_ATTACHMENT.match(text)
         if match:
+            pending.reverse()
             for line in [lines[j], *pending]:
                 line.role = "附件说明"
             first = [_strip_number(match.group("rest"))] if match.group("rest") else []
-            found = first + [_strip_number(x.text) for x in pending] + found
+            blocks.append(first + [_strip_number(x.text) for x in pending])
             pending = []
             j -= 1
             end = j + 1
             continue
         if numbered and len(text) <= 60 and "。" not in text[:-1]:
-            pending.insert(0, lines[j])
+            pending.append(lines[j])
             j -= 1
             continue
         break
-    for title in found:
+    for title in [title for block in reversed(blocks) for title in block]:
         kind = "schedule" if re.search(r"日程|接访安排|安排表", title) else "text"
         result.attachments.append({"title": title.rstrip("。"), "kind": kind})
     return end

@@ -26,9 +26,7 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
         if raw in (TABLE_START, TABLE_END):
             lines.append(raw)
             continue
-        line = clean(
-            raw.replace("\u3000", " "), keep_spaces=bool(_IMPRINT_LINE.match(to_simplified(raw)))
-        )
+        line = clean(raw.replace("\u3000", " "), keep_spaces=bool(_IMPRINT_LINE.match(raw)))
         line = re.sub(r"\s+", " ", line).strip()
         # 隰办发[2012]4号 → 隰办发〔2012〕4号, wherever a document number is cited
         line = _CITED_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", line)
@@ -196,7 +194,7 @@ def _split_heading(rest):
 def _body(result, lines):
     """Sections by heading; what comes before the first heading is the 前言 (the first
     paragraph) and plain paragraphs."""
-    current = None
+    current, texts = None, []  # a section's lines, joined once at the end (linear in the text)
     for line in lines:
         if line.role != "正文":
             continue
@@ -206,6 +204,7 @@ def _body(result, lines):
             heading, text = _split_heading(rest)
             current = {"level": level, "heading": heading.strip(), "text": text}
             result.sections.append(current)
+            texts.append([text] if text else [])
             line.role = f"{'一二三四'[level - 1]}级标题"
             continue
         if current is None:
@@ -214,8 +213,9 @@ def _body(result, lines):
                 line.role = "前言"
                 continue
             result.sections.append({"level": 0, "heading": "", "text": line.text})
+            texts.append([line.text])
             continue
-        current["text"] = "\n".join(filter(None, [current["text"], line.text]))
-    for section in result.sections:
+        texts[-1].append(line.text)
+    for section, parts in zip(result.sections, texts, strict=True):
         # ①…。②…: one item a line
-        section["text"] = re.sub(rf"(?<=[^\n])(?=[{CIRCLED}])", "\n", section["text"] or "")
+        section["text"] = re.sub(rf"(?<=[^\n])(?=[{CIRCLED}])", "\n", "\n".join(parts))

@@ -5,7 +5,7 @@ import re
 from .common import CJK, TITLE_SUFFIXES
 from .parts import _all_text
 
-_PERSON = re.compile(rf"([{CJK}]{{2,4}})\s*[（(]([^）)]+)[）)]")
+_PERSON = re.compile(rf"([{CJK}]{{2,4}})\s*[（(]([^）)\n]{{1,40}})[）)]")
 _ROLE_LABEL = re.compile(r"((?:副?组长|成员)[：:])")
 
 
@@ -26,7 +26,8 @@ def _group(result):
         group_name = group_name or (match.group(1) if match else "")
     if not members:
         prose = re.search(
-            rf"由([{CJK}、]+?)任组长[，,](.+?)为成员的?([{CJK}“”]*领导小组)", _all_text(result)
+            rf"由([{CJK}、]{{1,40}}?)任组长[，,]([^。\n]{{1,200}}?)为成员的?([{CJK}“”]{{0,30}}领导小组)",
+            _all_text(result),
         )
         if prose:
             members.append(("组长", *_name_and_title(prose.group(1))[::-1]))
@@ -34,9 +35,9 @@ def _group(result):
                 if chunk:
                     title, name = _name_and_title(chunk)
                     members.append(("成员", name, title))
-            duties = re.search(r"领导小组[，,](负责[^。；]+)", _all_text(result))
+            duties = re.search(r"领导小组[，,](负责[^。；\n]{1,200})", _all_text(result))
             office_duties = [duties.group(1)] if duties else []
-            campaign = re.search(r"“([^”]+)”", result.title)
+            campaign = re.search(r"“([^”]{1,60})”", result.title)
             group_name = f"“{campaign.group(1)}”工作领导小组" if campaign else "领导小组"
     if not members:
         return

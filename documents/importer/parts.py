@@ -32,9 +32,18 @@ def _mark_lines(result):
     found += [("办理程序", f"{p['name']}：") for p in result.procedure]
     found += [("报送要求", d["name"].replace("周报", "")) for d in result.reporting_duties]
     found += [("目标", "化解率") for _ in result.targets]
+    # needles by their first two characters: a line is only tested against the needles that
+    # start with one of its own character pairs, so marking stays linear in the text
+    buckets = {}
+    for index, (part, needle) in enumerate(dict.fromkeys(found)):
+        if needle:
+            buckets.setdefault(needle[:2], []).append((index, part, needle))
     for line in result.lines:
-        for part, needle in found:
-            if needle and needle in line.text and part not in line.parts:
+        text = line.text
+        keys = {text[i : i + 2] for i in range(len(text))} | set(text)
+        candidates = sorted(entry for key in keys & buckets.keys() for entry in buckets[key])
+        for _, part, needle in candidates:
+            if needle in text and part not in line.parts:
                 line.parts.append(part)
 
 
@@ -46,13 +55,15 @@ def _principles(result, text):
                 item = re.sub(rf"^[{CIRCLED}\d（()）、．.]+", "", line).strip(" 。；")
                 if item:
                     found.append(item)
-    found += re.findall(r"坚持[^；。，“”]*?的原则", text)
+    found += re.findall(r"坚持[^；。，“”\n]{0,40}?的原则", text)
     # 坚持“一个指导”（构建和谐社会），抓住“两个关键”（事要解决，稳控到位）
     found += [
         f"{inner}（{name}）"
-        for name, inner in re.findall(r"(?:坚持|抓住)“([^”]{2,10})”[（(]([^）)]+)[）)]", text)
+        for name, inner in re.findall(
+            r"(?:坚持|抓住)“([^”]{2,10})”[（(]([^）)\n]{1,60})[）)]", text
+        )
     ]
-    for quoted in re.findall(r"“([^”]+)”的(?:原则|要求)", text):
+    for quoted in re.findall(r"“([^”\n]{1,80})”的(?:原则|要求)", text):
         items = [x for x in quoted.split("、") if x]
         if len(items) >= 3 and "，" not in quoted:
             found += items
@@ -96,6 +107,7 @@ def _phases(result, text, year):
     year = year or (result.period_start.year if result.period_start else None)
     if year is None:
         return
+    names = {p["name"] for p in result.phases}
     for match in re.finditer(
         rf"([{CJK}“”]{{2,16}}阶段)[（(](\d{{1,2}})月(\d{{1,2}})日"
         r"(?:到|至|—|-|～|~)(\d{1,2})月(\d{1,2})日[）)]",
@@ -103,11 +115,15 @@ def _phases(result, text, year):
     ):
         name, m1, d1, m2, d2 = match.groups()
         start, end = _date_in(year, m1, d1), _date_in(year, m2, d2)
-        if start and end and name not in {p["name"] for p in result.phases}:
+        if start and end and name not in names:
+            names.add(name)
             result.phases.append({"name": name, "start_date": start, "end_date": end})
-    for match in re.finditer(r"(\d{1,2})月份?为[^“。]*“([^”]+)”[，,]?([^，。]*)", text):
+    for match in re.finditer(
+        r"(\d{1,2})月份?为[^“。\n]{0,30}“([^”\n]{1,30})”[，,]?([^，。\n]{0,60})", text
+    ):
         month, name, rest = int(match.group(1)), match.group(2), match.group(3)
-        if 1 <= month <= 12 and name not in {p["name"] for p in result.phases}:
+        if 1 <= month <= 12 and name not in names:
+            names.add(name)
             phase = {
                 "name": name,
                 "start_date": datetime.date(year, month, 1),
@@ -165,14 +181,14 @@ def _duty_name(duty, sentence, year):
     """“零报告” (with the day it starts) or the 情况 reported."""
     if "零报告" in sentence:
         duty["zero_report"] = True
-        before = re.search(rf"([{CJK}]*)“零报告”", sentence)
+        before = re.search(rf"([{CJK}]{{0,12}})“零报告”", sentence)
         prefix = re.split(r"[和及与、的]", before.group(1))[-1][-6:] if before else ""
         duty["name"] = f"{prefix}“零报告”"
         since = re.search(r"从(\d{1,2})月(\d{1,2})日起", sentence)
         if since and year:
             duty["start_date"] = _date_in(year, since.group(1), since.group(2))
         return
-    what = re.search(rf"([{CJK}、]+?情况)", sentence)
+    what = re.search(rf"([{CJK}、]{{1,30}}?情况)", sentence)
     name = what.group(1) if what else "情况报告"
     name = re.sub(r"^(报告1次|报告|本周的|本月的|本周|本月)", "", name)
     name = re.sub(r"^.*?(本周的|本月的)", "", name)
@@ -182,6 +198,7 @@ def _duty_name(duty, sentence, year):
 
 
 def _duties(result, text, year):
+    names = {d["name"] for d in result.reporting_duties}
     for sentence in re.split(r"[。；\n]", text):
         if not re.search(r"报告|上报|报送|报(?=[" + CJK + "])", sentence):
             continue
@@ -189,7 +206,7 @@ def _duties(result, text, year):
             continue
         duty = _duty_cadence(sentence)
         recipients = re.search(
-            rf"(?:向|上报|报送|报)([{CJK}、和，]+?)(?:报告|$|[，。]|\d)", sentence
+            rf"(?:向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)", sentence
         )
         if recipients:
             duty["recipients"] = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
@@ -198,7 +215,8 @@ def _duties(result, text, year):
             duty.setdefault("start_date", result.period_start)
             duty.setdefault("end_date", result.period_end)
         duty = {k: v for k, v in duty.items() if v is not None}
-        if duty["name"] not in {d["name"] for d in result.reporting_duties}:
+        if duty["name"] not in names:
+            names.add(duty["name"])
             result.reporting_duties.append(duty)
 
 

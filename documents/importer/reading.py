@@ -5,7 +5,17 @@ import io
 import re
 import zipfile
 
-from .common import MAX_BYTES, TABLE_END, TABLE_START, ImportProblem
+from .common import (
+    DOCX_MAX_PARTS,
+    DOCX_MAX_RATIO,
+    DOCX_MAX_TOTAL_BYTES,
+    DOCX_MAX_XML_BYTES,
+    MAX_BYTES,
+    MAX_CHARS,
+    TABLE_END,
+    TABLE_START,
+    ImportProblem,
+)
 from .layout import heading_of
 
 
@@ -43,11 +53,19 @@ def decode_text(data: bytes) -> str:
     )
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")  # control characters but \t\n\v\f\r
+
+
 def check_text(text: str) -> None:
     """Refuse text that is empty or that is really binary data."""
     if not text or not text.strip():
         raise ImportProblem("没有可导入的文字。")
-    controls = sum(1 for c in text if (ord(c) < 32 and c not in "\t\r\n\f\v") or c == "\ufffd")
+    if len(text) > MAX_CHARS:
+        raise ImportProblem(
+            f"文字过长（{len(text) / 10000:.0f} 万字），一次最多导入 {MAX_CHARS // 10000} 万字。"
+            "实施方案一般只有几千到几万字：请只导入方案本身，或分几次导入。"
+        )
+    controls = sum(1 for _ in _CONTROL.finditer(text))
     if "\x00" in text or controls > max(3, len(text) // 100):
         raise ImportProblem(
             "内容不是文字（看起来是二进制数据）。请上传 .docx 或 .txt 文件，或粘贴文字。"
@@ -61,6 +79,7 @@ def docx_text(data: bytes) -> str:
             "这不是有效的 Word 文档（.docx）：文件内容不是 docx 格式。"
             "如果是旧版 .doc 文件，请先另存为 .docx。"
         )
+    check_docx_size(data)
     try:
         import docx
         from docx.oxml.ns import qn
@@ -100,6 +119,39 @@ def docx_text(data: bytes) -> str:
     if not text.replace(TABLE_START, "").replace(TABLE_END, "").strip():
         raise ImportProblem("这个 Word 文档里没有文字。")
     return text
+
+
+def check_docx_size(data: bytes) -> None:
+    """Refuse a .docx whose parts would unpack beyond what an import may take, from the sizes
+    the zip declares, before anything is unpacked (zipfile never unpacks past a declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise ImportProblem(
+            f"无法打开这个 Word 文档（{type(error).__name__}），文件可能已损坏。"
+        ) from None
+    if len(parts) > DOCX_MAX_PARTS:
+        raise ImportProblem(
+            f"这个 Word 文档由 {len(parts)} 个部分组成（上限 {DOCX_MAX_PARTS}），"
+            "不像正常的 .docx 文件，未导入。"
+        )
+    total = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts) or 1
+    xml = sum(part.file_size for part in parts if part.filename.endswith((".xml", ".rels")))
+    megabytes = 1024 * 1024
+    if (
+        xml > DOCX_MAX_XML_BYTES
+        or total > DOCX_MAX_TOTAL_BYTES
+        or (total > megabytes and total / packed > DOCX_MAX_RATIO)
+    ):
+        raise ImportProblem(
+            f"这个 Word 文档解压后过大（{len(data) / megabytes:.1f} MB 的文件解压后为 "
+            f"{total / megabytes:.0f} MB，其中文字部分 {xml / megabytes:.0f} MB；上限为文字部分 "
+            f"{DOCX_MAX_XML_BYTES // megabytes} MB、全部 {DOCX_MAX_TOTAL_BYTES // megabytes} MB），"
+            "可能已损坏或是特意构造的文件，未导入。请在 Word 或 WPS 中另存为新的 .docx，"
+            "或直接粘贴文字。"
+        )
 
 
 def _heading_style_level(style_name: str):
