@@ -34,6 +34,9 @@ RECEPTION_KINDS = (
     ("days_per_leader", "每人每月若干天"),
     ("phase", "每周若干天（不固定星期）"),
     ("any_time", "随时接访"),
+    ("working_days", "每个工作日"),
+    ("lunar_days", "农历每月固定日期"),
+    ("dates", "指定日期"),
 )
 WEEKDAYS = (
     (0, "星期一"),
@@ -48,6 +51,7 @@ HOLIDAY_RULES = (
     ("next_working_day", "节假日顺延至下一个工作日"),
     ("skip", "遇节假日取消"),
     ("keep", "照常"),
+    ("next_same_weekday", "顺延至下周同一天"),
 )
 SECRECY = ("秘密", "机密", "绝密")
 URGENCY = ("特急", "加急", "特提", "平急")
@@ -135,12 +139,18 @@ class ReceptionArrangement(EmbeddedDocument):
     description = StringField(max_length=TEXT)  # the plan's own words
     leaders = ListField(StringField(max_length=NAME))
     weekday = IntField(choices=WEEKDAYS)
+    weekdays = ListField(IntField(choices=WEEKDAYS))  # 每周二、四: several days of the week
     nth = IntField(min_value=1, max_value=5)
+    nths = ListField(IntField(min_value=1, max_value=5))  # 每月第一、四周
     day_of_month = IntField(min_value=1, max_value=31)
+    days_of_month = ListField(IntField(min_value=1, max_value=31))  # 每月8号、25号
+    lunar_days = ListField(IntField(min_value=1, max_value=30))  # 农历初一、十五
+    dates = ListField(DateField())  # an explicit list of days (a table of dates)
     days_per_month = IntField(min_value=1, max_value=31)
     days_per_week = IntField(min_value=1, max_value=7)
     holiday_rule = StringField(choices=HOLIDAY_RULES, default="next_working_day")
     place = StringField(max_length=NAME)
+    hours = StringField(max_length=NAME)  # 08:30-11:30
     accompany = StringField(max_length=TEXT)  # who takes part: 承办法官, 公职律师 …
     start_date = DateField()
     end_date = DateField()

@@ -62,21 +62,7 @@ def rule_problems(rule, number=None) -> list[str]:
         return problems
     if not rule.leaders:
         problems.append(f"{name}：没有写接访领导")
-    if kind in ("weekly", "monthly_nth_weekday") and rule.weekday is None:
-        problems.append(f"{name}：没有写星期几")
-    if kind == "monthly_nth_weekday":
-        if not rule.nth:
-            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
-        elif rule.nth > 4:
-            problems.append(
-                f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
-                "请改为第1至第4个"
-            )
-    if kind == "monthly_day":
-        if not rule.day_of_month:
-            problems.append(f"{name}：没有写每月几日")
-        elif rule.day_of_month > 28:
-            problems.append(f"{name}：并非每个月都有{rule.day_of_month}日，请改为1日至28日")
+    problems += _calendar_problems(rule, name)
     if kind == "days_per_leader":
         if not rule.days_per_month:
             problems.append(f"{name}：没有写每人每月几天")
@@ -93,6 +79,45 @@ def rule_problems(rule, number=None) -> list[str]:
     if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
         problems.append(f"{name}：结束日期早于开始日期")
     return problems
+
+
+def _calendar_problems(rule, name):
+    """What is missing or impossible in the days a rule names."""
+    kind, problems = rule.kind, []
+    if kind in ("weekly", "monthly_nth_weekday") and not _weekdays(rule):
+        problems.append(f"{name}：没有写星期几")
+    if kind == "monthly_nth_weekday":
+        nths = _nths(rule)
+        if not nths:
+            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
+        elif max(nths) > 4:
+            problems.append(
+                f"{name}：并非每个月都有第{max(nths)}个星期{_weekday(_weekdays(rule)[0])}，"
+                "请改为第1至第4个"
+            )
+    if kind == "monthly_day":
+        days = _days_of_month(rule)
+        if not days:
+            problems.append(f"{name}：没有写每月几日")
+        elif max(days) > 28:
+            problems.append(f"{name}：并非每个月都有{max(days)}日，请改为1日至28日")
+    if kind == "lunar_days" and not rule.lunar_days:
+        problems.append(f"{name}：没有写农历每月几日")
+    if kind == "dates" and not rule.dates:
+        problems.append(f"{name}：没有写接访日期")
+    return problems
+
+
+def _weekdays(rule):
+    return sorted(set(rule.weekdays or ([] if rule.weekday is None else [rule.weekday])))
+
+
+def _nths(rule):
+    return sorted(set(rule.nths or ([rule.nth] if rule.nth else [])))
+
+
+def _days_of_month(rule):
+    return sorted(set(rule.days_of_month or ([rule.day_of_month] if rule.day_of_month else [])))
 
 
 def _weekday(weekday):
@@ -133,8 +158,9 @@ def _apply_holiday(day, rule, end):
     if rule.holiday_rule == "skip":
         return None
     moved = day
+    step = datetime.timedelta(days=7 if rule.holiday_rule == "next_same_weekday" else 1)
     while not is_working_day(moved):
-        moved += datetime.timedelta(days=1)
+        moved += step  # 顺延至次周星期三: the same weekday of the next week
     return (moved, day) if moved <= end else None
 
 
@@ -142,13 +168,30 @@ def _candidate_dates(rule, start, end):
     """The rule's own dates, before holidays and leaders."""
     kind = rule.kind
     if kind == "weekly":
-        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule.weekday)
+        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=_weekdays(rule))
     elif kind == "monthly_nth_weekday":  # nth is 1 to 4 (rule_problems): every month has it
-        yield from _dates(
-            MONTHLY, dtstart=start, until=end, byweekday=nth_weekday(rule.weekday, rule.nth)
-        )
+        days = [nth_weekday(w, n) for w in _weekdays(rule) for n in _nths(rule)]
+        yield from _dates(MONTHLY, dtstart=start, until=end, byweekday=days)
     elif kind == "monthly_day":  # day 1 to 28 (rule_problems): every month has it
-        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule.day_of_month)
+        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=_days_of_month(rule))
+    elif kind == "working_days":
+        yield from _working_days(start, end)
+    elif kind == "lunar_days":
+        yield from _lunar_days(rule.lunar_days, start, end)
+    elif kind == "dates":
+        yield from sorted(d for d in set(rule.dates) if start <= d <= end)
+
+
+def _lunar_days(days, start, end):
+    """The days between ``start`` and ``end`` whose day of the lunar month is in ``days``
+    (农历初一、十五), by the lunardate library's calendar tables."""
+    from lunardate import LunarDate
+
+    wanted, day = set(days), start
+    while day <= end:
+        if LunarDate.from_solar_date(day.year, day.month, day.day).day in wanted:
+            yield day
+        day += datetime.timedelta(days=1)
 
 
 def _spread(days, count):

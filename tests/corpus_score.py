@@ -77,7 +77,7 @@ class Score:
 
     def bag(self, name, feature, expected, read):
         expected, read = Counter(expected), Counter(read)
-        for item, n in (expected & read).items():
+        for n in (expected & read).values():
             for _ in range(n):
                 self.add(name, feature, "right")
         for item, n in (expected - read).items():
