@@ -92,7 +92,7 @@ def _recognise(result):
     _principles(result, text)
     _period(result, text, year)
     _phases(result, text, year)
-    _receptions(result, text)
+    _receptions(result, text, year)
     _procedure(result)
     _duties(result, text, year)
     _targets(result, text)

@@ -133,7 +133,13 @@ def date_of(line: str):
 
 def _short_name(line: str) -> bool:
     """A line that can be an issuing body or a signature: short, no sentence punctuation."""
-    return 2 <= len(line) <= 30 and not _SENTENCE_PUNCTUATION.search(line) and not heading_of(line)
+    return (
+        2 <= len(line) <= 30
+        and not _SENTENCE_PUNCTUATION.search(line)
+        and not heading_of(line)
+        and "|" not in line  # a table row
+        and not line.startswith(("特此", "此致"))
+    )
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 import re
 
-from .common import CJK, CN_DIGITS, WEEKDAY_NAMES
+from . import rules
+from .common import CJK, CN_DIGITS
 
 _CLAUSE_REACH = 300  # a clause longer than this is not one statement: look no further
 
@@ -23,42 +24,31 @@ def _paragraph(text, at):
     return text[text.rfind("\n", 0, at) + 1 : len(text) if end < 0 else end]
 
 
-_KEY = ("kind", "weekday", "nth", "day_of_month")
+_KEY = ("kind", "weekday", "weekdays", "nth", "nths", "day_of_month", "days_of_month")
+_KEY += ("lunar_days",)
 
 
 class _Found:
-    """The rules read so far; one rule per (kind, weekday, nth, day of month)."""
+    """The rules read so far; one rule per kind and days. A rule said again elsewhere (一、每周一为
+    镇领导接访日，遇节假日取消。二、每周一安排两名镇领导在镇政府大楼信访室接待) keeps every place it
+    was said, for the details read around it."""
 
     def __init__(self, text):
-        self.text, self.rules, self.keys, self.positions = text, [], set(), []
+        self.text, self.rules, self.keys, self.positions = text, [], {}, []
 
     def add(self, rule, at):
-        key = tuple(rule.get(k) for k in _KEY)
+        key = tuple(tuple(v) if isinstance(v := rule.get(k), list) else v for k in _KEY)
         if key in self.keys:
+            self.positions[self.keys[key]].append(at)
             return
-        self.keys.add(key)
-        self.positions.append(at)
+        self.keys[key] = len(self.rules)
+        self.positions.append([at])
         rule.setdefault("description", _clause(self.text, at).strip("，, "))
-        holiday = re.search(r"节假日(顺推|顺延|提前)|遇节假日(不安排|取消)", rule["description"])
-        if holiday:
-            rule["holiday_rule"] = "skip" if holiday.group(2) else "next_working_day"
         self.rules.append(rule)
 
 
 def _number(text):
     return int(text) if text.isdigit() else CN_DIGITS[text]
-
-
-def _calendar_rules(found, text):
-    """每月第一个星期一; 每月15日; 每周五."""
-    nth_weekday = r"每(?:个)?月的?第([一二三四1-4])个?(?:星期|周)([一二三四五六日天])"
-    for m in re.finditer(nth_weekday, text):
-        rule = {"kind": "monthly_nth_weekday", "nth": _number(m.group(1))}
-        found.add({**rule, "weekday": WEEKDAY_NAMES[m.group(2)]}, m.start())
-    for m in re.finditer(r"每月(\d{1,2})日(?!前)", text):
-        found.add({"kind": "monthly_day", "day_of_month": int(m.group(1))}, m.start())
-    for m in re.finditer(r"每(?:个)?(?:周|星期)([一二三四五六日天])(?!前)", text):
-        found.add({"kind": "weekly", "weekday": WEEKDAY_NAMES[m.group(1)]}, m.start())
 
 
 def _run_before(text, at, chars, limit):
@@ -110,6 +100,7 @@ def _leader_rules(found, text):
 
 
 _DATED_KINDS = ("days_per_leader", "weekly", "monthly_nth_weekday", "monthly_day")
+_DATED_KINDS += ("working_days", "lunar_days")
 
 
 def _rule_leaders(rule, paragraph):
@@ -123,34 +114,63 @@ def _rule_leaders(rule, paragraph):
         rule["leaders"] = [re.sub(r"^.*[，。；]", "", who.group(1))]
 
 
-def _complete(result, rule, paragraph, labelled):
-    """Leaders, place, people taking part and dates said around the rule or under a label."""
+def _complete(result, rule, paragraphs, document):
+    """Leaders, hours, place, holiday handling, people taking part and dates said where the rule
+    is said, or once for the whole document (under a label, or the only one it names)."""
+    own = "\n".join(paragraphs)
     if not rule.get("leaders"):
-        _rule_leaders(rule, paragraph)
-    place = re.search(rf"在([{CJK}]{{1,30}}?(?:会议室|接待室|大厅|信访室))", paragraph)
-    place = place or labelled["place"]
+        _rule_leaders(rule, paragraphs[0])
+    holiday = rules.holiday_rule_in(own)
+    if holiday:
+        rule["holiday_rule"] = holiday
+    hours = next((h for h in map(rules.hours_in, paragraphs) if h), "") or document["hours"]
+    if hours:
+        rule["hours"] = hours
+    place = next((p for p in map(rules.place_in, paragraphs) if p), "") or document["place"]
     if place:
-        rule.setdefault("place", place.group(1).strip("。 "))
-    accompany = re.search(rf"([{CJK}]{{1,30}}?)共同参与", paragraph) or labelled["accompany"]
+        rule.setdefault("place", place.strip("。 "))
+    accompany = re.search(rf"([{CJK}]{{1,30}}?)共同参与", own) or document["accompany"]
     if accompany:
         rule.setdefault("accompany", accompany.group(1).split("、")[-1].strip("。 "))
-    if result.period_start and rule["kind"] in _DATED_KINDS:
+    if rule["kind"] not in _DATED_KINDS:
+        return
+    if result.period_start:
         rule.setdefault("start_date", result.period_start)
         rule.setdefault("end_date", result.period_end)
+    elif document["start"]:
+        rule.setdefault("start_date", document["start"])
 
 
-def _receptions(result, text):
+def _text_tables(text):
+    """Rows of a table pasted as text (cells between |), and of a Word document's tables."""
+    tables, rows = [], []
+    for line in [*text.split("\n"), ""]:
+        if line.count("|") >= 2:
+            rows.append(line)
+        elif rows:
+            tables.append(rows)
+            rows = []
+    return tables
+
+
+def _receptions(result, text, year=None):
     found = _Found(text)
-    _calendar_rules(found, text)
+    rules.calendar_rules(found, text)
     _quota_rules(result, found, text)
     _leader_rules(found, text)
-    labelled = {
-        "place": re.search(r"接访地点[：:]([^。\n]+)", text),
+    tables = _text_tables(text) + [
+        a["text"].split("\n") for a in result.attachments if a.get("kind") == "table"
+    ]
+    rules.explicit_date_rules(found, text, year, tables)
+    hours = rules.every_hours(text)
+    document = {
+        "place": rules.labelled_place(text.split("\n")),
+        "hours": hours.pop() if len(hours) == 1 else "",
+        "start": rules.start_date_in(text),
         "accompany": re.search(r"参与接访的(?:其他)?(?:成员|人员)[：:]([^。\n]+)", text),
     }
-    for rule, at in zip(found.rules, found.positions, strict=True):
+    for rule, positions in zip(found.rules, found.positions, strict=True):
         if rule["kind"] == "any_time":
             continue
-        # a place or the people taking part said in the rule's own paragraph, or under a label
-        _complete(result, rule, _paragraph(text, at), labelled)
+        _complete(result, rule, [_paragraph(text, at) for at in positions], document)
     result.receptions = found.rules
