@@ -17,6 +17,7 @@ from .layout import (
     _short_name,
     date_of,
     heading_of,
+    page_furniture,
 )
 
 
@@ -27,9 +28,55 @@ def _kind_of(title):
     return None
 
 
+def _title_line(text):
+    """The title in a line, without a page's 来源/发布时间 run on after it; None if the line cannot
+    be a title (a sentence, a line ending in ：, no 方案/通知/制度… and no 关于)."""
+    text = re.sub(r"(?:来源|发布时间|时间|字体)[：:].*$", "", text).strip()
+    if (
+        (_kind_of(text) or text.startswith("关于"))
+        and len(text) <= 60
+        and not re.search("[。，]", text)
+        and not text.endswith(("：", ":"))
+    ):
+        return text
+    return None
+
+
+def _read_title(result, lines, i, limit):
+    """The title starting at line ``i``, broken over lines when it does not end there
+    (关于开展“……”活动 / 实施方案; ……制度的 / 通 知); returns the line after it."""
+    parts, j = [_title_line(lines[i].text)], i
+    while (
+        (not _kind_of(parts[-1]) or parts[-1].endswith("的"))
+        and j + 1 < limit
+        and len(lines[j + 1].text) <= 30
+        and "。" not in lines[j + 1].text
+        and not heading_of(lines[j + 1].text)
+    ):
+        j += 1
+        parts.append(lines[j].text)
+    for k in range(i, j + 1):
+        lines[k].role = "标题"
+    result.title = "".join(parts)
+    result.kind = _kind_of(result.title) or "实施方案"
+    return j + 1
+
+
+def _recipients(result, text, marks):
+    """各工作片、局（办）中心，各行政村、企事业单位： — after the title, or first of all."""
+    return (
+        not result.main_recipients
+        and (result.title or (not marks and (text.startswith("各") or "、" in text)))
+        and text.endswith(("：", ":"))
+        and len(text) <= 80
+        and not re.search("[。]|如下", text)
+        and not heading_of(text)
+    )
+
+
 def _header(result, lines) -> int:
     """Reads 发文字号, 发文机关标志, 标题, 成文日期 under the title, 主送机关; returns where the
-    body starts."""
+    body starts. A web page's own lines (朗读, 发布时间…) are passed over wherever they stand."""
     i, limit = 0, min(len(lines), 10)
     marks = []
     while i < limit:
@@ -37,33 +84,16 @@ def _header(result, lines) -> int:
         text = line.text
         if line.role == "表格":
             break
+        if page_furniture(text) or (result.title and text == result.title):
+            line.role = "网页信息" if page_furniture(text) else "标题"
+            i, limit = i + 1, min(len(lines), limit + 1)
+            continue
         if not result.doc_number and _DOC_NUMBER.match(text):
             result.doc_number, line.role = text, "发文字号"
             i += 1
             continue
-        kind = _kind_of(text)
-        if (
-            not result.title
-            and (kind or text.startswith("关于"))
-            and len(text) <= 60
-            and "。" not in text
-        ):
-            parts, j = [text], i
-            # a title broken over lines: 关于开展“……”活动 / 实施方案
-            while (
-                not _kind_of(parts[-1])
-                and j + 1 < limit
-                and len(lines[j + 1].text) <= 30
-                and "。" not in lines[j + 1].text
-                and not heading_of(lines[j + 1].text)
-            ):
-                j += 1
-                parts.append(lines[j].text)
-            for k in range(i, j + 1):
-                lines[k].role = "标题"
-            result.title = "".join(parts)
-            result.kind = _kind_of(result.title) or "实施方案"
-            i = j + 1
+        if not result.title and _title_line(text):
+            i = _read_title(result, lines, i, limit)
             continue
         if not result.title and _short_name(text) and i + 1 < len(lines):
             marks.append(line)
@@ -73,20 +103,15 @@ def _header(result, lines) -> int:
             result.date_written, line.role = written, "成文日期"
             i += 1
             continue
-        if (
-            result.title
-            and text.endswith(("：", ":"))
-            and len(text) <= 80
-            and "。" not in text
-            and not heading_of(text)
-        ):
+        if _recipients(result, text, marks):
             result.main_recipients, line.role = text.rstrip("：:"), "主送机关"
             i += 1
             continue
         break
     if not result.title:
         # no 方案/意见/通知 in the first lines: a short first line is the title (a news report)
-        candidates = marks or ([lines[0]] if _short_name(lines[0].text) else [])
+        first = next((x for x in lines if not page_furniture(x.text)), lines[0])
+        candidates = marks or ([first] if _short_name(first.text) else [])
         if candidates:
             title = candidates.pop()
             result.title, title.role = title.text, "标题"
@@ -96,7 +121,8 @@ def _header(result, lines) -> int:
         mark.role = "发文机关标志"
     result.issuer_marks = [m.text for m in marks]
     return (
-        max((n for n, line in enumerate(lines) if line.role != "正文" and n < 10), default=-1) + 1
+        max((n for n, line in enumerate(lines) if line.role != "正文" and n < limit), default=-1)
+        + 1
     )
 
 
@@ -108,6 +134,10 @@ def _tail(result, lines, start) -> int:
     while i >= start:
         text = lines[i].text
         if lines[i].role == "表格":
+            i -= 1
+            continue
+        if page_furniture(text):
+            lines[i].role = "网页信息"
             i -= 1
             continue
         if _IMPRINT_LABEL.match(text) or (_PRINTED.match(text) and "印" in text[-3:]):

@@ -131,6 +131,23 @@ def date_of(line: str):
     return None
 
 
+_FURNITURE = re.compile(
+    r"^(?:朗读|微信扫一扫|扫一扫|分享到|设为首页|当前位置|首页|发布时间|时间[:：]|来源[:：]|日期[:：]"
+    r"|导语[:：]|©|【字号|字号|字体[:：]|打印本页|关闭窗口|责任编辑|相关阅读|相关文章|相关新闻|上一篇"
+    r"|下一篇|Copyright|浏览次数|点击数|[（(]未完|返回顶部|索引号|作者[:：]|扫一扫在手机)"
+)
+
+
+def page_furniture(line: str) -> bool:
+    """A web page's own line copied with the text: 朗读, 微信扫一扫, 设为首页 / 添加收藏, a time
+    stamp, 责任编辑, 相关阅读 … Never a title, an issuer or a signature."""
+    if _FURNITURE.match(line):
+        return True
+    if re.fullmatch(r"[\d\s.:：/\-]+", line):
+        return True  # 03.02.2020 19:20
+    return len(line) <= 40 and line.count("/") >= 2 and not _SENTENCE_PUNCTUATION.search(line)
+
+
 def _short_name(line: str) -> bool:
     """A line that can be an issuing body or a signature: short, no sentence punctuation."""
     return (
