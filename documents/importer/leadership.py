@@ -40,6 +40,8 @@ def _group(result):
             campaign = re.search(r"“([^”]{1,60})”", result.title)
             group_name = f"“{campaign.group(1)}”工作领导小组" if campaign else "领导小组"
     if not members:
+        members, group_name = _roles_in_prose(_all_text(result))
+    if not members:
         return
     result.group = {
         "name": group_name or "领导小组",
@@ -64,6 +66,26 @@ def _group(result):
         result.group["office_duties"] = [
             d.strip(" 。") for d in re.split(r"[；;]", duties.group(1)) if d.strip(" 。")
         ]
+
+
+_ROLE_PROSE = re.compile(
+    rf"由([{CJK}、]{{2,20}}?)(?:担任|任)组长[，,]([{CJK}、]{{2,20}}?)(?:担任|任)副组长[，,]"
+    rf"([{CJK}、]{{2,40}}?)(?:为|任)成员"
+)
+
+
+def _roles_in_prose(text):
+    """由局长任组长，分管信访工作的领导任副组长，办公室、稳安办、监察室为成员: members named by
+    their post (the clerk links the people); and the group's name when the sentence gives it."""
+    match = _ROLE_PROSE.search(text)
+    if not match:
+        return [], ""
+    members = [("组长", *_name_and_title(match.group(1))[::-1])]
+    members += [("副组长", *_name_and_title(x)[::-1]) for x in match.group(2).split("、") if x]
+    members += [("成员", *_name_and_title(x)[::-1]) for x in match.group(3).split("、") if x]
+    before = text[max(0, match.start() - 40) : match.start()]
+    name = re.search(rf"成立([{CJK}]{{2,20}}领导小组)", before)
+    return members, name.group(1) if name else ""
 
 
 def _group_lines(lines):
