@@ -149,6 +149,58 @@ def _procedure(result):
                 if "工作日" in days.group(0):
                     step["day_kind"] = "working"
             result.procedure.append(step)
+    if not result.procedure:
+        _prose_limits(result, _all_text(result))
+
+
+_N = r"(\d{1,3}|[一二三四五六七八九十百]{1,4})"
+_LIMIT = re.compile(
+    rf"(?:不得超过|最长不超过|提前(?:至少)?){_N}个?(工作日|天|日)"
+    rf"|(?<![月\d]){_N}个?(工作日|天|日)(?:内|之内|前(?=通知|告知))"
+)
+_STEP_NAMES = (
+    ("延长", "延长"),
+    ("告知", "告知"),
+    ("答复", "答复"),
+    ("办结", "办结"),
+    ("完结", "办结"),
+    ("结案", "办结"),
+    ("通知", "通知"),
+    ("督办", "督办"),
+    ("预约", "预约"),
+    ("受理", "受理"),
+)
+
+
+def _count(text):
+    """15, 六十, 三十, 一百 → int."""
+    if text.isdigit():
+        return int(text)
+    digits = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
+    if "百" in text:
+        head, _, rest = text.partition("百")
+        return digits.get(head, 1) * 100 + (_count(rest) if rest else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return digits.get(tens, 1) * 10 + digits.get(ones, 0)
+    return digits.get(text, 0)
+
+
+def _prose_limits(result, text):
+    """Time limits said in sentences (在收到信访件15天内书面告知; 延长最长不得超过30天; 在领导接待日
+    的5日前通知; 六十日内办结): one step each, named by what the sentence asks."""
+    for sentence in re.split(r"[。；\n]", text):
+        for m in _LIMIT.finditer(sentence):
+            number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            days = _count(number)
+            if not 0 < days <= 365:
+                continue
+            around = sentence[max(0, m.start() - 12) : m.end() + 16]
+            name = next((n for word, n in _STEP_NAMES if word in around), "办理")
+            step = {"name": name, "description": sentence.strip(" ，,"), "time_limit_days": days}
+            if unit == "工作日":
+                step["day_kind"] = "working"
+            result.procedure.append(step)
 
 
 def _duty_cadence(sentence):
