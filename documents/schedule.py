@@ -99,8 +99,10 @@ def _calendar_problems(rule, name):
         days = _days_of_month(rule)
         if not days:
             problems.append(f"{name}：没有写每月几日")
-        elif max(days) > 28:
-            problems.append(f"{name}：并非每个月都有{max(days)}日，请改为1日至28日")
+        elif (
+            len(days) == 1 and days[0] > 28
+        ):  # of several days (逢三、九: 29), a month may lack one
+            problems.append(f"{name}：并非每个月都有{days[0]}日，请改为1日至28日")
     if kind == "lunar_days" and not rule.lunar_days:
         problems.append(f"{name}：没有写农历每月几日")
     if kind == "dates" and not rule.dates:

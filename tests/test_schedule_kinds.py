@@ -45,6 +45,28 @@ def test_several_days_of_the_month_dropped_on_a_holiday(app):
     assert [(s.date.month, s.date.day) for s in slots] == [(1, 8), (1, 25), (2, 8), (3, 8), (3, 25)]
 
 
+def test_market_days_skip_a_day_the_month_lacks(app):
+    # 逢三、九 (3, 9, 13, 19, 23, 29): February 2023 has no 29th; holidays kept
+    slots = _dates(
+        app,
+        D(2023, 2, 1),
+        D(2023, 3, 10),
+        kind="monthly_day",
+        days_of_month=[3, 9, 13, 19, 23, 29],
+        holiday_rule="keep",
+        leaders=["甲"],
+    )
+    assert [(s.date.month, s.date.day) for s in slots] == [
+        (2, 3),
+        (2, 9),
+        (2, 13),
+        (2, 19),
+        (2, 23),
+        (3, 3),
+        (3, 9),
+    ]
+
+
 def test_first_and_fourth_wednesday_move_to_the_next_wednesday(app):
     # 每月第一、四周星期三（遇节假日则顺延至次周星期三）: 2 October 2024 is in the National Day week
     slots = _dates(
@@ -99,7 +121,7 @@ def test_explicit_dates_within_the_period(app):
         (Rule(kind="lunar_days", leaders=["院长"]), "没有写农历每月几日"),
         (Rule(kind="dates", leaders=["院长"]), "没有写接访日期"),
         (Rule(kind="monthly_nth_weekday", nths=[1, 5], weekdays=[2], leaders=["甲"]), "第5个"),
-        (Rule(kind="monthly_day", days_of_month=[8, 30], leaders=["甲"]), "并非每个月都有30日"),
+        (Rule(kind="monthly_day", days_of_month=[30], leaders=["甲"]), "并非每个月都有30日"),
     ],
 )
 def test_bad_rules_of_the_new_kinds_get_clear_messages(rule, message):
