@@ -2,6 +2,7 @@
 
 import argparse
 import ctypes.util
+import datetime
 import os
 import sys
 
@@ -42,6 +43,13 @@ def main(argv=None) -> int:
     imports.add_argument("--part", type=int, help="文件中有多篇时，导入第几篇（从 1 开始）")
     imports.add_argument(
         "--save", action="store_true", help="保存（不加时只显示识别结果，不保存任何内容）"
+    )
+    imports.add_argument("--json", action="store_true", help="以 JSON 输出识别结果")
+    imports.add_argument(
+        "--from", dest="date_from", type=datetime.date.fromisoformat, help="列出接访日期的起始日"
+    )
+    imports.add_argument(
+        "--to", dest="date_to", type=datetime.date.fromisoformat, help="列出接访日期的截止日"
     )
 
     create_admin = commands.add_parser("create-admin", help="新建系统管理员账号")
@@ -328,13 +336,19 @@ def _import(app, args) -> int:
             print(f"错误：{problem}", file=sys.stderr)
             return 1
         plan = result.plan(unit)
-        _print_import(result, plan)
+        if args.json:
+            print(_import_json(result, plan, unit, args.date_from, args.date_to))
+            if not args.save:
+                return 0
+        else:
+            _print_import(result, plan)
         if not args.save:
             print(
                 "（未保存：核对无误后加 --save 保存，"
                 "或在管理面板“实施方案 → 从 Word 或文字导入”中核对）"
             )
             return 0
+        to_fill = _hold_back_incomplete_rules(plan)
         try:
             plan.save()
         except mongoengine.ValidationError as problem:
@@ -347,7 +361,93 @@ def _import(app, args) -> int:
             f"已保存：{plan.title}（编号 {plan.pk}）"
             + (f"，领导小组 {len(group.members)} 人" if group is not None else "")
         )
+        for line in to_fill:
+            print(line)
     return 0
+
+
+def _hold_back_incomplete_rules(plan) -> list[str]:
+    """Takes out of ``plan`` the reception rules that cannot be saved yet (no leader named, …):
+    the rest is saved, and the clerk is told, in Chinese, what to fill in. The rule's words stay
+    in the plan's text."""
+    from documents import schedule
+
+    kept, lines = [], []
+    for number, rule in enumerate(plan.receptions, start=1):
+        problems = schedule.rule_problems(rule, number)
+        if problems:
+            words = rule.description or rule.get_kind_display()
+            lines.append(
+                f"待补充：{'；'.join(problems)}（原文：{words}）。这条接访安排未保存，"
+                "原文仍在正文中；请在“实施方案 → 编辑 → 接访安排”中补上后再排日程。"
+            )
+        else:
+            kept.append(rule)
+    plan.receptions = kept
+    return lines
+
+
+def _import_json(result, plan, unit, start=None, end=None) -> str:
+    """What was recognised, as the documents store it: the plan and the group, the lines with
+    the role each was read in, the warnings, and with ``start``/``end`` the reception dates."""
+    import json
+
+    from documents import schedule
+
+    group, _ = result.leadership_group(unit)
+    plan_data = plan.to_mongo().to_dict()
+    plan_data.pop("unit", None)
+    group_data = None
+    if group is not None:
+        group_data = group.to_mongo().to_dict()
+        group_data.pop("unit", None)
+        for member in group_data.get("members", []):
+            member.pop("person", None)
+    data = {
+        "plan": plan_data,
+        "group": group_data,
+        "lines": [
+            {"number": x.number, "text": x.text, "role": x.role, "parts": x.parts}
+            for x in result.lines
+        ],
+        "warnings": list(result.warnings),
+    }
+    if start or end:
+        data["receptions"], data["schedule_problems"] = _dates_of(plan, start, end, schedule)
+    return json.dumps(data, ensure_ascii=False, indent=1, default=str)
+
+
+def _dates_of(plan, start, end, schedule):
+    """The dates each rule gives between ``start`` and ``end`` (who receives is left to the
+    clerk when the plan does not say: the dates do not depend on it)."""
+    dates, problems = [], []
+    for number, rule in enumerate(plan.receptions, start=1):
+        if rule.kind == "any_time":
+            continue
+        copy = type(rule)(**{k: rule[k] for k in rule._fields if rule[k] is not None})
+        copy.leaders = list(rule.leaders) or ["（未写接访领导）"]
+        trial = type(plan)(
+            unit=plan.unit,
+            title=plan.title,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            receptions=[copy],
+        )
+        try:
+            slots = schedule.generate(trial, start, end)
+        except (schedule.ScheduleError, schedule.CalendarDataMissing) as problem:
+            problems.append(f"第{number}条接访安排：{problem}")
+            continue
+        dates += [
+            {
+                "rule": number,
+                "date": s.date.isoformat(),
+                "leader": s.leader,
+                "moved_from": s.moved_from.isoformat() if s.moved_from else None,
+            }
+            for s in slots
+        ]
+    return dates, problems
 
 
 def _print_import(result, plan):

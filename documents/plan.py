@@ -31,6 +31,9 @@ RECEPTION_KINDS = (
     ("days_per_leader", "每人每月若干天"),
     ("phase", "每周若干天（不固定星期）"),
     ("any_time", "随时接访"),
+    ("working_days", "每个工作日"),
+    ("lunar_days", "农历每月固定日期"),
+    ("dates", "指定日期"),
 )
 WEEKDAYS = (
     (0, "星期一"),
@@ -45,6 +48,7 @@ HOLIDAY_RULES = (
     ("next_working_day", "节假日顺延至下一个工作日"),
     ("skip", "遇节假日取消"),
     ("keep", "照常"),
+    ("next_same_weekday", "顺延至下周同一天"),
 )
 SECRECY = ("秘密", "机密", "绝密")
 URGENCY = ("特急", "加急", "特提", "平急")
@@ -140,21 +144,7 @@ def rule_problems(rule, number=None) -> list[str]:
         return problems
     if not rule.leaders:
         problems.append(f"{name}：没有写接访领导")
-    if kind in ("weekly", "monthly_nth_weekday") and rule.weekday is None:
-        problems.append(f"{name}：没有写星期几")
-    if kind == "monthly_nth_weekday":
-        if not rule.nth:
-            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
-        elif rule.nth > 4:
-            problems.append(
-                f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
-                "请改为第1至第4个"
-            )
-    if kind == "monthly_day":
-        if not rule.day_of_month:
-            problems.append(f"{name}：没有写每月几日")
-        elif rule.day_of_month > 28:
-            problems.append(f"{name}：并非每个月都有{rule.day_of_month}日，请改为1日至28日")
+    problems += _calendar_problems(rule, name)
     if kind == "days_per_leader":
         if not rule.days_per_month:
             problems.append(f"{name}：没有写每人每月几天")
@@ -173,6 +163,47 @@ def rule_problems(rule, number=None) -> list[str]:
     return problems
 
 
+def _calendar_problems(rule, name):
+    """What is missing or impossible in the days a rule names."""
+    kind, problems = rule.kind, []
+    if kind in ("weekly", "monthly_nth_weekday") and not rule_weekdays(rule):
+        problems.append(f"{name}：没有写星期几")
+    if kind == "monthly_nth_weekday":
+        nths = rule_nths(rule)
+        if not nths:
+            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
+        elif max(nths) > 4:
+            problems.append(
+                f"{name}：并非每个月都有第{max(nths)}个星期{_weekday(rule_weekdays(rule)[0])}，"
+                "请改为第1至第4个"
+            )
+    if kind == "monthly_day":
+        days = rule_days_of_month(rule)
+        if not days:
+            problems.append(f"{name}：没有写每月几日")
+        elif (
+            len(days) == 1 and days[0] > 28
+        ):  # of several days (逢三、九: 29), a month may lack one
+            problems.append(f"{name}：并非每个月都有{days[0]}日，请改为1日至28日")
+    if kind == "lunar_days" and not rule.lunar_days:
+        problems.append(f"{name}：没有写农历每月几日")
+    if kind == "dates" and not rule.dates:
+        problems.append(f"{name}：没有写接访日期")
+    return problems
+
+
+def rule_weekdays(rule):
+    return sorted(set(rule.weekdays or ([] if rule.weekday is None else [rule.weekday])))
+
+
+def rule_nths(rule):
+    return sorted(set(rule.nths or ([rule.nth] if rule.nth else [])))
+
+
+def rule_days_of_month(rule):
+    return sorted(set(rule.days_of_month or ([rule.day_of_month] if rule.day_of_month else [])))
+
+
 def _weekday(weekday):
     return WEEKDAY_NAMES[weekday] if weekday is not None and 0 <= weekday < 7 else "几"
 
@@ -184,12 +215,18 @@ class ReceptionArrangement(EmbeddedDocument):
     description = StringField(max_length=TEXT)  # the plan's own words
     leaders = ListField(StringField(max_length=NAME))
     weekday = IntField(choices=WEEKDAYS)
+    weekdays = ListField(IntField(choices=WEEKDAYS))  # 每周二、四: several days of the week
     nth = IntField(min_value=1, max_value=5)
+    nths = ListField(IntField(min_value=1, max_value=5))  # 每月第一、四周
     day_of_month = IntField(min_value=1, max_value=31)
+    days_of_month = ListField(IntField(min_value=1, max_value=31))  # 每月8号、25号
+    lunar_days = ListField(IntField(min_value=1, max_value=30))  # 农历初一、十五
+    dates = ListField(DateField())  # an explicit list of days (a table of dates)
     days_per_month = IntField(min_value=1, max_value=31)
     days_per_week = IntField(min_value=1, max_value=7)
     holiday_rule = StringField(choices=HOLIDAY_RULES, default="next_working_day")
     place = StringField(max_length=NAME)
+    hours = StringField(max_length=NAME)  # 08:30-11:30
     accompany = StringField(max_length=TEXT)  # who takes part: 承办法官, 公职律师 …
     start_date = DateField()
     end_date = DateField()

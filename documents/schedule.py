@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import icalendar
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from dateutil.rrule import weekday as nth_weekday
+from lunardate import LunarDate
 from mongoengine import (
     CASCADE,
     NULLIFY,
@@ -33,7 +34,14 @@ from .case import CaseCard
 from .deadlines import Rules, _deadline
 from .fields import NAME, TEXT, DateField, StringField
 from .metrics import QUOTA_METRICS
-from .plan import WEEKDAY_NAMES, Plan, rule_problems
+from .plan import (
+    WEEKDAY_NAMES,
+    Plan,
+    rule_days_of_month,
+    rule_nths,
+    rule_problems,
+    rule_weekdays,
+)
 from .unit import Unit
 
 
@@ -85,8 +93,9 @@ def _apply_holiday(day, rule, end):
     if rule.holiday_rule == "skip":
         return None
     moved = day
+    step = datetime.timedelta(days=7 if rule.holiday_rule == "next_same_weekday" else 1)
     while not is_working_day(moved):
-        moved += datetime.timedelta(days=1)
+        moved += step  # 顺延至次周星期三: the same weekday of the next week
     return (moved, day) if moved <= end else None
 
 
@@ -94,13 +103,28 @@ def _candidate_dates(rule, start, end):
     """The rule's own dates, before holidays and leaders."""
     kind = rule.kind
     if kind == "weekly":
-        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule.weekday)
+        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule_weekdays(rule))
     elif kind == "monthly_nth_weekday":  # nth is 1 to 4 (rule_problems): every month has it
-        yield from _dates(
-            MONTHLY, dtstart=start, until=end, byweekday=nth_weekday(rule.weekday, rule.nth)
-        )
+        days = [nth_weekday(w, n) for w in rule_weekdays(rule) for n in rule_nths(rule)]
+        yield from _dates(MONTHLY, dtstart=start, until=end, byweekday=days)
     elif kind == "monthly_day":  # day 1 to 28 (rule_problems): every month has it
-        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule.day_of_month)
+        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule_days_of_month(rule))
+    elif kind == "working_days":
+        yield from _working_days(start, end)
+    elif kind == "lunar_days":
+        yield from _lunar_days(rule.lunar_days, start, end)
+    elif kind == "dates":
+        yield from sorted(d for d in set(rule.dates) if start <= d <= end)
+
+
+def _lunar_days(days, start, end):
+    """The days between ``start`` and ``end`` whose day of the lunar month is in ``days``
+    (农历初一、十五), by the lunardate library's calendar tables."""
+    wanted, day = set(days), start
+    while day <= end:
+        if LunarDate.from_solar_date(day.year, day.month, day.day).day in wanted:
+            yield day
+        day += datetime.timedelta(days=1)
 
 
 def _spread(days, count):
