@@ -3,6 +3,7 @@
 import re
 
 from . import fonts as font_stacks
+from .justify import set_paragraph
 from .numbers import HeadingNumbers, document_date
 from .rendering import environment, render_pdf
 
@@ -42,22 +43,38 @@ def _paragraphs(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _blocks(sections):
+HEADING_ROLES = {1: "黑体", 2: "楷体", 3: "仿宋", 4: "仿宋"}
+RUNIN_ROLES = {f"runin level-{level}": role for level, role in HEADING_ROLES.items()}
+
+
+def _blocks(sections, fonts=None):
+    """Headings and paragraphs, each set line by line on the text width (see ``justify``)."""
     numbers = HeadingNumbers()
     blocks = []
     for section in sections:
         level = int(section.get("level") or 0)
         heading = (section.get("heading") or "").strip()
         number = numbers.next(level) if heading and level else ""
-        paragraphs = _paragraphs(section.get("text"))
+        texts = _paragraphs(section.get("text"))
+        # a heading that ends a sentence runs into its text: 1．落实责任，严肃纪律。要按照…
+        runin = bool(heading) and heading.endswith(("。", "：")) and level > 0
+        paragraphs = [set_paragraph([(t, None)], fonts=fonts) for t in texts]
+        if runin:
+            runs = [(number + heading, f"runin level-{level}"), (texts[0] if texts else "", None)]
+            paragraphs[:1] = [set_paragraph(runs, fonts=fonts, classes=RUNIN_ROLES)]
         blocks.append(
             {
                 "level": level,
                 "number": number,
                 "heading": heading,
+                "heading_text": number + heading,
+                "heading_lines": set_paragraph(
+                    [(number + heading, None)], fonts=fonts, role=HEADING_ROLES.get(level, "仿宋")
+                )
+                if heading and not runin
+                else "",
                 "paragraphs": paragraphs,
-                # a heading that ends a sentence runs into its text: 1．落实责任，严肃纪律。要按照…
-                "runin": bool(heading) and heading.endswith(("。", "：")) and level > 0,
+                "runin": runin,
             }
         )
     return blocks
@@ -131,20 +148,28 @@ FIELDS = {
 }
 
 
-def context(doc: dict, imprint_own_page=False, imprint_even=False) -> dict:
+def context(doc: dict, imprint_own_page=False, imprint_even=False, fonts=None) -> dict:
     doc = {**FIELDS, **{k: v for k, v in doc.items() if v is not None}}
     style = doc.get("style") or "2012"
+    recipients = (doc.get("main_recipients") or "").strip()
     return {
         "doc": {**doc, "style": style},
         "marks": _marks(doc.get("issuer_marks") or []),
         "doc_number": doc_number(doc.get("doc_number")),
         "title_lines": _title_lines(doc.get("title")),
-        "preamble": _paragraphs(doc.get("preamble")),
-        "blocks": _blocks(doc.get("sections") or []),
+        "recipients": set_paragraph([(recipients + "：", None)], indent_em=0, fonts=fonts)
+        if recipients
+        else "",
+        "preamble": [
+            set_paragraph([(t, None)], fonts=fonts) for t in _paragraphs(doc.get("preamble"))
+        ],
+        "blocks": _blocks(doc.get("sections") or [], fonts),
         "attachments": [
             {
                 **a,
-                "paragraphs": _paragraphs(a.get("text")),
+                "paragraphs": [
+                    set_paragraph([(t, None)], fonts=fonts) for t in _paragraphs(a.get("text"))
+                ],
                 "rows": a.get("rows") or [],
                 "headers": a.get("headers") or [],
                 "widths": a.get("widths") or [],
@@ -169,10 +194,14 @@ def layout_circular(doc: dict, font_overrides=None):
     """The laid-out document; the 版记 moves to an even page, after a blank one, when asked."""
     css = stylesheet(font_overrides)
     own_page = bool(doc.get("no_body_on_next_page"))
-    document = render_pdf("circular.html", context(doc, imprint_own_page=own_page), css)
+    document = render_pdf(
+        "circular.html", context(doc, imprint_own_page=own_page, fonts=font_overrides), css
+    )
     page = _imprint_page(document)
     if doc.get("even_imprint_page") and page is not None and page % 2 == 1:
-        document = render_pdf("circular.html", context(doc, own_page, imprint_even=True), css)
+        document = render_pdf(
+            "circular.html", context(doc, own_page, imprint_even=True, fonts=font_overrides), css
+        )
     return document
 
 
