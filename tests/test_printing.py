@@ -27,7 +27,7 @@ def test_plan_preview_download_and_style(client, battalion_plan):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
     text, _ = _text(response.data)
-    assert "二○一二年三月九日" in text and "报：县委办，县政府办，县信访办" in text
+    assert "二〇一二年三月九日" in text and "报：县委办，县政府办，县信访办。" in text
     response = client.get(f"/admin/plan/pdf/?id={battalion_plan.pk}&style=2012&download=1")
     assert response.headers["Content-Disposition"].startswith("attachment")
     text, _ = _text(response.data)
@@ -146,7 +146,7 @@ def test_cli_exports_plan_cards_schedule_and_blank_form(data_dir, tmp_path, caps
         )
         == 0
     )
-    assert "二○一二年二月一日" in _text(out.read_bytes())[0]
+    assert "二〇一二年二月一日" in _text(out.read_bytes())[0]
     cards = tmp_path / "cards.pdf"
     assert (
         main(["--data-dir", str(data_dir), "export", "cards", "--unit", "XXX乡", "-o", str(cards)])
