@@ -4,7 +4,7 @@ import datetime
 import re
 
 from . import fonts as font_stacks
-from .justify import _key, measures, set_paragraph
+from .justify import _key, measures, set_paragraph, sized_table
 from .numbers import HeadingNumbers, document_date
 from .rendering import environment, render_pdf
 
@@ -188,6 +188,7 @@ FIELDS = {
 
 
 SIZE_3_MM = 16 * 25.4 / 72  # 3号, one character of the grid
+SIZE_4_MM = 14 * 25.4 / 72  # 4号, the text of tables
 
 
 def _signature(names, date, fonts=None):
@@ -245,12 +246,12 @@ def context(
         "attachments": [
             {
                 **a,
+                **sized_table(
+                    a.get("headers") or [], a.get("rows") or [], TEXT_WIDTH_MM, SIZE_4_MM, fonts
+                ),
                 "paragraphs": [
                     set_paragraph([(t, None)], fonts=fonts) for t in _paragraphs(a.get("text"))
                 ],
-                "rows": a.get("rows") or [],
-                "headers": a.get("headers") or [],
-                "widths": a.get("widths") or [],
             }
             for a in doc.get("attachments") or []
         ],

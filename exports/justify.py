@@ -185,6 +185,76 @@ class Paragraph:
         return self.spacing, own
 
 
+def text_width(text, role="仿宋", size_mm=16 * 25.4 / 72, fonts=None) -> float:
+    """The natural width (mm) of a line of text in a role's font, without letter spacing."""
+    measure = measures(_key(fonts))[role]
+    return sum(measure(ch) for ch in text) * size_mm
+
+
+def balanced_lines(text, width_mm, *, role="仿宋", size_mm=16 * 25.4 / 72, fonts=None):
+    """``text`` broken into as few lines as fit ``width_mm``, all about as long (so that no
+    character is left alone on a last line), with the 禁则; returns (markup, widest line mm)."""
+    natural = text_width(text, role, size_mm, fonts)
+    if natural <= width_mm or len(text) < 2:
+        return Markup(escape(text)), natural
+    count = -(-natural // width_mm)
+    units = _units([(text, None)], lambda cls: measures(_key(fonts))[role])
+    step = size_mm / 4
+    trial = natural / count
+    while True:
+        para = Paragraph([list(u) for u in units], trial, trial, size_mm, 0.0)
+        if len(para.lines) <= count or trial >= width_mm:
+            break
+        trial += step
+    lines = ["".join(c.ch for c in line) for line in para.lines]
+    widest = max(para._natural(line) for line in para.lines)
+    return Markup("<br>".join(escape(line) for line in lines)), widest
+
+
+CELL_EXTRA_MM = 2 * 1.0 + 0.25 + 1.0  # padding, border, and room for rounding
+
+
+def sized_table(headers, rows, width_mm, size_mm, fonts=None):
+    """Column widths sized to the content, and the cells broken in balanced lines where a column
+    must be narrower than its longest cell (never one character alone on a line). Headers keep
+    one line."""
+    count = max([len(headers), *(len(r) for r in rows)], default=0)
+    if not count:
+        return {"widths": [], "headers": headers, "rows": rows}
+    head = [text_width(h, "黑体", size_mm, fonts) + CELL_EXTRA_MM for h in headers]
+    head += [CELL_EXTRA_MM] * (count - len(head))
+    natural = list(head)
+    for row in rows:
+        for j, cell in enumerate(row):
+            natural[j] = max(natural[j], text_width(cell, "仿宋", size_mm, fonts) + CELL_EXTRA_MM)
+    total = width_mm
+    if sum(natural) <= total:
+        widths = [w + (total - sum(natural)) * w / sum(natural) for w in natural]
+    else:
+        # the widest columns give up room down to a common cap, never below their header
+        low, high = 0.0, max(natural)
+        for _ in range(40):
+            cap = (low + high) / 2
+            if sum(max(h, min(w, cap)) for w, h in zip(natural, head, strict=True)) > total:
+                high = cap
+            else:
+                low = cap
+        widths = [max(h, min(w, low)) for w, h in zip(natural, head, strict=True)]
+        widths = [w * total / sum(widths) for w in widths]
+    cells = [
+        [
+            balanced_lines(cell, widths[j] - CELL_EXTRA_MM, size_mm=size_mm, fonts=fonts)[0]
+            for j, cell in enumerate(row)
+        ]
+        for row in rows
+    ]
+    return {
+        "widths": [f"{100 * w / total:.3f}" for w in widths],
+        "headers": headers,
+        "rows": cells,
+    }
+
+
 def _span(text, cls, spacing=None):
     attrs = f' class="{cls}"' if cls else ""
     if spacing is not None:
