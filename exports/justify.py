@@ -144,10 +144,15 @@ class Paragraph:
                 line_units.append(unit)
                 i += 1
                 continue
-            # the unit does not fit
-            if unit[0].ch in NO_START and natural - capacity <= self._compressible(trial):
-                line_units.append(unit)  # kept on the line, the punctuation compressed
-                i += 1
+            # the unit does not fit: a closing mark (and the marks right after it, “两会”、)
+            # stays on the line when compressing the line's punctuation makes room for it
+            end = i
+            while end < len(units) and units[end][0].ch in NO_START:
+                end += 1
+            kept = [c for u in [*line_units, *units[i:end]] for c in u]
+            if end > i and self._natural(kept) - capacity <= self._compressible(kept):
+                line_units.extend(units[i:end])  # kept, the punctuation compressed
+                i = end
             else:
                 # give the next line a character to stand before the closing mark, and take
                 # opening marks along to the next line
@@ -195,7 +200,7 @@ def balanced_lines(text, width_mm, *, role="仿宋", size_mm=16 * 25.4 / 72, fon
     """``text`` broken into as few lines as fit ``width_mm``, all about as long (so that no
     character is left alone on a last line), with the 禁则; returns (markup, widest line mm)."""
     natural = text_width(text, role, size_mm, fonts)
-    if natural <= width_mm or len(text) < 2:
+    if natural <= width_mm + 0.01 or len(text) < 2:
         return Markup(escape(text)), natural
     count = -(-natural // width_mm)
     units = _units([(text, None)], lambda cls: measures(_key(fonts))[role])
@@ -207,7 +212,10 @@ def balanced_lines(text, width_mm, *, role="仿宋", size_mm=16 * 25.4 / 72, fon
             break
         trial += step
     lines = ["".join(c.ch for c in line) for line in para.lines]
-    widest = max(para._natural(line) for line in para.lines)
+    for k in range(len(lines) - 1, 0, -1):  # never one character alone: take one along
+        if len(lines[k]) == 1 and len(lines[k - 1]) >= 3:
+            lines[k - 1], lines[k] = lines[k - 1][:-1], lines[k - 1][-1] + lines[k]
+    widest = max(text_width(line, role, size_mm, fonts) for line in lines)
     return Markup("<br>".join(escape(line) for line in lines)), widest
 
 
@@ -221,25 +229,39 @@ def sized_table(headers, rows, width_mm, size_mm, fonts=None):
     count = max([len(headers), *(len(r) for r in rows)], default=0)
     if not count:
         return {"widths": [], "headers": headers, "rows": rows}
+    # the least a column takes: its header, and its short cells (up to four characters: 会议室,
+    # 星期一) on one line
     head = [text_width(h, "黑体", size_mm, fonts) + CELL_EXTRA_MM for h in headers]
     head += [CELL_EXTRA_MM] * (count - len(head))
     natural = list(head)
     for row in rows:
         for j, cell in enumerate(row):
-            natural[j] = max(natural[j], text_width(cell, "仿宋", size_mm, fonts) + CELL_EXTRA_MM)
+            width = text_width(cell, "仿宋", size_mm, fonts) + CELL_EXTRA_MM
+            natural[j] = max(natural[j], width)
+            if len(cell) <= 4:
+                head[j] = max(head[j], width)
     total = width_mm
     if sum(natural) <= total:
         widths = [w + (total - sum(natural)) * w / sum(natural) for w in natural]
     else:
-        # the widest columns give up room down to a common cap, never below their header
-        low, high = 0.0, max(natural)
-        for _ in range(40):
-            cap = (low + high) / 2
-            if sum(max(h, min(w, cap)) for w, h in zip(natural, head, strict=True)) > total:
-                high = cap
-            else:
-                low = cap
-        widths = [max(h, min(w, low)) for w, h in zip(natural, head, strict=True)]
+        # columns that fit in their share keep their width; the others share what is left in
+        # proportion to what they need beyond their header (the widest text wraps most)
+        widths = [0.0] * count
+        flexible = set(range(count))
+        remaining = total
+        while flexible:
+            spare = remaining - sum(head[j] for j in flexible)
+            need = sum(natural[j] - head[j] for j in flexible) or 1.0
+            share = {j: head[j] + spare * (natural[j] - head[j]) / need for j in flexible}
+            fitting = [j for j in flexible if natural[j] <= share[j]]
+            if not fitting:
+                for j in flexible:
+                    widths[j] = max(head[j], share[j])
+                break
+            for j in fitting:
+                widths[j] = natural[j]
+                remaining -= natural[j]
+                flexible.discard(j)
         widths = [w * total / sum(widths) for w in widths]
     cells = [
         [

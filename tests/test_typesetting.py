@@ -155,6 +155,11 @@ def test_the_long_plan_is_long_and_has_every_part(circulars):
 def test_every_full_line_ends_on_the_right_edge(circulars, name):
     _, pdf = circulars[name]
     assert short_lines(pdf, tolerance=0.5) == []
+    # 禁则: no line starts with a closing mark or ends with an opening one
+    for page in body_lines(pdf):
+        for line in page:
+            text = line.text.replace(" ", "")
+            assert text[0] not in justify.NO_START and text[-1] not in justify.NO_END, text
     # and the measure does see lines: most of the body lines are full ones
     assert sum(len(page) for page in body_lines(pdf)) > 10
 
@@ -305,6 +310,16 @@ def test_table_cells_never_leave_one_character_alone(sample_docs):
                     parts = str(cell).split("<br>")
                     if len(parts) > 1:
                         assert all(len(p) >= 2 for p in parts), cell
+    # a long column takes the room the short ones leave, the short ones keep one line
+    table = justify.sized_table(
+        ["领导", "时间", "地点"],
+        [["书记", "每月第一个星期一上午九时至十二时在街道信访接待中心", "会议室"]],
+        156,
+        SIZE_4,
+    )
+    leader, when, place = (float(w) for w in table["widths"])
+    assert when > leader and when > place
+    assert "<br>" not in str(table["rows"][0][0]) and "<br>" not in str(table["rows"][0][2])
     # a column much narrower than its text: balanced lines, none of one character
     markup, widest = justify.balanced_lines("领导班子成员每人每月到基层下访", 40, size_mm=SIZE_4)
     parts = str(markup).split("<br>")
