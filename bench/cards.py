@@ -1,6 +1,6 @@
 """1,000 case cards (the unit's own fields included) in one PDF: time and peak memory.
 
-Target (issue 4): ≤ 60 s and ≤ 400 MB peak. Run: .venv/bin/python bench/cards.py [count]
+Targets (issues 4, 18): ≤ 30 s and ≤ 400 MB peak. Run: .venv/bin/python bench/cards.py [count]
 """
 
 import os
@@ -38,7 +38,7 @@ def main(count=1000):
         f"peak RSS {peak:.0f} MB in the main process (before rendering {before:.0f} MB), "
         f"{workers:.0f} MB in the largest worker"
     )
-    ok = report("time", elapsed, "s", 60)
+    ok = report("time", elapsed, "s", 30)
     ok &= report("peak memory, main process", peak, "MB", 400)
     from exports import forms
 

@@ -27,7 +27,7 @@ def test_plan_preview_download_and_style(client, battalion_plan):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
     text, _ = _text(response.data)
-    assert "二○一二年三月九日" in text and "报：县委办，县政府办，县信访办" in text
+    assert "二〇一二年三月九日" in text and "报：县委办，县政府办，县信访办。" in text
     response = client.get(f"/admin/plan/pdf/?id={battalion_plan.pk}&style=2012&download=1")
     assert response.headers["Content-Disposition"].startswith("attachment")
     text, _ = _text(response.data)
@@ -146,7 +146,7 @@ def test_cli_exports_plan_cards_schedule_and_blank_form(data_dir, tmp_path, caps
         )
         == 0
     )
-    assert "二○一二年二月一日" in _text(out.read_bytes())[0]
+    assert "二〇一二年二月一日" in _text(out.read_bytes())[0]
     cards = tmp_path / "cards.pdf"
     assert (
         main(["--data-dir", str(data_dir), "export", "cards", "--unit", "XXX乡", "-o", str(cards)])
@@ -217,3 +217,16 @@ def test_a_large_batch_is_laid_out_by_worker_processes_in_order(monkeypatch):
     assert pages == 7
     assert [n for n in range(7) if f"第{n}号" in text] == list(range(7))
     assert text.index("第0号") < text.index("第3号") < text.index("第6号")
+
+
+def test_plan_page_says_what_the_imprint_defaults_and_what_is_missing(client, battalion_plan):
+    detail = client.get(f"/admin/plan/details/?id={battalion_plan.pk}").get_data(as_text=True)
+    assert "xf-print-notes" not in detail  # 印发机关, 印发日期 and 主题词 all given
+    court = documents.Plan.objects.get(unit=documents.Unit.objects.get(name="XX区人民法院"))
+    court.update(printed_by=None, printed_date=None, subject_terms=[])
+    detail = client.get(f"/admin/plan/details/?id={court.pk}").get_data(as_text=True)
+    assert "xf-print-notes" in detail
+    assert "未填写印发机关，版记按“" in detail and "办公室”印出" in detail
+    assert "未填写印发日期" in detail and "按1999版格式印出时缺少主题词" in detail
+    text, _ = _text(client.get(f"/admin/plan/pdf/?id={court.pk}").data)
+    assert re.search(r"办公室\d{4}年\d{1,2}月\d{1,2}日印发", text)

@@ -182,9 +182,14 @@ class XinfangModelView(ModelViewAdapter):
     def print_links(self, record):
         return []
 
+    def print_notes(self, record):
+        """What printing the record will default or lacks, shown beside its print links."""
+        return []
+
     def render(self, template, **kwargs):
         if "model" in kwargs and template == self.details_template and kwargs["model"]:
             kwargs.setdefault("xf_print_links", self.print_links(kwargs["model"]))
+            kwargs.setdefault("xf_print_notes", self.print_notes(kwargs["model"]))
         return super().render(template, **kwargs)
 
     def printed(self, make_pdf, filename, download=None):

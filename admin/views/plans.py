@@ -204,6 +204,9 @@ class PlanView(ScopedListMixin, XinfangModelView):
             (gettext("接访日程安排表"), self.get_url(".schedule_view", id=record.pk), False),
         ]
 
+    def print_notes(self, record):
+        return printing.plan_notes(record)
+
     @expose("/pdf/")
     def pdf_view(self):
         plan = self.get_one(request.args.get("id", ""))
