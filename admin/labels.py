@@ -140,6 +140,7 @@ FIELD_LABELS = {
     "archived_at": _l("归档时间"),
     "archived_by": _l("归档人"),
     "case_categories": _l("问题类别选项"),
+    "card_number_pattern": _l("一案一卡编号格式"),
     "version": _l("版本"),
     "steps": _l("步骤"),
     "moves": _l("允许的流转（每行一条，如 登记→分类）"),
