@@ -179,6 +179,7 @@ MODEL_LABELS = {
         "show_in_list": _l("在列表中显示"),
         "retired": _l("已停用"),
         "personal": _l("个人信息（无查看权限的角色看到遮盖后的值）"),
+        "part": _l("在一案一卡中的位置"),
     },
     "ColumnDefinition": {
         "key": _l("列键（英文）"),
