@@ -129,7 +129,9 @@ def _own_fields(card, field_set, mask):
         if value in (None, "", []):
             continue
         text = custom_fields.display(definition, value, mask)
-        if definition.type == "date" and custom_fields.fits(definition, value):
+        if not custom_fields.fits(definition, value):
+            text += gettext("（旧类型的值）")
+        elif definition.type == "date":
             text = day(datetime.date.fromisoformat(value))
         if not text:
             continue
