@@ -12,6 +12,7 @@ import datetime
 import difflib
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 import documents
 from documents import custom_fields, masking
@@ -297,4 +298,131 @@ def card_page(view, card, history) -> dict:
         "other": [row for rows in own.values() for row in rows],
         "related": _related(view, card),
         "history": history,
+    }
+
+
+# --- the registration form in one screen ------------------------------------------------------
+
+# (title, core fields, the part of the unit's own fields that go with them, folded on a new card)
+FORM_PARTS = (
+    (_l("信访人"), ("unit", "petitioner", "id_number", "phones", "address"), "petitioner", False),
+    (_l("集体访：人数和推选代表"), ("group_size", "representatives"), None, True),
+    (
+        _l("信访事项"),
+        ("subject", "request", "facts", "source", "case_type", "category"),
+        "matter",
+        False,
+    ),
+    (_l("登记日期、同时属于、所属方案"), ("registered_on", "marks", "plan"), None, True),
+    (
+        _l("办理：包案领导、部门、步骤、分类、接访"),
+        (
+            "responsible_leader",
+            "department",
+            "step",
+            "classification",
+            "reception_leader",
+            "reception_date",
+        ),
+        "handling",
+        True,
+    ),
+    (
+        _l("处理过程、目前进展、当事人动态、处理措施"),
+        ("timeline", "progress", "petitioner_status", "measures"),
+        "progress",
+        True,
+    ),
+    (
+        _l("受理、答复、延期、复查复核、通知的日期"),
+        (
+            "decided_on",
+            "replied_on",
+            "extension_days",
+            "extension_reason",
+            "extension_approver",
+            "review_requested_on",
+            "review_answered_on",
+            "rereview_requested_on",
+            "rereview_answered_on",
+            "leader_notified_on",
+            "petitioner_notified_on",
+        ),
+        None,
+        True,
+    ),
+    (_l("办结"), ("status", "closed_on", "outcome", "channel"), None, True),
+)
+
+
+def _filled(field):
+    data = field.data
+    if data in (None, "", [], {}, False):
+        return False
+    if isinstance(data, list):  # an inline list: a row with anything in it
+        return any(_filled_value(v) for v in data)
+    return True
+
+
+def _filled_value(value):
+    if isinstance(value, dict):
+        return any(v not in (None, "", [], False) for v in value.values())
+    return value not in (None, "", [], False)
+
+
+def form_parts(form, field_set) -> list[dict]:
+    """The form's fields in the parts of the card, the first visit's first. A folded part
+    opens when it holds a required field still empty or a field with an error (the browser
+    could not submit a form whose required field is out of sight)."""
+    from .custom import PREFIX
+
+    own = {}
+    for definition in field_set.active if field_set else []:
+        name = PREFIX + definition.key
+        if name in form:
+            own.setdefault(getattr(definition, "part", None) or "other", []).append(name)
+    placed, parts = set(), []
+    for title, names, own_part, folded in FORM_PARTS:
+        fields = [n for n in names if n in form]
+        fields += own.pop(own_part, []) if own_part else []
+        parts.append({"title": title, "fields": fields, "folded": folded})
+        placed.update(fields)
+    rest = [n for n in own.pop("other", [])]
+    rest += [
+        f.name
+        for f in form
+        if f.name not in placed
+        and f.name not in rest
+        and f.name != "csrf_token"
+        and getattr(f.widget, "input_type", None) != "hidden"
+    ]
+    if rest:
+        parts.append({"title": _l("其他信息"), "fields": rest, "folded": True})
+    for part in parts:
+        fields = [form[n] for n in part["fields"]]
+        part["open"] = not part["folded"] or any(
+            f.errors or (f.flags.required and not _filled(f)) for f in fields
+        )
+        part["title"] = str(part["title"])
+    return [p for p in parts if p["fields"]]
+
+
+def earlier_card(view, card, id_number, name) -> dict:
+    """An earlier card of the petitioner being registered, for the JSON of the form's lookup
+    (its personal data masked: the form shows it to anyone registering)."""
+    if id_number and card.id_number == id_number:
+        reason = gettext("同一证件号码")
+    else:
+        reason = gettext("同一姓名和电话")
+    return {
+        "number": card.number or "",
+        "petitioner": card.petitioner,
+        "subject": card.subject,
+        "registered_on": day(card.registered_on),
+        "status": card.status or "",
+        "id_number": masking.mask_id(card.id_number) if card.id_number else "",
+        "phones": "、".join(masking.mask_phone(p) for p in card.phones),
+        "address": card.address or "",
+        "reason": reason,
+        "href": view.get_url(".details_view", id=card.pk),
     }

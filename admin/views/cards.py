@@ -96,8 +96,45 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         self.column_formatters_export = dict(_PERSONAL_FORMATTERS)
         super().__init__(*args, **kwargs)
 
+    create_template = "admin/xf_case_create.html"
+    edit_template = "admin/xf_case_edit.html"
+
     def get_query(self):
         return super().get_query().filter(archived__ne=True)
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if template == self.details_template and model is not None:
+            kwargs["xf_card"] = cardpage.card_page(self, model, card_history(model, "详情"))
+        if template in (self.create_template, self.edit_template) and "form" in kwargs:
+            field_set = self.scope_field_set()  # the unit whose own fields the form holds
+            kwargs["xf_form_parts"] = cardpage.form_parts(kwargs["form"], field_set)
+        return super().render(template, **kwargs)
+
+    @expose("/earlier/")
+    def earlier_view(self):
+        """The earlier cards of a petitioner typed on the registration form (证件号码, or 姓名 and
+        电话), scoped exactly as the card list, personal data masked: a small JSON answer."""
+        from flask import jsonify
+
+        id_number = (request.args.get("id_number") or "").strip().upper()
+        name = (request.args.get("name") or "").strip()
+        phones = [p.strip() for p in (request.args.get("phone") or "").splitlines() if p.strip()]
+        conditions = []
+        if len(id_number) >= 15:
+            conditions.append(mongoengine.Q(id_number=id_number))
+        if name and phones:
+            conditions.append(mongoengine.Q(petitioner=name, phones__in=phones))
+        if not conditions:
+            return jsonify(cards=[])
+        query = self.get_query()
+        unit_id = request.args.get("unit")
+        if unit_id:
+            unit = self.scope_unit()
+            query = query.filter(unit=unit) if unit else query.filter(pk__in=[])
+        criteria = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+        found = query.filter(criteria).order_by("-registered_on").limit(10)
+        return jsonify(cards=[cardpage.earlier_card(self, card, id_number, name) for card in found])
 
     def adjust_form(self, form, unit, record):
         if not can("personal_data"):  # who may not see them may not change them either
@@ -168,12 +205,6 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
             return False
         flash(gettext("已将卡片移入归档，可在“一案一卡归档”中恢复。"), "success")
         return True
-
-    def render(self, template, **kwargs):
-        model = kwargs.get("model")
-        if template == self.details_template and model is not None:
-            kwargs["xf_card"] = cardpage.card_page(self, model, card_history(model, "详情"))
-        return super().render(template, **kwargs)
 
     @expose("/move/", methods=("POST",))
     def move_view(self):
@@ -282,10 +313,9 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
     column_export_exclude_list = ("extra",)
-    form_columns = (
+    form_columns = (  # 编号 is given on registration (documents.numbering)
         "unit",
         "plan",
-        "number",
         "registered_on",
         "step",
         "petitioner",
