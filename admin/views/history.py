@@ -98,6 +98,9 @@ def _extra_changes(field_set, before, after, mask):
             continue
         definition = field_set.field(key) if field_set else None
         label = definition.label if definition else key
+        if definition is not None and definition.type == "date":
+            before = {**before, key: _date_words(before[key]) if before.get(key) else None}
+            after = {**after, key: _date_words(after[key]) if after.get(key) else None}
         rows.append(
             {
                 "label": label,
