@@ -4,7 +4,8 @@ clock, the dated 处理过程, where it stands, related cards and the history.
 Everything here becomes words before it reaches the template: dates in Chinese, choices by their
 names, people by name and title, personal data masked as the account's role requires, empty
 parts left out (the template folds a part that has nothing in it). The unit's own fields sit in
-the part their definition names (``FieldDefinition.part``); fields without one in 其他信息."""
+the part their definition names (``FieldDefinition.part``); those without one with the matter
+(信访事项), retired ones under 其他信息."""
 
 from __future__ import annotations
 
@@ -137,7 +138,8 @@ def _own_fields(card, field_set, mask):
         if not text:
             continue
         label = definition.label + (retired if definition.retired else "")
-        part = getattr(definition, "part", None) or "other"
+        # a field whose definition names no part goes with the matter of the petition
+        part = "other" if definition.retired else getattr(definition, "part", None) or "matter"
         wide = definition.type in ("textarea", "table")
         by_part.setdefault(part, []).append(_row(label, text, wide))
     return by_part
@@ -355,6 +357,21 @@ FORM_PARTS = (
 )
 
 
+# inputs that take the whole width of the form (the others go two to a line)
+_WIDE_INPUTS = (
+    "address",
+    "subject",
+    "request",
+    "facts",
+    "representatives",
+    "timeline",
+    "progress",
+    "petitioner_status",
+    "measures",
+    "extension_reason",
+)
+
+
 def _filled(field):
     data = field.data
     if data in (None, "", [], {}, False):
@@ -376,23 +393,28 @@ def form_parts(form, field_set) -> list[dict]:
     could not submit a form whose required field is out of sight)."""
     from .custom import PREFIX
 
-    own = {}
+    own, wide = {}, set(_WIDE_INPUTS)
+    folded_parts = {part for _, _, part, folded in FORM_PARTS if folded and part}
     for definition in field_set.active if field_set else []:
         name = PREFIX + definition.key
-        if name in form:
-            own.setdefault(getattr(definition, "part", None) or "other", []).append(name)
+        if name not in form:
+            continue
+        part = getattr(definition, "part", None) or "matter"
+        if definition.required and part in folded_parts:
+            part = "matter"  # what a first visit must give stays on the first screen
+        own.setdefault(part, []).append(name)
+        if definition.type in ("textarea", "table", "multichoice"):
+            wide.add(name)
     placed, parts = set(), []
     for title, names, own_part, folded in FORM_PARTS:
         fields = [n for n in names if n in form]
         fields += own.pop(own_part, []) if own_part else []
         parts.append({"title": title, "fields": fields, "folded": folded})
         placed.update(fields)
-    rest = [n for n in own.pop("other", [])]
-    rest += [
+    rest = [
         f.name
         for f in form
         if f.name not in placed
-        and f.name not in rest
         and f.name != "csrf_token"
         and getattr(f.widget, "input_type", None) != "hidden"
     ]
@@ -404,6 +426,7 @@ def form_parts(form, field_set) -> list[dict]:
             f.errors or (f.flags.required and not _filled(f)) for f in fields
         )
         part["title"] = str(part["title"])
+        part["wide"] = [n for n in part["fields"] if n in wide]
     return [p for p in parts if p["fields"]]
 
 

@@ -192,8 +192,10 @@ def test_the_registration_form_puts_first_visit_fields_first_and_folds_the_rest(
     titles = [title for _, title in parts]
     assert titles[0] == "信访人" and titles[2] == "信访事项"
     opened = [title for is_open, title in parts if is_open]
-    # the township's 稳控风险等级 is required: its part opens by itself
-    assert opened == ["信访人", "信访事项", "处理过程、目前进展、当事人动态、处理措施"]
+    assert opened == ["信访人", "信访事项"]
+    # the township's 稳控风险等级 (its part: 目前进展) is required: it stays on the first screen
+    matter = html[html.index("<b>信访事项</b>") : html.index("登记日期、同时属于、所属方案")]
+    assert 'name="x__risk"' in matter and 'name="x__revisit_on"' not in matter
     first = html[: html.index("集体访：人数和推选代表")]
     for name in ("petitioner", "id_number", "phones", "address", "x__village", "x__key_person"):
         assert f'name="{name}"' in first, name
