@@ -228,7 +228,10 @@ def _related(view, card):
     if not ids:
         return []
     stored = _stored_reasons(card)
-    cards = scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=ids))
+    fields = ("number", "petitioner", "subject", "registered_on", "status", "finalized")
+    cards = scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=ids)).only(
+        *fields, "id_number", "phones"
+    )
     rows = []
     for other in cards:
         rows.append(

@@ -3,6 +3,7 @@ audited, and the change history masked exactly as the fields are."""
 
 import bson
 import mongoengine
+from flask import g, has_request_context
 from flask_babel import gettext
 
 import documents
@@ -139,13 +140,31 @@ def _shown(name, value, field=None):
     return str(value)
 
 
+# what a record's name is made of, read without the rest of the record
+_NAME_FIELDS = {
+    documents.CaseCard: ("number", "petitioner", "subject"),
+    documents.Person: ("name", "title"),
+    documents.Unit: ("name", "short_name"),
+}
+
+
 def _record_name(model, value):
+    """A referenced record by its name, read once a request."""
     if not bson.ObjectId.is_valid(value):
         return value
+    cache = g.setdefault("xf_record_names", {}) if has_request_context() else {}
+    if (model, value) not in cache:
+        cache[model, value] = _read_name(model, value)
+    return cache[model, value]
+
+
+def _read_name(model, value):
     query = model.objects(pk=value)
     if "unit" in model._fields and model is not documents.Unit:
         query = scoped(model, query)
-    record = query.first()
+    if model in _NAME_FIELDS:
+        query = query.only(*_NAME_FIELDS[model])
+    record = query.no_dereference().first()
     if record is not None:
         return str(record)
     if model is documents.CaseCard:
