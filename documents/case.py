@@ -390,15 +390,11 @@ class CaseCard(Document):
             except Exception:
                 self.version = seen
                 if sequence is not None:
-                    numbering.give_back(self.unit.pk, self._number_year(), sequence)
-                    self.number = None
+                    numbering.give_back(self, sequence)
                 raise
             CaseCardHistory.record(self, before)
             signals.card_saved.send(self)
         return result
-
-    def _number_year(self):
-        return self.registered_on.year if self.registered_on else numbering._this_year()
 
     def archive(self):
         self.archived, self.archived_at = True, datetime.datetime.now().replace(microsecond=0)

@@ -7,13 +7,19 @@ holds the inter-process ``fcntl`` lock of the data folder (``store``), so the re
 litemongo is atomic across processes too; mongomock runs in one process. The number is taken only
 after the card passed its checks and, on the embedded store, inside the write lock that also
 covers the card's insert, so a refused card leaves no gap: its number is given back.
+
+It sits below ``unit`` (whose patterns it checks) and ``case`` (whose cards it numbers): the
+functions that read cards take their document class.
 """
 
 from __future__ import annotations
 
+import datetime
 import string
 
 from pymongo import ReturnDocument
+
+from . import store
 
 DEFAULT_PATTERN = "{发文代字}信〔{年}〕{序号}号"
 PLACEHOLDERS = {
@@ -63,19 +69,14 @@ def format_number(unit, year: int, sequence: int, pattern: str | None = None) ->
     return (pattern or unit_pattern(unit)).format(**values)
 
 
-def _counters():
-    from .case import CaseCard
-
-    return CaseCard._get_db()[COUNTERS]
-
-
 def _counter_id(unit_id, year: int) -> str:
     return f"{unit_id}:{year}"
 
 
-def next_sequence(unit_id, year: int) -> int:
-    """Raise the unit's counter of ``year`` by one and return it (1 for the first card)."""
-    counter = _counters().find_one_and_update(
+def next_sequence(db, unit_id, year: int) -> int:
+    """Raise the unit's counter of ``year`` in ``db`` by one and return it (1 for the first
+    card)."""
+    counter = db[COUNTERS].find_one_and_update(
         {"_id": _counter_id(unit_id, year)},
         {"$inc": {"seq": 1}, "$set": {"unit": unit_id, "year": year}},
         upsert=True,
@@ -84,18 +85,19 @@ def next_sequence(unit_id, year: int) -> int:
     return counter["seq"]
 
 
-def give_back(unit_id, year: int, sequence: int) -> None:
-    """Return the last number taken, when the card it was for was not saved (only if nobody
-    took a later one meanwhile; under the embedded store's write lock nobody can)."""
-    _counters().update_one(
-        {"_id": _counter_id(unit_id, year), "seq": sequence}, {"$inc": {"seq": -1}}
+def give_back(card, sequence: int) -> None:
+    """Return the number ``card`` took, when it was not saved after all (only if nobody took a
+    later one meanwhile; under the embedded store's write lock nobody can)."""
+    type(card)._get_db()[COUNTERS].update_one(
+        {"_id": _counter_id(card.unit.pk, number_year(card)), "seq": sequence},
+        {"$inc": {"seq": -1}},
     )
+    card.number = None
 
 
-def _taken(unit_id, number: str) -> bool:
-    from .case import CaseCard
-
-    return CaseCard._get_collection().count_documents({"unit": unit_id, "number": number}) > 0
+def number_year(card) -> int:
+    """The year a card is numbered in: the year it was registered."""
+    return card.registered_on.year if card.registered_on else datetime.date.today().year
 
 
 def assign(card) -> int | None:
@@ -103,62 +105,49 @@ def assign(card) -> int | None:
     taken (for ``give_back``). A number someone typed by hand on another card is skipped."""
     if card.number or card.unit is None:
         return None
-    unit_id = card.unit.pk
-    year = card.registered_on.year if card.registered_on else _this_year()
+    cards = type(card)
+    unit_id, year = card.unit.pk, number_year(card)
     pattern = unit_pattern(card.unit)
     while True:
-        sequence = next_sequence(unit_id, year)
+        sequence = next_sequence(cards._get_db(), unit_id, year)
         number = format_number(card.unit, year, sequence, pattern)
-        if not _taken(unit_id, number):
+        if not cards._get_collection().count_documents({"unit": unit_id, "number": number}):
             card.number = number
             return sequence
 
 
-def _this_year() -> int:
-    from .deadlines import today
-
-    return today().year
-
-
-def unnumbered(unit=None):
-    """The cards without a number, in registration order (date, then when they were saved)."""
-    from .case import CaseCard
-
-    query = CaseCard.objects(number__in=[None, ""])
+def unnumbered(cards, unit=None):
+    """The cards (of the document class ``cards``) without a number, in registration order
+    (date, then when they were saved)."""
+    query = cards.objects(number__in=[None, ""])
     if unit is not None:
         query = query.filter(unit=unit)
     return query.order_by("registered_on", "id")
 
 
-def backfill(unit=None) -> int:
+def backfill(cards, unit=None) -> int:
     """Number the cards that have none (cards from before numbering), in registration order.
     The card's version and history stay as they are: nothing the clerk entered changed."""
-    from . import store
-    from .case import CaseCard
-
     done = 0
-    for card in list(unnumbered(unit).only("unit", "registered_on", "number")):
+    for card in list(unnumbered(cards, unit).only("unit", "registered_on", "number")):
         with store.write_lock():
             # another process may have numbered it meanwhile
-            if CaseCard.objects(pk=card.pk, number__nin=[None, ""]).count():
+            if cards.objects(pk=card.pk, number__nin=[None, ""]).count():
                 continue
             assign(card)
-            CaseCard.objects(pk=card.pk).update(set__number=card.number)
+            cards.objects(pk=card.pk).update(set__number=card.number)
         done += 1
     return done
 
 
-def backfill_once() -> int | None:
+def backfill_once(cards) -> int | None:
     """At start: number the cards from before numbering, once per store (whichever process
     starts first); later cards are numbered when they are saved. None when already done."""
-    from . import store
-    from .case import CaseCard
-
-    settings = CaseCard._get_db()["xinfang_settings"]
+    settings = cards._get_db()["xinfang_settings"]
     with store.write_lock():
         if settings.find_one({"_id": "card_numbers"}) is not None:
             return None
-        done = backfill()
+        done = backfill(cards)
         settings.replace_one(
             {"_id": "card_numbers"}, {"_id": "card_numbers", "done": True}, upsert=True
         )

@@ -12,6 +12,7 @@ from mongoengine import (
     ValidationError,
 )
 
+from . import numbering
 from .fields import NAME, SHORT, TEXT, DictField, StringField
 
 UNIT_KINDS = (
@@ -70,11 +71,9 @@ class Unit(Document):
         return self.short_name or self.name or ""
 
     def clean(self):
-        from .numbering import pattern_problem
-
         if self.card_number_pattern is not None:
             self.card_number_pattern = self.card_number_pattern.strip() or None
-        if problem := pattern_problem(self.card_number_pattern):
+        if problem := numbering.pattern_problem(self.card_number_pattern):
             raise ValidationError(problem, errors={"card_number_pattern": problem})
 
 

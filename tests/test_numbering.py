@@ -79,11 +79,11 @@ def test_backfill_numbers_old_cards_in_registration_order(app):
             _card(unit, registered_on=datetime.date(2026, 2, day))
         collection.update_many({}, {"$unset": {"number": ""}})
         collection.database[numbering.COUNTERS].delete_many({})
-        assert numbering.unnumbered().count() == 3
-        assert numbering.backfill() == 3
+        assert numbering.unnumbered(documents.CaseCard).count() == 3
+        assert numbering.backfill(documents.CaseCard) == 3
         numbers = {c.registered_on.day: c.number for c in documents.CaseCard.objects}
         assert numbers == {3: "乡信〔2026〕1号", 5: "乡信〔2026〕2号", 9: "乡信〔2026〕3号"}
-        assert numbering.backfill() == 0
+        assert numbering.backfill(documents.CaseCard) == 0
         # the next registration follows on
         assert _card(unit, registered_on=datetime.date(2026, 2, 10)).number == "乡信〔2026〕4号"
 
@@ -184,11 +184,12 @@ def test_the_counter_is_atomic_across_threads_on_mongomock(app):
 
     with app.app_context():
         unit = _unit()
+        db = documents.CaseCard._get_db()
         taken, problems = [], []
 
         def work():
             try:
-                taken.extend(numbering.next_sequence(unit.pk, 2026) for _ in range(50))
+                taken.extend(numbering.next_sequence(db, unit.pk, 2026) for _ in range(50))
             except Exception as exc:  # collected and reported by the main thread
                 problems.append(exc)
 
