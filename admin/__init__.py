@@ -144,6 +144,10 @@ def _open_store(app):
     from documents.case import refresh_for_calendar
 
     refresh_for_calendar()  # new holiday data (a newer chinese-calendar): deadlines anew
+    from documents.case import CaseCard
+    from documents.numbering import backfill_once
+
+    backfill_once(CaseCard)  # cards from before numbering get their numbers, in registration order
     return info
 
 

@@ -166,6 +166,7 @@ def _check(app, args) -> int:
 
 def _check_cards(args) -> int:
     """Stored deadlines and the list index against the cards; with --fix, put right."""
+    from documents import numbering
     from documents.cardquery import index as card_index
     from documents.case import CaseCard
 
@@ -177,14 +178,17 @@ def _check_cards(args) -> int:
     except Exception as exc:  # noqa: BLE001 - a store that cannot be read: say so
         print(f"  无法检查：{exc}")
         return 1
+    unnumbered = numbering.unnumbered(CaseCard).count()
     print(f"  期限与现行期限规则、节假日数据不一致：{stale} 张")
+    print(f"  没有编号的卡片：{unnumbered} 张")
     if table is not None:
         print(f"  列表索引与卡片不一致：{len(rows[0]) + len(rows[1])} 条")
     if not args.fix:
-        if stale or rows[0] or rows[1]:
-            print("  运行 xinfang check --fix 可重新计算、修复。")
-        return int(bool(stale)) + int(bool(rows[0] or rows[1]))
+        if stale or rows[0] or rows[1] or unnumbered:
+            print("  运行 xinfang check --fix 可重新计算、修复、补编号。")
+        return int(bool(stale)) + int(bool(rows[0] or rows[1])) + int(bool(unnumbered))
     print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
+    print(f"  已按登记顺序补编号：{numbering.backfill(CaseCard)} 张")
     if table is not None:
         print(f"  已修复列表索引：{card_index.sync()} 条")
     return 0

@@ -146,6 +146,7 @@ FIELD_LABELS = {
     "archived_at": _l("归档时间"),
     "archived_by": _l("归档人"),
     "case_categories": _l("问题类别选项"),
+    "card_number_pattern": _l("一案一卡编号格式"),
     "version": _l("版本"),
     "steps": _l("步骤"),
     "moves": _l("允许的流转（每行一条，如 登记→分类）"),
@@ -184,6 +185,7 @@ MODEL_LABELS = {
         "show_in_list": _l("在列表中显示"),
         "retired": _l("已停用"),
         "personal": _l("个人信息（无查看权限的角色看到遮盖后的值）"),
+        "part": _l("在一案一卡中的位置"),
     },
     "ColumnDefinition": {
         "key": _l("列键（英文）"),

@@ -22,7 +22,7 @@ from mongoengine import signals as mongoengine_signals
 from mongoengine.errors import SaveConditionError
 from mongoengine.queryset import QuerySet
 
-from . import audit, calendar, signals, store
+from . import audit, calendar, numbering, signals, store
 from . import deadlines as deadline_rules
 from .choices import CASE_MARKS, CASE_TYPES, OUTCOMES, SOURCES, STATUSES
 from .deadlines import DeadlineRuleSet, Rules, card_deadlines, next_office_deadline
@@ -373,15 +373,24 @@ class CaseCard(Document):
         self.version = seen + 1
         if not creating:
             kwargs["save_condition"] = {"version": seen}
-        # the card, its history and its list-index row land together (the embedded store)
+        # the card, its number, its history and its list-index row land together (the
+        # embedded store); a number is taken only once the card passed its checks
         with store.write_lock():
+            sequence = None
             try:
+                if creating and not self.number and self.unit is not None:
+                    if kwargs.get("validate", True):
+                        self.validate(clean=kwargs.get("clean", True))
+                        kwargs["validate"] = False
+                    sequence = numbering.assign(self)
                 result = super().save(*args, **kwargs)
             except SaveConditionError:
                 self.version = seen
                 raise ConcurrentEdit(self, seen) from None
             except Exception:
                 self.version = seen
+                if sequence is not None:
+                    numbering.give_back(self, sequence)
                 raise
             CaseCardHistory.record(self, before)
             signals.card_saved.send(self)

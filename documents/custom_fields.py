@@ -51,6 +51,13 @@ FIELD_TYPES = {
 }
 COLUMN_TYPES = {k: v for k, v in FIELD_TYPES.items() if k not in ("table", "multichoice")}
 TARGETS = (("case_card", "一案一卡"), ("plan", "实施方案"))
+# the part of the case card a unit's own field is shown and entered in (none: 其他信息)
+CARD_PARTS = (
+    ("petitioner", "信访人"),
+    ("matter", "信访事项"),
+    ("handling", "办理"),
+    ("progress", "目前进展与处理措施"),
+)
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -88,6 +95,7 @@ class FieldDefinition(EmbeddedDocument):
     show_in_list = BooleanField(default=True)
     personal = BooleanField(default=False)  # 个人信息: masked like ID numbers and phones
     retired = BooleanField(default=False)
+    part = StringField(choices=CARD_PARTS)  # where on the case card it belongs
 
     @property
     def holds_personal_data(self):

@@ -112,9 +112,14 @@ def card(card, field_set=None, mask=False) -> dict:
     ``mask`` hides the middle of the ID number and phones."""
     id_number = mask_id(card.id_number) if mask and card.id_number else card.id_number
     phones = [mask_phone(p) for p in card.phones] if mask else list(card.phones)
+    representatives = "、".join(
+        f"{r.name}（{mask_phone(r.phone) if mask else r.phone}）" if r.phone else r.name
+        for r in card.representatives
+    )
     values = {
         "petitioner": card.petitioner,
         "group_size": card.group_size or "",
+        "representatives": representatives,
         "id_number": id_number,
         "phone": "、".join(phones),
         "address": card.address,
@@ -157,6 +162,7 @@ def card(card, field_set=None, mask=False) -> dict:
 CARD_LAYOUT = [
     {"key": "petitioner", "label": "信访人"},
     {"key": "group_size", "label": "人数"},
+    {"key": "representatives", "label": "推选代表", "wide": True},
     {"key": "id_number", "label": "证件号码"},
     {"key": "phone", "label": "联系电话"},
     {"key": "address", "label": "住址", "wide": True},
@@ -179,7 +185,8 @@ CARD_LAYOUT = [
 
 def blank_card(unit, field_set=None) -> dict:
     """An empty card of a unit, with its own fields, for registration on paper."""
-    fields = [{**spec, "value": ""} for spec in CARD_LAYOUT]
+    # a group's representatives are written in the 信访人 line on paper: the form stays one page
+    fields = [{**spec, "value": ""} for spec in CARD_LAYOUT if spec["key"] != "representatives"]
     for definition in field_set.active if field_set else []:
         hint = (
             "□" + "　□".join(definition.choices)

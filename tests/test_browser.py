@@ -418,3 +418,130 @@ def test_a_word_document_is_imported_reviewed_and_saved(panel, browser, tmp_path
     ]
     group = documents.LeadershipGroup.objects.get(unit=unit)
     assert [(m.role, m.name) for m in group.members] == [("组长", "张三"), ("成员", "李四")]
+
+
+class CountingOffice(Office):
+    """An office that counts the clicks a clerk makes (typing into a field is one click to
+    reach it; a drop-down is two: open it, pick)."""
+
+    clicks = 0
+
+    def type(self, name, text):
+        self.clicks += 1
+        super().type(name, text)
+
+    def select(self, name, visible_text):
+        self.clicks += 2
+        super().select(name, visible_text)
+
+    def click_text(self, text, css="a, button"):
+        self.clicks += 1
+        super().click_text(text, css)
+
+    def save(self, sent=True):
+        self.clicks += 1
+        super().save(sent)
+
+
+def _card_text(browser):
+    return browser.find_element("css selector", ".xf-card").text
+
+
+def _check_in_words(text):
+    assert "None" not in text, text
+    assert not re.search(r"[0-9a-f]{24}", text), text
+    # PDF is a format's name, XXX the sample township's, tester the test account's user
+    english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"PDF", "XXX", "tester"}
+    assert english == set(), english
+
+
+def _screenshot(browser, path):
+    """The whole page, not only the window."""
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1400, min(max(height, 1000), 6000))
+    browser.save_screenshot(str(path))
+    browser.set_window_size(1400, 1000)
+    import os
+
+    folder = os.environ.get("XINFANG_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        shutil.copy(path, os.path.join(folder, path.name))
+
+
+def test_a_card_is_registered_in_one_screen_moved_and_closed(panel, browser, tmp_path):
+    seeds.load()
+    township = documents.Unit.objects.get(name="XXX乡")
+    office = CountingOffice(browser, panel)
+    office.sign_in()
+
+    # an individual petition with six fields, from the unit's list: at most 12 clicks
+    office.open(f"/admin/casecard/?unit={township.pk}")
+    office.clicks = 0
+    office.click_text("在本单位新建")
+    office.type("petitioner", "周某某")
+    office.type("id_number", "11010519491231002X")
+    office.type("phones", "13800138000")
+    office.type("address", "XXX乡东村3组")
+    office.type("subject", "反映东村道路硬化后排水不畅淹没农田")
+    office.select("x__risk", "中")  # the township's required field, in its part
+    office.save()
+    assert "成功" in office.messages(), office.messages()
+    assert office.clicks <= 12, office.clicks
+    card = documents.CaseCard.objects.get(petitioner="周某某")
+    assert card.number == f"XXX乡信〔{card.registered_on.year}〕1号"
+    assert card.extra["risk"] == "中" and card.step == documents.Procedure.for_unit(township).first
+
+    # the same petitioner again: found while typing, the earlier card offered
+    office.open(f"/admin/casecard/new/?unit={township.pk}")
+    office.type("id_number", "11010519491231002X")
+    office.wait.until(lambda d: d.find_element("id", "xf-earlier").is_displayed())
+    offered = office.find("#xf-earlier").text
+    assert card.number in offered and "同一证件号码" in offered, offered
+    office.click_text("这是重复访：按最近一件填写住址和信访类型", "button")
+    assert office.find('[name="address"]').get_attribute("value") == "XXX乡东村3组"
+
+    # the card page: in words, with its deadline
+    office.open(f"/admin/casecard/details/?id={card.pk}")
+    text = _card_text(browser)
+    _check_in_words(text)
+    assert "受理告知" in text and re.search(r"还剩 \d+ 天|今天到期", text), text
+    assert card.number in text and "反映东村道路硬化后排水不畅淹没农田" in text
+    _screenshot(browser, tmp_path / "card-registered.png")
+
+    # moved on by the button of the next step
+    steps = documents.Procedure.for_unit(township).allowed(card.step)
+    office.click_text(f"转到“{steps[1]}”", "button")
+    office.wait.until(lambda d: "已从" in office.messages())
+    assert documents.CaseCard.objects.get(pk=card.pk).step == steps[1]
+
+    # closed in the edit form: the 办结 part is folded until opened
+    office.open(f"/admin/casecard/edit/?id={card.pk}")
+    office.click_text("办结", "summary b")
+    office.select("status", "已办结")
+    office.select("outcome", "化解")
+    office.save()
+    assert "成功" in office.messages(), office.messages()
+    closed = documents.CaseCard.objects.get(pk=card.pk)
+    assert closed.status == "已办结" and closed.outcome == "化解" and closed.closed_on
+
+    office.open(f"/admin/casecard/details/?id={card.pk}")
+    text = _card_text(browser)
+    _check_in_words(text)
+    assert "已办结" in text and "化解" in text and re.search(r"还剩 \d+ 天|已超期 \d+ 天", text)
+    office.click_text(f"修改记录（{closed.version}）", "summary b")
+    history = office.find(".xf-part-history").text
+    assert "当前步骤" in history and f"{steps[0]} → {steps[1]}" in history, history
+    _check_in_words(history)
+    _screenshot(browser, tmp_path / "card-closed.png")
+
+    # a group's card from the sample data, and the list with its days
+    group = documents.CaseCard.objects.get(number="XXX乡〔2008〕2号")
+    office.open(f"/admin/casecard/details/?id={group.pk}")
+    _check_in_words(_card_text(browser))
+    _screenshot(browser, tmp_path / "card-group.png")
+    office.open(f"/admin/casecard/?unit={township.pk}")
+    assert any(re.search(r"已超期 \d+ 天|还剩 \d+ 天", row) for row in office.rows())
+    _screenshot(browser, tmp_path / "card-list.png")
+    office.open(f"/admin/casecard/new/?unit={township.pk}")
+    _screenshot(browser, tmp_path / "card-form.png")

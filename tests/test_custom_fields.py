@@ -401,7 +401,10 @@ def test_one_units_fields_never_show_in_another_units_pages(app, client, units):
     township, court = units
     _define(township, Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]))
     _define(court, Field(key="judge", label="承办法官", type="text"))
-    card = documents.CaseCard(unit=court, petitioner="丙", subject="s").save()
+    # (the card page shows the fields that hold a value)
+    card = documents.CaseCard(
+        unit=court, petitioner="丙", subject="s", extra={"judge": "王"}
+    ).save()
     for url in (
         f"/admin/casecard/?unit={court.pk}",
         f"/admin/casecard/new/?unit={court.pk}",

@@ -230,3 +230,30 @@ def test_plan_page_says_what_the_imprint_defaults_and_what_is_missing(client, ba
     assert "未填写印发日期" in detail and "按1999版格式印出时缺少主题词" in detail
     text, _ = _text(client.get(f"/admin/plan/pdf/?id={court.pk}").data)
     assert re.search(r"办公室\d{4}年\d{1,2}月\d{1,2}日印发", text)
+
+
+def test_a_group_card_prints_its_representatives_and_their_phones_masked_as_needed(app, client):
+    from .conftest import make_account
+
+    unit = documents.Unit(name="集体访乡", doc_code="集乡").save()
+    card = documents.CaseCard(
+        unit=unit,
+        petitioner="东村村民（集体）",
+        group_size=30,
+        representatives=[
+            documents.Representative(name="王大伟", phone="13800138000"),
+            documents.Representative(name="李小红", phone="13912345678"),
+            documents.Representative(name="赵三"),
+        ],
+        subject="反映道路损坏",
+    ).save()
+    text, pages = _text(client.get(f"/admin/casecard/pdf/?id={card.pk}").data)
+    flat = text.replace(" ", "")
+    assert pages == 1 and "推选代表" in flat and "集乡信〔" in flat  # its number too
+    assert "王大伟（13800138000）、李小红（13912345678）、赵三" in flat
+    # a role without the personal-data right prints them masked
+    app.config["TEST_ACCOUNT"] = str(make_account("viewer", "superior", unit=unit).pk)
+    masked_client = app.test_client()
+    text, _ = _text(masked_client.get(f"/admin/casecard/pdf/?id={card.pk}").data)
+    flat = text.replace(" ", "")
+    assert "王大伟（138****8000）、李小红（139****5678）" in flat and "13800138000" not in flat
