@@ -20,6 +20,7 @@ from mongoengine import (
 
 from .fields import HEADING, LONG, NAME, SHORT, TEXT
 from .figures import METRICS
+from .plan_parts import PART_HEADINGS, PARTS, part_text
 from .unit import DOCUMENT_STYLES, Unit
 
 PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
@@ -59,6 +60,9 @@ class Section(EmbeddedDocument):
     level = IntField(choices=HEADING_LEVELS, default=1)
     heading = StringField(max_length=HEADING)
     text = StringField(max_length=LONG)
+    # a part drawn from the plan's structure (plan_parts.PARTS): printed instead of ``text``,
+    # which is kept (an imported plan's own words) and prints again when the part is cleared
+    part = StringField(choices=PARTS)
 
     def __str__(self):
         return self.heading or (self.text or "")[:20]
@@ -141,6 +145,7 @@ class ReceptionArrangement(EmbeddedDocument):
     days_per_week = IntField(min_value=1, max_value=7)
     holiday_rule = StringField(choices=HOLIDAY_RULES, default="next_working_day")
     place = StringField(max_length=NAME)
+    hours = StringField(max_length=NAME)  # 上午8:30—12:00
     accompany = StringField(max_length=TEXT)  # who takes part: 承办法官, 公职律师 …
     start_date = DateField()
     end_date = DateField()
@@ -249,9 +254,7 @@ class Plan(Document):
             "title": self.title,
             "main_recipients": self.main_recipients,
             "preamble": self.preamble,
-            "sections": [
-                {"level": s.level, "heading": s.heading, "text": s.text} for s in self.sections
-            ],
+            "sections": self.printable_sections(),
             "attachments": [self._printable_attachment(a) for a in self.attachments],
             "signatories": list(self.signatories),
             "date_written": self.date_written,
@@ -265,6 +268,34 @@ class Plan(Document):
             "printed_date": self.printed_date,
             "even_imprint_page": bool(unit and unit.even_imprint_page),
         }
+
+    def printable_sections(self) -> list[dict]:
+        """The body as printed: a section that names a part gets its text from the structure
+        (its own heading, or the part's when it has none), and is left out while the plan
+        has nothing for it; the others print as written."""
+        result = []
+        for s in self.sections:
+            heading, text = s.heading, s.text
+            if s.part:
+                generated = part_text(self, s.part)
+                if not generated and not text:
+                    continue  # nothing entered for this part yet: no empty heading printed
+                heading = heading or PART_HEADINGS[s.part]
+                text = generated or text
+            result.append({"level": s.level, "heading": heading, "text": text})
+        return result
+
+    def place_parts(self, parts=None):
+        """Add a section for each part not yet placed, in the default order, after the
+        written sections (or only ``parts``); returns how many were added."""
+        placed = {s.part for s in self.sections if s.part}
+        added = 0
+        for key, heading in PARTS:
+            if key in placed or (parts is not None and key not in parts):
+                continue
+            self.sections.append(Section(level=1, heading=heading, part=key))
+            added += 1
+        return added
 
     def _printable_attachment(self, attachment) -> dict:
         if attachment.kind == "table":
@@ -305,6 +336,9 @@ class Plan(Document):
                 ]
                 headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
                 widths = [22, 12, 20, 20, 26]
+            hours = {r.hours for r in self.receptions if r.hours}
+            if len(hours) == 1:  # reception hours print with the schedule too
+                note = f"接访时间：{hours.pop()}。" + note
             text = "\n".join(filter(None, [attachment.text, note]))
             return {
                 "title": attachment.title,
@@ -316,7 +350,7 @@ class Plan(Document):
         rows = [
             [
                 "、".join(r.leaders),
-                r.description or r.get_kind_display(),
+                (r.description or r.get_kind_display()) + (f"，{r.hours}" if r.hours else ""),
                 r.place or "",
                 r.accompany or "",
             ]

@@ -418,3 +418,172 @@ def test_a_word_document_is_imported_reviewed_and_saved(panel, browser, tmp_path
     ]
     group = documents.LeadershipGroup.objects.get(unit=unit)
     assert [(m.role, m.name) for m in group.members] == [("组长", "张三"), ("成员", "李四")]
+
+
+class CountingOffice(Office):
+    """The office, counting what a person does with the mouse: a click on a button, link or
+    box is one, choosing from a drop-down two (open, choose), going into a field to type one."""
+
+    def __init__(self, driver, base):
+        super().__init__(driver, base)
+        self.clicks = 0
+
+    def type(self, name, text):
+        self.clicks += 1
+        super().type(name, text)
+
+    def set_date(self, name, iso_date):
+        self.clicks += 1
+        super().set_date(name, iso_date)
+
+    def select(self, name, visible_text):
+        self.clicks += 2
+        super().select(name, visible_text)
+
+    def click(self, css):
+        self.clicks += 1
+        self.find(css).click()
+
+    def click_text(self, text, css="a, button"):
+        self.clicks += 1
+        super().click_text(text, css)
+
+    def shot(self, name):
+        import os
+
+        folder = os.environ.get("XF_SCREENSHOTS")
+        if folder:
+            self.driver.save_screenshot(os.path.join(folder, f"{name}.png"))
+
+
+def test_a_new_unit_is_set_up_in_one_flow_within_forty_clicks(panel, browser):
+    """Unit, three leaders and a clerk, a staff account, a plan from a template, its group, a
+    weekly rule and the schedule, on the setup page; then the circular says what was entered."""
+    import datetime
+
+    import pdfplumber
+
+    seeds.load()  # the sample units are there too: the new one is none of them
+    office = CountingOffice(browser, panel)
+    office.open("/admin/")
+    office.sign_in()
+    office.clicks = 0  # signing in is not part of the setup
+
+    office.open("/admin/setup/")
+    office.type("unit-name", "某某县民政局")
+    office.type("unit-short_name", "县民政局")
+    office.type("unit-doc_code", "某民发")
+    office.shot("setup-1")
+    office.click_text("下一步", "button")
+    office.type(
+        "leaders", "周建国 党组书记、局长 13900000001\n吴晓东 副局长\n郑丽 副局长 0359-1234567"
+    )
+    office.type("staff", "钱程 信访办主任 13900000004")
+    office.click_text("下一步", "button")
+    office.type("account-username", "minzheng")
+    office.type("account-name", "钱程")
+    office.type("account-password", "minzheng2026")
+    office.click_text("下一步", "button")
+    office.select("plan-template", "模板：空白方案（常用标题）")
+    assert (
+        office.find("#plan-title").get_attribute("value")
+        == "某某县民政局领导干部大接访活动实施方案"
+    )
+    office.set_date("plan-period_start", "2026-09-01")
+    office.set_date("plan-period_end", "2026-10-31")
+    office.click_text("下一步", "button")
+    office.shot("setup-5")
+    # the group from the people of step 2: 周建国 组长, 吴晓东 and 郑丽 副组长 as proposed;
+    # 钱程 joins as 成员, and 吴晓东 runs the office
+    office.select("member-3", "成员")
+    office.select("group-office_director", "吴晓东（副局长）")
+    office.type("group-office_director_title", "副局长（兼）")
+    office.click_text("下一步", "button")
+    office.select("rule-weekday", "星期一")
+    office.click("#rule-leader-1")  # 吴晓东 takes turns with 周建国 (proposed first)
+    office.type("rule-hours", "上午8:30—12:00")
+    office.type("rule-place", "局机关三楼会议室")
+    office.shot("setup-6")
+    office.click_text("完成设置并预览公文", "button")
+    office.wait.until(lambda d: "/admin/setup/done/" in d.current_url)
+    office.shot("setup-done")
+    clicks = office.clicks
+    assert clicks <= 40, clicks
+
+    # the records are in the new unit
+    unit = documents.Unit.objects.get(name="某某县民政局")
+    assert unit.short_name == "县民政局" and unit.doc_code == "某民发"
+    people = {p.name: p for p in documents.Person.objects(unit=unit)}
+    assert set(people) == {"周建国", "吴晓东", "郑丽", "钱程"}
+    account = documents.Account.objects.get(username="minzheng")
+    assert account.unit == unit and account.role.key == "staff"
+    assert account.person == people["钱程"]
+    plan = documents.Plan.objects.get(unit=unit)
+    group = documents.LeadershipGroup.objects.get(unit=unit)
+    assert group.plan == plan and group.unit == unit
+    assert [(m.role, m.name, m.person) for m in group.members] == [
+        ("组长", "周建国", people["周建国"]),
+        ("副组长", "吴晓东", people["吴晓东"]),
+        ("副组长", "郑丽", people["郑丽"]),
+        ("成员", "钱程", people["钱程"]),
+    ]
+    assert [(r.kind, r.weekday, r.leaders, r.place) for r in plan.receptions] == [
+        ("weekly", 0, ["周建国", "吴晓东"], "局机关三楼会议室")
+    ]
+
+    # the generated dates on the real calendar: Mondays, 国庆 2026 (1–7 October) moving
+    # Monday 5 October to Thursday 8 October, the two leaders in turn
+    day = datetime.date
+    expected = [
+        (day(2026, 9, 7), "周建国"),
+        (day(2026, 9, 14), "吴晓东"),
+        (day(2026, 9, 21), "周建国"),
+        (day(2026, 9, 28), "吴晓东"),
+        (day(2026, 10, 8), "周建国"),
+        (day(2026, 10, 12), "吴晓东"),
+        (day(2026, 10, 19), "周建国"),
+        (day(2026, 10, 26), "吴晓东"),
+    ]
+    stored = sorted((s.date, s.leader) for s in documents.ReceptionSession.objects(plan=plan))
+    assert stored == expected
+    shown = [
+        e.get_attribute("data-date")
+        for e in browser.find_elements("css selector", "#xf-sessions tbody tr")
+    ]
+    assert shown == [d.isoformat() for d, _ in expected]
+
+    # the circular: the preview on the page and the PDF say the group and the rule as entered
+    preview = office.find("#xf-circular").text
+    rule = "每周一为周建国、吴晓东接访日，接访时间为上午8:30—12:00，遇节假日顺延至下一个工作日"
+    for text in (
+        "组长：周建国（党组书记、局长）",
+        "副组长：吴晓东（副局长）",
+        "郑丽（副局长）",
+        "成员：钱程（信访办主任）",
+        "由副局长吴晓东同志兼任办公室主任",
+        rule,
+        "接访地点：局机关三楼会议室",
+        "结合我局实际",  # the template's {自称}, for a 县直部门 named …局
+    ):
+        assert text in preview, text
+    import io
+    import urllib.request
+
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    request = urllib.request.Request(
+        f"{panel}/admin/plan/pdf/?id={plan.pk}", headers={"Cookie": cookies}
+    )
+    with urllib.request.urlopen(request, timeout=300) as answer:
+        assert answer.headers["Content-Type"].startswith("application/pdf")
+        content = answer.read()
+    with pdfplumber.open(io.BytesIO(content)) as document:
+        printed = "".join((page.extract_text() or "") for page in document.pages)
+    printed = "".join(printed.split())
+    for text in ("组长：周建国（党组书记、局长）", rule, "局机关三楼会议室"):
+        assert text in printed, text
+
+    # a title changed in the person's record prints in the next printout, typed once
+    people["吴晓东"].title = "党组成员、副局长"
+    people["吴晓东"].save()
+    office.open(f"/admin/setup/done/?plan={plan.pk}")
+    assert "副组长：吴晓东（党组成员、副局长）" in office.find("#xf-circular").text

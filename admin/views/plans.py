@@ -284,9 +284,20 @@ class PlanView(ScopedListMixin, XinfangModelView):
             source = documents.Plan()
         if source is None:
             return None, gettext("所选的模板不存在。")
-        plan = source.copy_structure(unit, chosen_title)
+        plan = plan_for_unit(source, unit, chosen_title)
         plan.save()
         return plan, None
+
+
+def plan_for_unit(source, unit, title, year=None):
+    """A new, unsaved plan of ``unit`` from a template or a plan: the placeholders filled
+    with the unit's name, self-reference, head's title and the year; dates moved into the year."""
+    from documents import deadlines, templating
+
+    year = year or deadlines.today().year
+    plan = source.copy_structure(unit, title)
+    templating.shift_years(plan, year)
+    return templating.fill(plan, unit, year)
 
 
 def _group_from_form(data) -> dict:
