@@ -587,3 +587,61 @@ def test_a_new_unit_is_set_up_in_one_flow_within_forty_clicks(panel, browser):
     people["吴晓东"].save()
     office.open(f"/admin/setup/done/?plan={plan.pk}")
     assert "副组长：吴晓东（党组成员、副局长）" in office.find("#xf-circular").text
+
+
+def test_choosing_the_unit_keeps_what_was_typed_and_fits_the_drop_downs(panel, browser):
+    """No reload on choosing 单位: the typed text stays, the people offered are the unit's, and
+    choosing 对应人员 fills 姓名 and 职务."""
+    from selenium.webdriver.support.ui import Select
+
+    court = documents.Unit(name="某某县人民法院", short_name="县法院", kind="法院").save()
+    bureau = documents.Unit(name="某某县司法局", short_name="县司法局", kind="司法局").save()
+    documents.Person(unit=court, name="法官甲", title="院长", is_leader=True).save()
+    head = documents.Person(unit=bureau, name="孙立", title="局长", is_leader=True).save()
+    office = CountingOffice(browser, panel)
+    office.sign_in()
+
+    office.open("/admin/leadershipgroup/new/")
+    office.type("name", "信访工作领导小组")
+    office.add_row("members")
+    office.shot("group-before")
+    # the full name finds the unit (the drop-down reads 全称（简称）)
+    people = office.find('select[name="members-0-person"]')
+    offered = [  # the select is hidden behind Select2: its options read by their values
+        o.get_attribute("value") for o in Select(people).options
+    ]
+    office.choose("unit", "某某县司法局（县司法局）")
+    office.wait.until(
+        lambda d: (
+            [
+                o.get_attribute("value")
+                for o in Select(people).options
+                if o.get_attribute("value") not in ("", "__None")
+            ]
+            == [str(head.pk)]
+        )
+    )
+    assert len(offered) == 3  # blank, 法官甲, 孙立 before the unit was chosen
+    assert office.find('[name="name"]').get_attribute("value") == "信访工作领导小组"
+    office.driver.execute_script(
+        "$(arguments[0]).val(arguments[1]).trigger('change');", people, str(head.pk)
+    )
+    assert office.find('[name="members-0-name"]').get_attribute("value") == "孙立"
+    assert office.find('[name="members-0-title"]').get_attribute("value") == "局长"
+    office.shot("group-after")
+    office.save()
+    group = documents.LeadershipGroup.objects.get(name="信访工作领导小组")
+    assert group.unit == bureau and [(m.name, m.title) for m in group.members] == [("孙立", "局长")]
+
+    # 人员: no unit chosen for the clerk; choosing one keeps the typed name
+    office.open("/admin/person/new/")
+    assert Select(office.find("select#unit")).first_selected_option.get_attribute("value") in (
+        "",
+        "__None",
+    )
+    office.type("name", "钱程")
+    office.choose("unit", "某某县人民法院（县法院）")
+    office.type("title", "信访办主任")
+    assert office.find('[name="name"]').get_attribute("value") == "钱程"
+    office.save()
+    assert documents.Person.objects.get(name="钱程").unit == court
