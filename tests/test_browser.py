@@ -645,3 +645,33 @@ def test_choosing_the_unit_keeps_what_was_typed_and_fits_the_drop_downs(panel, b
     assert office.find('[name="name"]').get_attribute("value") == "钱程"
     office.save()
     assert documents.Person.objects.get(name="钱程").unit == court
+
+    # 一案一卡: the unit's own fields come with the unit chosen, the typed core fields stay
+    documents.FieldSet(
+        unit=bureau,
+        target="case_card",
+        fields=[documents.FieldDefinition(key="lawyer", label="值班律师", type="text")],
+    ).save_new_version()
+    office.open("/admin/casecard/new/")
+    office.type("petitioner", "刘某某")
+    assert not browser.find_elements("css selector", '[name="x__lawyer"]')
+    office.choose("unit", "某某县司法局（县司法局）")
+    office.wait.until(lambda d: d.find_elements("css selector", '[name="x__lawyer"]'))
+    assert office.find('[name="petitioner"]').get_attribute("value") == "刘某某"
+    office.choose("unit", "某某县人民法院（县法院）")
+    office.wait.until(lambda d: not d.find_elements("css selector", '[name="x__lawyer"]'))
+
+    # a field definition shows only the settings of its type: no 表格的列 for 单行文本
+    office.open("/admin/fieldset/new/")
+    office.add_row("fields")
+
+    def shown(label):
+        return any(
+            e.is_displayed() and e.text.strip().startswith(label)
+            for e in browser.find_elements("css selector", "#fields-0 label")
+        )
+
+    office.select("fields-0-type", "单行文本")
+    assert shown("最长长度") and not shown("表格的列")
+    office.select("fields-0-type", "表格")
+    assert shown("表格的列") and not shown("最长长度")

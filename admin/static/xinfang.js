@@ -81,7 +81,9 @@
     if (!match || !SETTINGS.hasOwnProperty(select.value)) { return; }
     var $row = $(select).closest('.inline-field');
     OPTIONAL.forEach(function (setting) {
-      var $input = $row.find('[name="' + match[1] + setting + '"], [id="' + match[1] + setting + '"]');
+      // a nested list (表格的列) is a div of the setting's bare name, holding no input at first
+      var $input = $row.find('[name="' + match[1] + setting + '"], [id="' + match[1] + setting +
+        '"], div.inline-field[id="' + setting + '"]');
       var $group = $input.first().closest('.form-group');
       $group.toggle(SETTINGS[select.value].indexOf(setting) >= 0);
     });
