@@ -508,6 +508,7 @@ def test_a_new_unit_is_set_up_in_one_flow_within_forty_clicks(panel, browser):
     office.wait.until(lambda d: "/admin/setup/done/" in d.current_url)
     office.shot("setup-done")
     clicks = office.clicks
+    print(f"setup clicks: {clicks}")  # the figure the README gives (pytest -s shows it)
     assert clicks <= 40, clicks
 
     # the records are in the new unit

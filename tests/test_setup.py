@@ -217,3 +217,21 @@ def test_a_required_unit_starts_blank_and_reads_with_its_full_name(client):
     assert 'selected value="__None"' in html or 'value="__None" selected' in html
     response = client.post("/admin/person/new/", data={"name": "张三", "unit": "__None"})
     assert response.status_code == 200 and "请选择一项" in flashed_errors(response)
+
+
+def test_the_plan_list_places_the_generated_parts(client):
+    unit = documents.Unit(name="某乡").save()
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        sections=[documents.Section(level=1, heading="指导思想", text="……")],
+        principles=["坚持依法办事"],
+    ).save()
+    response = client.post(
+        "/admin/plan/action/", data={"action": "place_parts", "rowid": [str(plan.pk)]}
+    )
+    assert response.status_code == 302
+    plan.reload()
+    assert [s.part for s in plan.sections] == [None, *[k for k, _ in plan_parts.PARTS]]
+    printed = [s["heading"] for s in plan.as_printable()["sections"]]
+    assert printed == ["指导思想", "工作原则"]  # the parts with nothing entered are left out

@@ -3,6 +3,7 @@
 import bson
 from flask import abort, flash, redirect, request
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -76,6 +77,22 @@ class PlanView(ScopedListMixin, XinfangModelView):
             EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("预览公文 PDF"))
         ]
         super().__init__(*args, **kwargs)
+
+    @action(
+        "place_parts",
+        _l("加入结构生成的章节"),
+        _l("在所选方案末尾按默认顺序加入尚未放置的生成章节（领导小组、原则、接访安排等）吗？"),
+    )
+    def action_place_parts(self, ids):
+        require(self.write_permission)
+        plans = self.get_query().filter(pk__in=[i for i in ids if bson.ObjectId.is_valid(i)])
+        added = 0
+        for plan in plans:
+            count = plan.place_parts()
+            if count:
+                plan.save()
+                added += count
+        flash(gettext("已加入 %(n)s 个由结构生成的章节。", n=added), "success")
 
     def extra_links(self):
         return [
