@@ -154,12 +154,13 @@ def receptions_text(plan) -> str:
 
 def procedure_line(step) -> str:
     text = step.name + (f"：{step.description.strip().rstrip('。')}" if step.description else "")
+    notes = []
     if step.time_limit_days:
         unit = "个工作日" if step.day_kind == "working" else "日"
-        text += f"，{step.time_limit_days}{unit}内办结"
+        notes.append(f"时限{step.time_limit_days}{unit}")
     if step.basis:
-        text += f"（依据{step.basis}）"
-    return text + "。"
+        notes.append(f"依据{step.basis}")
+    return text + (f"（{'，'.join(notes)}）" if notes else "") + "。"
 
 
 _CADENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "once": ""}

@@ -134,10 +134,12 @@ def shift_years(plan, year):
     return plan
 
 
-def templatize(plan, unit_fields: dict, own_words=(), head=None):
+def templatize(plan, unit_fields: dict, own_words=(), head=None, words=None):
     """Put placeholders into a source unit's plan: its name, short name, self-reference
-    (``own_words``, e.g. 我院), head's title and year, longest first; returns the plan."""
+    (``own_words``, e.g. 我院), head's title, year and other ``words`` (old → new), longest
+    first; returns the plan."""
     pairs = [(unit_fields.get("name"), "{单位}"), (unit_fields.get("short_name"), "{简称}")]
+    pairs += list((words or {}).items())
     pairs += [(word, "{自称}") for word in own_words]
     if head:
         pairs.append((head, "{主要领导}"))

@@ -163,6 +163,7 @@ _TEMPLATE_WORDS = {
     "农建营": {
         "own": ("我营",),
         "head": None,
+        "words": {"全营": "全{简称}", "营机关": "{简称}机关"},
         "parts": {
             "成立领导干部大接访活动领导小组": "group",
             "扎实深入开展大接访活动": "receptions",
@@ -171,7 +172,12 @@ _TEMPLATE_WORDS = {
         },
     },
     "魏塘街道": {"own": ("我街道",), "head": None},
-    "XXX乡": {"own": ("我乡",), "head": "乡党委书记", "parts": {"组织保障": "group"}},
+    "XXX乡": {
+        "own": ("我乡",),
+        "head": "乡党委书记",
+        "words": {"全乡": "全{简称}"},
+        "parts": {"组织保障": "group"},
+    },
 }
 
 
@@ -189,7 +195,9 @@ def plan_templates() -> dict[str, Plan]:
         words = _TEMPLATE_WORDS.get(source["unit"]["short_name"], {})
         for section in plan.sections:
             section.part = words.get("parts", {}).get(section.heading)
-        templating.templatize(plan, source["unit"], words.get("own", ()), words.get("head"))
+        templating.templatize(
+            plan, source["unit"], words.get("own", ()), words.get("head"), words.get("words")
+        )
         result[f"{source['unit']['short_name']}：{source['plan']['title']}"] = plan
     return result
 
