@@ -269,7 +269,7 @@ class Plan(Document):
             "even_imprint_page": bool(unit and unit.even_imprint_page),
         }
 
-    def printable_sections(self) -> list[dict]:
+    def printable_sections(self, with_parts=False) -> list[dict]:
         """The body as printed: a section that names a part gets its text from the structure
         (its own heading, or the part's when it has none), and is left out while the plan
         has nothing for it; the others print as written."""
@@ -282,7 +282,10 @@ class Plan(Document):
                     continue  # nothing entered for this part yet: no empty heading printed
                 heading = heading or PART_HEADINGS[s.part]
                 text = generated or text
-            result.append({"level": s.level, "heading": heading, "text": text})
+            item = {"level": s.level, "heading": heading, "text": text}
+            if with_parts:
+                item["part"] = s.part
+            result.append(item)
         return result
 
     def place_parts(self, parts=None):

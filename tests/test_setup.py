@@ -235,3 +235,20 @@ def test_the_plan_list_places_the_generated_parts(client):
     assert [s.part for s in plan.sections] == [None, *[k for k, _ in plan_parts.PARTS]]
     printed = [s["heading"] for s in plan.as_printable()["sections"]]
     assert printed == ["指导思想", "工作原则"]  # the parts with nothing entered are left out
+
+
+def test_the_plan_page_shows_the_body_as_printed(client):
+    unit = documents.Unit(name="某乡").save()
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        principles=["坚持依法办事"],
+        sections=[
+            documents.Section(level=1, heading="指导思想", text="写好的文字"),
+            documents.Section(level=1, part="principles"),
+            documents.Section(level=1, part="targets"),  # nothing entered: not printed
+        ],
+    ).save()
+    html = client.get(f"/admin/plan/details/?id={plan.pk}").get_data(as_text=True)
+    assert "一、指导思想" in html and "二、工作原则" in html and "①坚持依法办事。" in html
+    assert "由结构生成" in html and "目标任务" not in html.split("xf-printed")[1].split("</ul>")[0]

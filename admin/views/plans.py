@@ -71,6 +71,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
     )
 
     details_template = "admin/xf_details.html"
+    column_formatters_detail = {"sections": lambda v, c, m, n: _printed_sections(m)}
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [
@@ -304,6 +305,27 @@ class PlanView(ScopedListMixin, XinfangModelView):
         plan = plan_for_unit(source, unit, chosen_title)
         plan.save()
         return plan, None
+
+
+def _printed_sections(plan):
+    """The body as it prints, the parts drawn from the structure marked as such."""
+    from markupsafe import Markup, escape
+
+    from exports.numbers import HeadingNumbers
+
+    numbers, items = HeadingNumbers(), []
+    for shown in plan.printable_sections(with_parts=True):
+        number = numbers.next(shown["level"]) if shown["heading"] else ""
+        badge = (
+            f" <span class='badge badge-info'>{escape(gettext('由结构生成'))}</span>"
+            if shown["part"]
+            else ""
+        )
+        lines = "".join(f"<br>{escape(line)}" for line in (shown["text"] or "").splitlines())
+        items.append(
+            f"<li><strong>{escape(number + (shown['heading'] or ''))}</strong>{badge}{lines}</li>"
+        )
+    return Markup(f"<ul class='list-unstyled xf-printed'>{''.join(items)}</ul>")
 
 
 def plan_for_unit(source, unit, title, year=None):
