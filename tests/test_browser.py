@@ -676,3 +676,18 @@ def test_choosing_the_unit_keeps_what_was_typed_and_fits_the_drop_downs(panel, b
     assert shown("最长长度") and not shown("表格的列")
     office.select("fields-0-type", "表格")
     assert shown("表格的列") and not shown("最长长度")
+
+    # 接访领导 of a plan's rule: picked from the unit's people, added as a line
+    plan = documents.Plan(
+        unit=bureau,
+        title="县司法局方案",
+        receptions=[documents.ReceptionArrangement(kind="any_time", leaders=["分管局长"])],
+    ).save()
+    office.open(f"/admin/plan/edit/?id={plan.pk}")
+    pick = office.wait.until(
+        lambda d: d.find_elements("css selector", "#receptions-0 select.xf-leader-pick")
+    )[0]
+    office.wait.until(lambda d: len(Select(pick).options) == 2)  # the hint and 孙立
+    Select(pick).select_by_visible_text("孙立（局长）")
+    area = office.find('[name="receptions-0-leaders"]')
+    assert area.get_attribute("value").splitlines() == ["分管局长", "孙立"]

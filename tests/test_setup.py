@@ -252,3 +252,31 @@ def test_the_plan_page_shows_the_body_as_printed(client):
     html = client.get(f"/admin/plan/details/?id={plan.pk}").get_data(as_text=True)
     assert "一、指导思想" in html and "二、工作原则" in html and "①坚持依法办事。" in html
     assert "由结构生成" in html and "目标任务" not in html.split("xf-printed")[1].split("</ul>")[0]
+
+
+def test_the_setup_takes_an_imported_plan_with_its_own_words(client):
+    text = (
+        "某民发〔2026〕3号\n"
+        "关于开展领导干部大接访活动的实施方案\n"
+        "为做好信访工作，制定本方案。\n"
+        "一、组织领导\n"
+        "组长：旧组长（原局长）\n"
+        "二、工作要求\n"
+        "各股室要落实责任。\n"
+    )
+    form = {**SETUP_FORM, "plan-template": "import", "plan-text": text}
+    response = client.post("/admin/setup/", data=form)
+    assert response.status_code == 302, flashed_errors(response)
+    plan = documents.Plan.objects.get(unit=documents.Unit.objects.get(name="某某县民政局"))
+    assert plan.doc_number == "某民发〔2026〕3号"
+    assert plan.title == "某某县民政局领导干部大接访活动实施方案"  # as typed on the page
+    body = "".join((s.text or "") for s in plan.sections)
+    assert "各股室要落实责任。" in body
+    assert not any(s.part for s in plan.sections)  # the imported words print as they were
+    # the clerk switches the group section to the generated part after review
+    section = next(s for s in plan.sections if s.heading == "组织领导")
+    section.part = "group"
+    plan.save()
+    printed = {s["heading"]: s["text"] for s in plan.as_printable()["sections"]}
+    assert "组长：周建国（党组书记、局长）" in printed["组织领导"]
+    assert "旧组长" not in printed["组织领导"]
