@@ -280,3 +280,34 @@ def test_the_setup_takes_an_imported_plan_with_its_own_words(client):
     printed = {s["heading"]: s["text"] for s in plan.as_printable()["sections"]}
     assert "组长：周建国（党组书记、局长）" in printed["组织领导"]
     assert "旧组长" not in printed["组织领导"]
+
+
+def test_labels_of_the_observed_defects(client):
+    unit = documents.Unit(name="某乡").save()
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        reporting_duties=[documents.ReportingDuty(name="月报", cadence="monthly", deadline_day=4)],
+        receptions=[documents.ReceptionArrangement(kind="weekly", weekday=0, leaders=["乡长"])],
+    ).save()
+    # 查看整个报送期: December's report is due on 4 January, and the link reaches it
+    html = client.get(f"/admin/reports/?unit={unit.pk}").get_data(as_text=True)
+    assert "start=2026-01-01&amp;end=2027-01-04" in html
+    # a plan without quotas: a leader who received no one is not 达标
+    from documents.schedule import compliance
+
+    assert [row["ok"] for row in compliance(plan, 2026, 3)] == [None]
+    page = client.get(f"/admin/schedule/?plan={plan.pk}&month=2026-03").get_data(as_text=True)
+    assert "方案未定任务" in page and ">达标<" not in page
+    # a new account's password is required and says so
+    html = client.get("/admin/account/new/").get_data(as_text=True)
+    assert (
+        "新密码（不修改请留空）" not in html
+        and "required" in html.split('name="new_password"')[1][:80]
+    )
+    # the headings of the schedule and report pages are said once
+    import re
+
+    assert len(re.findall(r"接访日程\s*</h4>", page)) == 1
