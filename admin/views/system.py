@@ -47,6 +47,7 @@ class AccountView(XinfangModelView):
         # no role is chosen for the clerk: an account gets the rights someone picked for it
         form.role.allow_blank, form.role.blank_text = True, gettext("（请选择角色）")
         form.role.validators = [_chosen]
+        form.role.required_choice = False  # _chosen says it, naming the role
         # a new account needs a password: the label says so, and the browser asks for it
         form.new_password.label.text = gettext("密码")
         form.new_password.flags.required = True
