@@ -311,3 +311,28 @@ def test_labels_of_the_observed_defects(client):
     import re
 
     assert len(re.findall(r"接访日程\s*</h4>", page)) == 1
+
+
+def test_the_plain_card_form_of_a_one_unit_account_has_the_units_fields():
+    """The township's 信访办 account (one unit) opens 一案一卡 → 创建 without choosing the unit:
+    the township's own fields are there."""
+    import mongoengine
+
+    import seeds
+
+    from .conftest import _make_app
+    from .test_access import signed_in
+
+    app = _make_app({"MOCK_STORE": True}, signed_in=False)
+    try:
+        with app.app_context():
+            seeds.load()
+        clerk = signed_in(app, "xiangxinfang")
+        html = clerk.get("/admin/casecard/new/").get_data(as_text=True)
+        township = documents.Unit.objects.get(name="XXX乡")
+        for definition in documents.FieldSet.for_unit(township, "case_card").active:
+            assert f"x__{definition.key}" in html, definition.key
+        admin = signed_in(app, "admin")  # every unit: no unit chosen, no unit's fields
+        assert 'name="x__' not in admin.get("/admin/casecard/new/").get_data(as_text=True)
+    finally:
+        mongoengine.disconnect_all()
