@@ -66,12 +66,11 @@ def group_of(plan):
 
 
 def member_line(member) -> str:
-    """杨立平（农建营党支部书记）: the name, the title from the person's record when linked."""
-    title = member.title
+    """杨立平（农建营党支部书记）: the member's name and title (a linked person's record keeps
+    them up to date: Person.save), the person's where the member has none."""
     person = member.person if member.person else None
-    if person is not None and getattr(person, "title", None):
-        title = person.title
-    name = (person.name if person is not None and person.name else None) or member.name
+    title = member.title or (person.title if person is not None else None)
+    name = member.name or (person.name if person is not None else "")
     return f"{name}（{title}）" if title else name
 
 

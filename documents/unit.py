@@ -86,3 +86,20 @@ class Person(Document):
 
     def __str__(self):
         return f"{self.name}（{self.title}）" if self.title else (self.name or "")
+
+    def save(self, *args, **kwargs):
+        """Saved, and the leadership groups that list this person take the new name and
+        title: the printed group (plan_parts) never says an old one."""
+        result = super().save(*args, **kwargs)
+        from .group import LeadershipGroup
+
+        for group in LeadershipGroup.objects(members__person=self):
+            changed = False
+            for member in group.members:
+                if member.person is not None and member.person.pk == self.pk:
+                    if (member.name, member.title) != (self.name, self.title):
+                        member.name, member.title = self.name, self.title
+                        changed = True
+            if changed:
+                group.save()
+        return result

@@ -133,6 +133,12 @@ def test_the_printed_group_follows_the_person_record(app):
     head.save()
     text = documents.Plan.objects.get(pk=plan.pk).as_printable()["sections"][0]["text"]
     assert "组长：孙立（党组书记、局长）" in text
+    group = documents.LeadershipGroup.objects.get(unit=unit)
+    assert group.members[0].title == "党组书记、局长"  # the group's form says it too
+    group.members[0].title = "局长（主持全面工作）"  # or changed in the group itself
+    group.save()
+    text = documents.Plan.objects.get(pk=plan.pk).as_printable()["sections"][0]["text"]
+    assert "组长：孙立（局长（主持全面工作））" in text
 
 
 def test_an_imported_section_keeps_its_text_until_switched_to_the_generated_part(app):
