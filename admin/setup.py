@@ -71,12 +71,27 @@ def preview(plan) -> dict:
 class SetupView(BaseView):
     """新单位设置: unit, people, account, plan, group, rules, schedule, preview."""
 
+    # the drop-downs' JSON serves every form; the setup itself creates a unit, so it is for an
+    # account that sees every unit (one of a unit's own would not see the unit it made)
+
     def is_accessible(self):
-        return auth.can("unit:write") and auth.can("plan:write")
+        return auth.can("unit:read")
 
     def inaccessible_callback(self, name, **kwargs):
-        auth.require("unit:write")
-        auth.require("plan:write")
+        auth.require("unit:read")
+
+    def is_visible(self):
+        return self._may_set_up()
+
+    @staticmethod
+    def _may_set_up():
+        return auth.can("unit:write") and auth.can("plan:write") and auth.allowed_unit_ids() is None
+
+    def _require_set_up(self):
+        if not self._may_set_up():
+            auth.require("unit:write")
+            auth.require("plan:write")
+            abort(403)
 
     @expose("/options/")
     def options(self):
@@ -134,6 +149,7 @@ class SetupView(BaseView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
+        self._require_set_up()
         if request.method == "GET":
             return self._page()
         if not auth.csrf_ok():
@@ -304,6 +320,7 @@ class SetupView(BaseView):
 
     @expose("/done/")
     def done(self):
+        self._require_set_up()
         plan_id = request.args.get("plan", "")
         plan = (
             auth.scoped(documents.Plan, documents.Plan.objects(pk=plan_id)).first()

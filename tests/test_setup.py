@@ -342,3 +342,21 @@ def test_the_plain_card_form_of_a_one_unit_account_has_the_units_fields():
         assert 'name="x__' not in admin.get("/admin/casecard/new/").get_data(as_text=True)
     finally:
         mongoengine.disconnect_all()
+
+
+def test_the_setup_is_for_an_account_of_every_unit(app):
+    from .conftest import make_account
+
+    unit = documents.Unit(name="某乡").save()
+    make_account("clerk", "staff", unit=unit)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = documents.Account.objects.get(username="clerk").get_id()
+        session["_fresh"] = True
+    assert client.get("/admin/setup/").status_code == 403
+    assert client.post("/admin/setup/", data=SETUP_FORM).status_code == 403
+    assert documents.Unit.objects.count() == 1
+    # the drop-downs' JSON of its own unit it gets, another unit's not
+    other = documents.Unit(name="另一乡").save()
+    assert client.get(f"/admin/setup/options/?unit={unit.pk}").status_code == 200
+    assert client.get(f"/admin/setup/options/?unit={other.pk}").status_code == 404
