@@ -360,3 +360,19 @@ def test_the_setup_is_for_an_account_of_every_unit(app):
     other = documents.Unit(name="另一乡").save()
     assert client.get(f"/admin/setup/options/?unit={unit.pk}").status_code == 200
     assert client.get(f"/admin/setup/options/?unit={other.pk}").status_code == 404
+
+
+def test_the_field_set_page_reads_as_a_table_with_the_schema_folded_away(client):
+    unit = documents.Unit(name="某乡").save()
+    field_set = documents.FieldSet(
+        unit=unit,
+        target="case_card",
+        fields=[
+            documents.FieldDefinition(key="risk", label="风险等级", type="choice", choices=["高"]),
+            documents.FieldDefinition(key="cadre", label="包村干部", type="text", max_length=20),
+        ],
+    ).save_new_version()
+    html = client.get(f"/admin/fieldset/details/?id={field_set.pk}").get_data(as_text=True)
+    assert "<td>风险等级</td><td>risk</td><td>单选</td><td>否</td><td>选项：高</td>" in html
+    assert "<td>包村干部</td><td>cadre</td><td>单行文本</td><td>否</td><td>至多 20 字</td>" in html
+    assert "<details><summary>" in html and "表格的列" not in html
