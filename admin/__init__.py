@@ -187,6 +187,9 @@ def _init_admin(app):
 
     admin.add_view(ScheduleView(name=_l("接访日程"), category=_l("接访"), endpoint="schedule"))
     from .reports import ReportsView
+    from .setup import SetupView
+
+    admin.add_view(SetupView(name=_l("新单位设置"), category=_l("单位与人员"), endpoint="setup"))
 
     admin.add_view(ReportsView(name=_l("报送事项"), category=_l("统计报送"), endpoint="reports"))
     from flask_admin.menu import MenuLink

@@ -376,7 +376,11 @@ class CustomFieldsMixin(RequestScopedView):
         if record_id and bson.ObjectId.is_valid(record_id):
             record = self.model.objects(pk=record_id).only("unit").first()
             return record.unit if record else None
-        return None
+        if unit_id or request.endpoint != f"{self.endpoint}.create_view":
+            return None
+        # an account of one unit: its unit, so that the plain create form has the unit's fields
+        units = scoped(documents.Unit, documents.Unit.objects.only("id"))
+        return units.first() if units.count() == 1 else None
 
     def scope_field_set(self):
         cache = g.setdefault("xf_scope", {})

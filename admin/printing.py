@@ -39,7 +39,7 @@ def _note_text(what, value, style):
 def plan_notes(plan, style=None) -> list[str]:
     """What the clerk should know before printing: what the 版记 takes by default, what is
     missing (主题词 for the 1999 style, also when the unit prints in 2012 style)."""
-    doc = plan.as_printable()
+    doc = printable.plan(plan)
     if style in ("2012", "1999"):
         doc["style"] = style
     _, notes = exports.imprint_defaults(doc)

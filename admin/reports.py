@@ -259,6 +259,16 @@ def dashboard(units, unit):
     }
 
 
+def _last_due(duty, plan):
+    """The day the duty's last report is due: a monthly report of the period's last month is
+    due in the month after, and the list shows a report by its due day."""
+    first, last = reports.duty_range(duty, plan)
+    if not (first and last):
+        return last
+    periods = reports.periods(duty, plan, last, last + datetime.timedelta(days=62))
+    return max([last, *(p.due.date() for p in periods if p.start <= last)])
+
+
 class ReportsView(BaseView):
     """报送事项: the reports of the plans' duties; 目标考核 and 活动总结."""
 
@@ -299,7 +309,11 @@ class ReportsView(BaseView):
         except ValueError:
             page = 1
         pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        ranges = [(d, *reports.duty_range(d, p)) for p in plans for d in p.reporting_duties]
+        ranges = [
+            (d, *reports.duty_range(d, p), _last_due(d, p))
+            for p in plans
+            for d in p.reporting_duties
+        ]
         return self.render(
             "admin/xf_reports.html",
             units=units,
@@ -545,7 +559,7 @@ def target_tables(results, quotas, current, previous) -> list[dict]:
                     [
                         q["leader"],
                         *[f"{q['counts'][k]}/{q['required'][k]}" for k in kinds],
-                        "达标" if q["ok"] else "未达标",
+                        "达标" if q["ok"] else ("方案未定任务" if q["ok"] is None else "未达标"),
                     ]
                     for q in quotas["rows"]
                 ],

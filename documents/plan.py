@@ -15,6 +15,7 @@ from mongoengine import (
     ValidationError,
 )
 
+from .choices import PARTS
 from .fields import HEADING, LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .metrics import METRICS
 from .unit import DOCUMENT_STYLES, Unit
@@ -60,6 +61,9 @@ class Section(EmbeddedDocument):
     level = IntField(choices=HEADING_LEVELS, default=1)
     heading = StringField(max_length=HEADING)
     text = StringField(max_length=LONG)
+    # a part drawn from the plan's structure (choices.PARTS): printed instead of ``text``,
+    # which is kept (an imported plan's own words) and prints again when the part is cleared
+    part = StringField(choices=PARTS)
 
     def __str__(self):
         return self.heading or (self.text or "")[:20]
@@ -318,6 +322,18 @@ class Plan(Document):
         """
         copied = {name: copy.deepcopy(getattr(self, name)) for name in STRUCTURE_FIELDS}
         return Plan(unit=unit, title=title, **copied)
+
+    def place_parts(self, parts=None):
+        """Add a section for each part not yet placed, in the default order, after the
+        written sections (or only ``parts``); returns how many were added."""
+        placed = {s.part for s in self.sections if s.part}
+        added = 0
+        for key, heading in PARTS:
+            if key in placed or (parts is not None and key not in parts):
+                continue
+            self.sections.append(Section(level=1, heading=heading, part=key))
+            added += 1
+        return added
 
     @property
     def effective_style(self):

@@ -6,8 +6,10 @@ attachment reads the reception sessions), and the documents need not know how th
 
 import datetime
 
+from .choices import PART_HEADINGS
 from .custom_fields import display
 from .masking import mask_id, mask_phone
+from .plan_parts import part_text
 from .schedule import ReceptionSession
 
 
@@ -25,9 +27,7 @@ def plan(plan) -> dict:
         "title": plan.title,
         "main_recipients": plan.main_recipients,
         "preamble": plan.preamble,
-        "sections": [
-            {"level": s.level, "heading": s.heading, "text": s.text} for s in plan.sections
-        ],
+        "sections": sections(plan),
         "attachments": [attachment(plan, a) for a in plan.attachments],
         "signatories": list(plan.signatories),
         "date_written": plan.date_written,
@@ -41,6 +41,26 @@ def plan(plan) -> dict:
         "printed_date": plan.printed_date,
         "even_imprint_page": bool(unit and unit.even_imprint_page),
     }
+
+
+def sections(plan, with_parts=False) -> list[dict]:
+    """The body as printed: a section that names a part gets its text from the structure
+    (its own heading, or the part's when it has none), and is left out while the plan has
+    nothing for it; the others print as written."""
+    result = []
+    for s in plan.sections:
+        heading, text = s.heading, s.text
+        if s.part:
+            generated = part_text(plan, s.part)
+            if not generated and not text:
+                continue  # nothing entered for this part yet: no empty heading printed
+            heading = heading or PART_HEADINGS[s.part]
+            text = generated or text
+        item = {"level": s.level, "heading": heading, "text": text}
+        if with_parts:
+            item["part"] = s.part
+        result.append(item)
+    return result
 
 
 def attachment(plan, attachment) -> dict:
@@ -81,6 +101,9 @@ def attachment(plan, attachment) -> dict:
             ]
             headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
             widths = [22, 12, 20, 20, 26]
+        hours = {r.hours for r in plan.receptions if r.hours}
+        if len(hours) == 1:  # reception hours print with the schedule too
+            note = f"接访时间：{hours.pop()}。" + note
         text = "\n".join(filter(None, [attachment.text, note]))
         return {
             "title": attachment.title,
@@ -92,7 +115,7 @@ def attachment(plan, attachment) -> dict:
     rows = [
         [
             "、".join(r.leaders),
-            r.description or r.get_kind_display(),
+            (r.description or r.get_kind_display()) + (f"，{r.hours}" if r.hours else ""),
             r.place or "",
             r.accompany or "",
         ]

@@ -558,7 +558,12 @@ def leader_quotas(plan, start, end) -> dict:
     rows = []
     for entry in totals.values():
         entry["required"] = {kind: minimum * len(months) for kind, (_, minimum) in required.items()}
-        entry["ok"] = all(entry["counts"][k] >= v for k, v in entry["required"].items())
+        # no quota: nothing to meet (None), never 达标 for a leader who received no one
+        entry["ok"] = (
+            all(entry["counts"][k] >= v for k, v in entry["required"].items())
+            if entry["required"]
+            else None
+        )
         rows.append(entry)
     labels = {kind: label for kind, (label, _) in required.items()}
     return {"months": len(months), "labels": labels, "rows": rows}

@@ -433,9 +433,9 @@ def compliance(plan, year: int, month: int) -> list[dict]:
             "door_visit": activities[(leader, "door_visit")],
         }
         checks = {kind: counts[kind] >= minimum for kind, (_, minimum) in required.items()}
-        rows.append(
-            {"leader": leader, "counts": counts, "checks": checks, "ok": all(checks.values())}
-        )
+        # no quota in the plan: nothing to meet, so neither 达标 nor 未达标 (None)
+        ok = all(checks.values()) if checks else None
+        rows.append({"leader": leader, "counts": counts, "checks": checks, "ok": ok})
     return rows
 
 

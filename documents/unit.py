@@ -47,6 +47,8 @@ class Unit(Document):
 
     name = StringField(required=True, unique=True, max_length=NAME)
     short_name = StringField(max_length=SHORT)
+    # how its own texts refer to it (我院, 我局, 我乡 …); empty: the usual one of its kind
+    self_reference = StringField(max_length=SHORT)
     kind = StringField(choices=UNIT_KINDS, default="其他")
     # 发文机关标志: one line per issuing body; several for a joint document
     issuer_marks = ListField(StringField(max_length=NAME))

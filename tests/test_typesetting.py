@@ -16,6 +16,7 @@ import pytest
 import documents
 import exports
 import seeds
+from documents import printable
 from exports import fonts, justify
 from exports.numbers import HeadingNumbers
 
@@ -43,7 +44,7 @@ def sample_docs():
 
     store.connect(mock=True)  # a fresh in-memory store for this module
     seeds.load()
-    docs = {plan.unit.name: plan.as_printable() for plan in documents.Plan.objects}
+    docs = {plan.unit.name: printable.plan(plan) for plan in documents.Plan.objects}
     import mongoengine
 
     mongoengine.disconnect_all()

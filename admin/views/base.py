@@ -24,7 +24,7 @@ from ..errors import validation_messages
 from ..filters import ReferenceFilter, XinfangFilterConverter
 from ..flaskadmin_adapter import ModelViewAdapter
 from ..forms import XinfangConverter, subdocument_forms
-from ..labels import labels_for
+from ..labels import help_for, labels_for
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,13 @@ class XinfangModelView(ModelViewAdapter):
             for name, field in model._fields.items()
             if field.choices and isinstance(next(iter(field.choices)), tuple)
         } | (self.column_choices or {})
+        helps = help_for(model)
         self.form_args = {
-            name: {"label": label, **(self.form_args or {}).get(name, {})}
+            name: {
+                "label": label,
+                **({"description": helps[name]} if name in helps else {}),
+                **(self.form_args or {}).get(name, {}),
+            }
             for name, label in self.column_labels.items()
         }
         self.form_subdocuments = {**subdocument_forms(model), **(self.form_subdocuments or {})}

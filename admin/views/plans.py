@@ -3,11 +3,13 @@
 import bson
 from flask import abort, flash, redirect, request
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import documents
+from documents import printable
 from documents.fields import NAME
 
 from .. import auditlog, printing
@@ -68,12 +70,29 @@ class PlanView(ScopedListMixin, XinfangModelView):
     )
 
     details_template = "admin/xf_details.html"
+    column_formatters_detail = {"sections": lambda v, c, m, n: _printed_sections(m)}
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [
             EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("预览公文 PDF"))
         ]
         super().__init__(*args, **kwargs)
+
+    @action(
+        "place_parts",
+        _l("加入结构生成的章节"),
+        _l("在所选方案末尾按默认顺序加入尚未放置的生成章节（领导小组、原则、接访安排等）吗？"),
+    )
+    def action_place_parts(self, ids):
+        require(self.write_permission)
+        plans = self.get_query().filter(pk__in=[i for i in ids if bson.ObjectId.is_valid(i)])
+        added = 0
+        for plan in plans:
+            count = plan.place_parts()
+            if count:
+                plan.save()
+                added += count
+        flash(gettext("已加入 %(n)s 个由结构生成的章节。", n=added), "success")
 
     def extra_links(self):
         return [
@@ -277,9 +296,41 @@ class PlanView(ScopedListMixin, XinfangModelView):
             source = documents.Plan()
         if source is None:
             return None, gettext("所选的模板不存在。")
-        plan = source.copy_structure(unit, chosen_title)
+        plan = plan_for_unit(source, unit, chosen_title)
         plan.save()
         return plan, None
+
+
+def _printed_sections(plan):
+    """The body as it prints, the parts drawn from the structure marked as such."""
+    from markupsafe import Markup, escape
+
+    from exports.numbers import HeadingNumbers
+
+    numbers, items = HeadingNumbers(), []
+    for shown in printable.sections(plan, with_parts=True):
+        number = numbers.next(shown["level"]) if shown["heading"] else ""
+        badge = (
+            f" <span class='badge badge-info'>{escape(gettext('由结构生成'))}</span>"
+            if shown["part"]
+            else ""
+        )
+        lines = "".join(f"<br>{escape(line)}" for line in (shown["text"] or "").splitlines())
+        items.append(
+            f"<li><strong>{escape(number + (shown['heading'] or ''))}</strong>{badge}{lines}</li>"
+        )
+    return Markup(f"<ul class='list-unstyled xf-printed'>{''.join(items)}</ul>")
+
+
+def plan_for_unit(source, unit, title, year=None):
+    """A new, unsaved plan of ``unit`` from a template or a plan: the placeholders filled
+    with the unit's name, self-reference, head's title and the year; dates moved into the year."""
+    from documents import deadlines, templating
+
+    year = year or deadlines.today().year
+    plan = source.copy_structure(unit, title)
+    templating.shift_years(plan, year)
+    return templating.fill(plan, unit, year)
 
 
 def _group_from_form(data) -> dict:
