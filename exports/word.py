@@ -106,6 +106,8 @@ def _ppr(
         + '<w:widowControl w:val="0"/>'
         + extra
         + '<w:overflowPunct w:val="0"/>'  # punctuation is compressed, never hung in the margin
+        # no extra space between Chinese and Latin letters or digits: 2012年3月9日, as the PDF
+        + '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         + ("" if grid else '<w:snapToGrid w:val="0"/>')
         + f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="exact"/>'
         + (f"<w:ind {' '.join(ind)}/>" if ind else '<w:ind w:firstLine="0"/>')
@@ -135,8 +137,8 @@ STYLES = [
     ("xf-h4", "四级标题", "仿宋", g.SIZE_3, False, None, dict(first=2 * CHAR, keep_next=True)),
     ("xf-recipients", "主送机关", "仿宋", g.SIZE_3, False, None, dict()),
     ("xf-note", "附件说明", "仿宋", g.SIZE_3, False, None, dict(align="left")),
-    ("xf-sign", "署名", "仿宋", g.SIZE_3, False, None, dict(align="right", keep_next=True)),
-    ("xf-date", "成文日期", "仿宋", g.SIZE_3, False, None, dict(align="right")),
+    ("xf-sign", "署名", "仿宋", g.SIZE_3, False, None, dict(align="right", keep_next=True, **OFF)),
+    ("xf-date", "成文日期", "仿宋", g.SIZE_3, False, None, dict(align="right", **OFF)),
     ("xf-head", "份号密级", "黑体", g.SIZE_3, False, None, dict(align="left")),
     ("xf-att-label", "附件标签", "黑体", g.SIZE_3, False, None, dict(align="left")),
     ("xf-att-title", "附件标题", "小标宋", g.SIZE_2, True, None, dict(align="center", **OFF)),
@@ -157,6 +159,7 @@ def _styles_xml(names: dict[str, str]) -> str:
     defaults = (
         f"<w:docDefaults><w:rPrDefault>{_rpr(body, g.SIZE_3)}</w:rPrDefault>"
         '<w:pPrDefault><w:pPr><w:overflowPunct w:val="0"/>'
+        '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         f'<w:spacing w:after="0" w:line="{LINE}" w:lineRule="exact"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
     )
@@ -366,7 +369,9 @@ def _closing(w: _Writer, ctx):
                 keep_next=True,
             )
             w.add(_p("xf-note", _run((label if i == 1 else "") + text), ppr))
-    # 署名 and 成文日期: the date 右空四字, the 署名 centred over it
+    # 署名 and 成文日期 off the character grid, in natural widths (CJK one em, digits half), so
+    # that the date sits 右空四字 and the 署名 centred over it in any word processor
+    EM4 = 4 * round(g.SIZE_3 * 20)
     signatories = list(doc.get("signatories") or [])
     date = ctx["date_written"]
     size = g.SIZE_3 * g.PT
@@ -374,10 +379,16 @@ def _closing(w: _Writer, ctx):
     w.add(_blank(2 * LINE))  # room for the seal
     for name in signatories:
         name_width = g.text_width(name, size)
-        right = 4 * CHAR + TW((date_width - name_width) / 2) if date else 4 * CHAR
-        w.add(_p("xf-sign", _run(name), _ppr(align="right", right=max(right, 0), keep_next=True)))
+        right = EM4 + TW((date_width - name_width) / 2) if date else EM4
+        w.add(
+            _p(
+                "xf-sign",
+                _run(name),
+                _ppr(align="right", right=max(right, 0), keep_next=True, grid=False),
+            )
+        )
     if date:
-        w.add(_p("xf-date", _run(date), _ppr(align="right", right=4 * CHAR)))
+        w.add(_p("xf-date", _run(date), _ppr(align="right", right=EM4, grid=False)))
     if doc.get("note"):
         w.add(_p("a", _run(f"（{doc['note']}）"), _ppr(align="left", left=2 * CHAR)))
     if doc.get("no_body_on_next_page"):
