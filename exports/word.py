@@ -24,6 +24,7 @@ from docx.oxml.ns import nsdecls
 from . import circular
 from . import fonts as font_stacks
 from . import gbt9704 as g
+from .formats import EmptyDocument, check_printable  # noqa: F401 (EmptyDocument: re-exported)
 
 W = nsdecls("w")
 TW = g.mm_to_twips
@@ -32,25 +33,6 @@ TW = g.mm_to_twips
 # counts, so 21 would shift every line by half a line)
 LINE = int(g.TEXT_HEIGHT / g.LINES / g.TWIP) - 1
 CHAR = int(g.CHAR_PITCH / g.TWIP)  # one grid character, in twips (315, never over the cell)
-
-
-class EmptyDocument(ValueError):
-    """A plan with nothing to print: said in Chinese, never an empty file."""
-
-
-def check_printable(doc: dict) -> None:
-    """Refuses a plan without a title and without any text, in Chinese."""
-    has_text = (
-        any(
-            (s.get("heading") or "").strip() or (s.get("text") or "").strip()
-            for s in doc.get("sections") or []
-        )
-        or (doc.get("preamble") or "").strip()
-    )
-    if not (doc.get("title") or "").strip():
-        raise EmptyDocument("文件没有标题，无法生成公文：请先填写标题。")
-    if not has_text and not doc.get("attachments"):
-        raise EmptyDocument("文件没有正文，无法生成公文：请先填写正文。")
 
 
 # --- styles ---
