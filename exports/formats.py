@@ -16,7 +16,12 @@ FORMATS = {
 
 
 class EmptyDocument(ValueError):
-    """A plan with nothing to print: said in Chinese, never an empty file."""
+    """A plan with nothing to print: said in Chinese, never an empty file. ``reason`` is
+    "title" or "text" (the panel says it in the user's language)."""
+
+    def __init__(self, message, reason):
+        super().__init__(message)
+        self.reason = reason
 
 
 def check_printable(doc: dict) -> None:
@@ -29,9 +34,9 @@ def check_printable(doc: dict) -> None:
         or (doc.get("preamble") or "").strip()
     )
     if not (doc.get("title") or "").strip():
-        raise EmptyDocument("文件没有标题，无法生成公文：请先填写标题。")
+        raise EmptyDocument("文件没有标题，无法生成公文：请先填写标题。", "title")
     if not has_text and not doc.get("attachments"):
-        raise EmptyDocument("文件没有正文，无法生成公文：请先填写正文。")
+        raise EmptyDocument("文件没有正文，无法生成公文：请先填写正文。", "text")
 
 
 def render(doc: dict, fmt: str = "pdf", font_overrides=None) -> bytes:
