@@ -212,6 +212,24 @@ def test_2012_document_has_copy_to_signer_and_arabic_dates():
     assert floating.get(qn("w:tblpYSpec")) == "bottom"  # the 版记 at the foot of the page
 
 
+def test_even_imprint_page_gives_the_imprint_a_section_started_on_an_even_page():
+    doc = {**IMPRINT_2012, "attachments": [], "even_imprint_page": True}
+    document = _document(word.render_circular_docx(doc))
+    first, last = document.sections
+    assert last._sectPr.find(qn("w:type")).get(qn("w:val")) == "evenPage"
+    assert not any(p.text for p in last.footer.paragraphs)  # the 版记's page: no number
+    assert first.footer.paragraphs[0].text == "— 1 —"
+    imprint = document.tables[-1]
+    assert imprint._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblpPr')}") is None  # not floating
+    rows = imprint.rows
+    height = sum(
+        int(r._tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}").get(qn("w:val"))) for r in rows
+    )
+    assert 224 < height / 20 * PT < 225  # the rows fill the text area: the last rule at its foot
+    plain = _document(word.render_circular_docx({**doc, "even_imprint_page": False}))
+    assert len(plain.sections) == 1
+
+
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
