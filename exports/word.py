@@ -97,11 +97,17 @@ def _ppr(
     )
 
 
-def _style_xml(style_id, name, ppr, rpr, based_on="a"):
+BUILT_IN = {"a": "Normal", "xf-title": "Title"}  # Word's own styles: 正文 and 标题 in Chinese Word
+
+
+def _style_xml(style_id, name, ppr, rpr):
+    kind = (
+        'w:default="1"' if style_id == "a" else "" if style_id in BUILT_IN else 'w:customStyle="1"'
+    )
+    based_on = "" if style_id == "a" else '<w:basedOn w:val="a"/>'
     return (
-        f'<w:style {W} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
-        f'<w:name w:val="{name}"/><w:basedOn w:val="{based_on}"/><w:qFormat/>'
-        f"{ppr}{rpr}</w:style>"
+        f'<w:style {W} w:type="paragraph" {kind} w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/>{based_on}<w:qFormat/>{ppr}{rpr}</w:style>'
     )
 
 
@@ -166,9 +172,6 @@ def _styles_xml(names: dict[str, str]) -> str:
                     BODY_SCALE if ppr.get("grid", True) else 100,
                 ),
             )
-            .replace('<w:basedOn w:val="a"/>', "" if style_id == "a" else '<w:basedOn w:val="a"/>')
-            .replace('w:customStyle="1" w:styleId="a"', 'w:default="1" w:styleId="a"')
-            .replace('w:customStyle="1" w:styleId="xf-title"', 'w:styleId="xf-title"')
         )
     table = (
         f'<w:style {W} w:type="table" w:default="1" w:styleId="xf-grid"><w:name w:val="公文表格"/>'
