@@ -145,35 +145,52 @@ def rule_problems(rule, number=None) -> list[str]:
         problems.append(f"{name}：没有写接访领导")
     if kind in ("weekly", "monthly_nth_weekday") and rule.weekday is None:
         problems.append(f"{name}：没有写星期几")
-    if kind == "monthly_nth_weekday":
-        if not rule.nth:
-            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
-        elif rule.nth > 4:
-            problems.append(
-                f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
-                "请改为第1至第4个"
-            )
-    if kind == "monthly_day":
-        if not rule.day_of_month:
-            problems.append(f"{name}：没有写每月几日")
-        elif rule.day_of_month > 28:
-            problems.append(f"{name}：并非每个月都有{rule.day_of_month}日，请改为1日至28日")
-    if kind == "days_per_leader":
-        if not rule.days_per_month:
-            problems.append(f"{name}：没有写每人每月几天")
-        elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
-            total = rule.days_per_month * max(len(rule.leaders), 1)
-            problems.append(
-                f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"
-            )
-    if kind == "phase":
-        if not rule.days_per_week:
-            problems.append(f"{name}：没有写每周几天")
-        elif rule.days_per_week > 5:
-            problems.append(f"{name}：每周最多安排5个工作日，现为{rule.days_per_week}天")
+    if kind in _KIND_PROBLEMS:
+        problems += [f"{name}：{p}" for p in _KIND_PROBLEMS[kind](rule)]
     if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
         problems.append(f"{name}：结束日期早于开始日期")
     return problems
+
+
+def _nth_weekday_problems(rule):
+    if not rule.nth:
+        return [f"没有写第几个星期{_weekday(rule.weekday)}"]
+    if rule.nth > 4:
+        return [f"并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，请改为第1至第4个"]
+    return []
+
+
+def _month_day_problems(rule):
+    if not rule.day_of_month:
+        return ["没有写每月几日"]
+    if rule.day_of_month > 28:
+        return [f"并非每个月都有{rule.day_of_month}日，请改为1日至28日"]
+    return []
+
+
+def _days_per_leader_problems(rule):
+    if not rule.days_per_month:
+        return ["没有写每人每月几天"]
+    total = rule.days_per_month * max(len(rule.leaders), 1)
+    if total > MAX_WORKING_DAYS_IN_MONTH:
+        return [f"每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"]
+    return []
+
+
+def _phase_problems(rule):
+    if not rule.days_per_week:
+        return ["没有写每周几天"]
+    if rule.days_per_week > 5:
+        return [f"每周最多安排5个工作日，现为{rule.days_per_week}天"]
+    return []
+
+
+_KIND_PROBLEMS = {
+    "monthly_nth_weekday": _nth_weekday_problems,
+    "monthly_day": _month_day_problems,
+    "days_per_leader": _days_per_leader_problems,
+    "phase": _phase_problems,
+}
 
 
 def _weekday(weekday):
