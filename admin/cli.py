@@ -289,20 +289,7 @@ def _export_data(args, printing) -> bytes:
     if bad:
         raise _NotFound(f"记录编号无效：{'、'.join(bad)}")
     if args.what in ("plan", "schedule"):
-        query = documents.Plan.objects
-        if args.id:
-            query = query(pk=args.id[0])
-        elif args.title:
-            query = query(title__contains=args.title)
-        elif unit is not None:
-            query = query(unit=unit)
-        else:
-            raise _NotFound("请用 --id、--title 或 --unit 指定实施方案")
-        if unit is not None:
-            query = query(unit=unit)
-        plan = query.first()
-        if plan is None:
-            raise _NotFound("没有找到这份实施方案")
+        plan = _plan_to_export(args, unit)
         if args.what == "plan":
             if fmt == "pdf":
                 return printing.plan_pdf(plan, args.style, fonts)
@@ -324,6 +311,26 @@ def _export_data(args, printing) -> bytes:
     if not cards:
         raise _NotFound("没有找到一案一卡")
     return printing.cards_pdf(cards, fonts)
+
+
+def _plan_to_export(args, unit):
+    import documents
+
+    query = documents.Plan.objects
+    if args.id:
+        query = query(pk=args.id[0])
+    elif args.title:
+        query = query(title__contains=args.title)
+    elif unit is not None:
+        query = query(unit=unit)
+    else:
+        raise _NotFound("请用 --id、--title 或 --unit 指定实施方案")
+    if unit is not None:
+        query = query(unit=unit)
+    plan = query.first()
+    if plan is None:
+        raise _NotFound("没有找到这份实施方案")
+    return plan
 
 
 def _import(app, args) -> int:

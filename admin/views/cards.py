@@ -312,7 +312,6 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     column_searchable_list = ("number", "petitioner", "subject", "category", "department")
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
-    column_export_exclude_list = ("extra",)
     form_columns = (  # 编号 is given on registration (documents.numbering)
         "unit",
         "plan",
