@@ -21,7 +21,7 @@ from documents.deadlines import Rules, card_deadlines, today
 
 from .auth import can, scoped
 from .labels import label_of
-from .views.history import card_history, remember_name
+from .views.history import _UNREAD, card_history, remember_name
 
 
 def day(value) -> str:
@@ -259,9 +259,11 @@ def _moves(card):
     return [s for s in procedure.allowed(card.step) if s != card.step]
 
 
-def card_page(view, card, where, field_set=None) -> dict:
+def card_page(view, card, where, field_set=_UNREAD) -> dict:
     """What the template of the card page shows; ``where`` names the page in the audit log of
-    full personal-data views, ``field_set`` is the unit's own fields."""
+    full personal-data views, ``field_set`` is the unit's own fields (read here unless given)."""
+    if field_set is _UNREAD:
+        field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
     mask = not can("personal_data")
     related = _related(view, card)  # read first: the history names these cards without reading
     history = card_history(card, where, field_set)
