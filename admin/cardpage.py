@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 import documents
 from documents import custom_fields, masking
-from documents.deadlines import Rules, card_deadlines, today
+from documents import deadlines as deadline_rules
+from documents.deadlines import Rules, card_deadlines
 
 from .auth import can, scoped
 from .labels import label_of
@@ -169,7 +170,7 @@ def _representatives(card, mask):
 
 def _deadlines(card):
     rules = Rules.for_unit(card.unit)
-    now = today()
+    now = deadline_rules.today()  # looked up when called: tests fix the date
     rows = []
     for deadline in card_deadlines(card, rules):
         text, state = remaining(deadline.due, now, deadline.done_on, deadline.office)
