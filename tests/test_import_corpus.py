@@ -25,10 +25,6 @@ KNOWN = {
     ("07_county_phases_longmen", "phases", "missed"),
     ("12_city_vice_mayor_date", "rules", "missed"),  # no year
     ("14_town_market_days", "title", "wrong"),  # a news headline taken as the title
-    ("19_city_table_tongcheng", "rules", "missed"),  # dates in a table pasted as text
-    ("21_county_15th_2008", "rule place", "missed"),
-    ("21_county_15th_2008", "duties", "missed"),  # 1月15日前…报县信访局: a one-off duty
-    ("21_county_15th_2008", "duties", "wrong"),  # … read as monthly
     ("23_subdistrict_tuesday_luohu", "rules", "missed"),  # no year
 }
 

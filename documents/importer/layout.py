@@ -53,7 +53,7 @@ def split_documents(text: str) -> list[tuple[str, str]]:
         if match:
             if any(x.strip() for x in current):
                 parts.append((name, "\n".join(current)))
-            name, current = line.strip(), []
+            name, current = clean(line.strip()), []  # named in Simplified, as shown
         else:
             current.append(line)
     if any(x.strip() for x in current):

@@ -249,20 +249,40 @@ def _duty_name(duty, sentence, year):
     duty["name"] = name
 
 
+def _one_off(sentence, year):
+    """请各单位在1月15日前将本单位领导接待日安排方案以文件形式报县信访局: a report due once, when
+    the clause that asks for it names a day and no cadence."""
+    clause = next(
+        (c for c in re.split("[，,]", sentence) if re.search(rf"报(?=[{CJK}])|上报|报送", c)), ""
+    )
+    day = re.search(r"(\d{1,2})月(\d{1,2})日前", clause)
+    if not day or re.search(r"每天|每日|每周|次月|每月", clause):
+        return None
+    duty = {"cadence": "once", "deadline": f"{day.group(1)}月{day.group(2)}日前"}
+    what = re.search(rf"将([{CJK}、]{{2,24}}?)(?:以|报|上报|报送)", clause)
+    duty["name"] = what.group(1) if what else "报送材料"
+    due = _date_in(year, day.group(1), day.group(2)) if year else None
+    if due:
+        duty["start_date"] = duty["end_date"] = due
+    return duty
+
+
 def _duties(result, text, year):
     names = {d["name"] for d in result.reporting_duties}
     for sentence in re.split(r"[。；\n]", text):
         if not re.search(r"报告|上报|报送|报(?=[" + CJK + "])", sentence):
             continue
-        if not re.search(r"每天|每日|每周|次月|每月", sentence):
+        once = _one_off(sentence, year)
+        if once is None and not re.search(r"每天|每日|每周|次月|每月", sentence):
             continue
-        duty = _duty_cadence(sentence)
+        duty = once or _duty_cadence(sentence)
         recipients = re.search(
             rf"(?:向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)", sentence
         )
         if recipients:
             duty["recipients"] = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
-        _duty_name(duty, sentence, year)
+        if "name" not in duty:
+            _duty_name(duty, sentence, year)
         if result.period_end and duty.get("cadence") != "once":
             duty.setdefault("start_date", result.period_start)
             duty.setdefault("end_date", result.period_end)
