@@ -118,6 +118,17 @@ def _phases(result, text, year):
         if start and end and name not in names:
             names.add(name)
             result.phases.append({"name": name, "start_date": start, "end_date": end})
+    # 4月1日至3日为排查阶段，4月7日至15日为实施阶段
+    for match in re.finditer(
+        rf"(\d{{1,2}})月(\d{{1,2}})日(?:至|到|—|-|～)(?:(\d{{1,2}})月)?(\d{{1,2}})日"
+        rf"为([{CJK}“”]{{2,12}}?阶段)",
+        text,
+    ):
+        m1, d1, m2, d2, name = match.groups()
+        start, end = _date_in(year, m1, d1), _date_in(year, m2 or m1, d2)
+        if start and end and start <= end and name not in names:
+            names.add(name)
+            result.phases.append({"name": name, "start_date": start, "end_date": end})
     for match in re.finditer(
         r"(\d{1,2})月份?为[^“。\n]{0,30}“([^”\n]{1,30})”[，,]?([^，。\n]{0,60})", text
     ):
@@ -292,14 +303,23 @@ def _duties(result, text, year):
             result.reporting_duties.append(duty)
 
 
+_RATE = re.compile(
+    r"((?:按时|一次性|群众)?(?:化解率|息访率|报结率|办结率|满意率|受理率|答复率|到位率))"
+    r"(?:要|须|必须)?(?:达到|不低于|保持在|在|为)?\s*(\d{1,3}(?:\.\d)?)\s*[%％]"
+)
+
+
 def _targets(result, text):
-    rate = re.search(r"化解率(?:达到|不低于|在)?(\d{1,3})%", text)
-    if rate:
-        result.targets.append(
-            {
-                "name": "化解率",
-                "metric": "resolution_rate",
-                "comparator": ">=",
-                "value": f"{rate.group(1)}%",
-            }
-        )
+    """化解率达到95%; 按时报结率100%; 息访率95%以上: each rate once, the 化解率 measured by the
+    panel's own figure."""
+    seen = set()
+    for m in _RATE.finditer(text):
+        name = m.group(1)
+        if name in seen:
+            continue
+        seen.add(name)
+        target = {"name": name, "comparator": ">=", "value": f"{m.group(2)}%"}
+        if name == "化解率":
+            target = {"name": name, "metric": "resolution_rate", **target}
+            target = {k: target[k] for k in ("name", "metric", "comparator", "value")}
+        result.targets.append(target)
