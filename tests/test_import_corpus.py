@@ -179,3 +179,12 @@ def test_phases_with_dates_said_in_sentences():
         ("排查阶段", datetime.date(2011, 4, 1), datetime.date(2011, 4, 3)),
         ("实施阶段", datetime.date(2011, 4, 7), datetime.date(2011, 4, 15)),
     ]
+
+
+def test_a_genuine_question_mark_is_not_flagged_as_a_lost_character():
+    from documents.importer import import_text
+
+    flagged = import_text("关于大接访的通知\n群众反映的问题是否属实?\n怎样才能化解?”他问。")
+    assert not any("无法识别" in w for w in flagged.warnings)
+    damaged = import_text("关于大接访的通知\n确?;顒尤〉脤嵭。")
+    assert any("第2行有无法识别的字符" in w for w in damaged.warnings)
