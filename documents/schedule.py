@@ -60,11 +60,20 @@ class Slot:
 
 
 def period_of(plan, rule, start=None, end=None):
-    start = rule.start_date or plan.period_start or start
+    """The days a rule runs: its own dates, else the plan's period from the day the plan was
+    written (a circular dated 3月9日 announces no reception on 3月2日), else ``start``/``end``."""
+    start = _not_before_issue(plan, rule.start_date or plan.period_start or start)
     end = rule.end_date or plan.period_end or end
     if not start or not end:
         raise ScheduleError("请先填写接访安排或实施方案的起止日期，才能排出日程")
     return start, end
+
+
+def _not_before_issue(plan, start):
+    """``start``, or the day the plan was written when that is later."""
+    if start and plan.date_written and plan.date_written > start:
+        return plan.date_written
+    return start
 
 
 def _months(start, end):

@@ -42,7 +42,7 @@ def test_schedule_table_of_a_plan(client, battalion_plan):
     response = client.get(f"/admin/plan/schedule/?id={battalion_plan.pk}")
     text, pages = _text(response.data)
     assert "山西省隰县民兵农建营接访日程安排表" in text and "机关会议室" in text
-    assert "2012年3月2日星期五支部书记机关会议室" in text  # one session a line
+    assert "2012年3月9日星期五支部书记机关会议室" in text  # one session a line
     assert 1 < pages <= 4 and "注：参与接访人员为信访事项涉及的各股" in text
 
 

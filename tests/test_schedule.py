@@ -434,3 +434,21 @@ def test_a_leader_booked_by_another_plan_of_the_unit_is_named_and_the_rest_gener
         (D(2024, 3, 18), "局长"),
     ]
     assert documents.ReceptionSession.objects(unit=unit).count() == 6
+
+
+def test_no_session_before_the_day_the_plan_was_written(app):
+    """A circular dated 3月9日 announces no reception on 3月2日: its rules run from the day it
+    was written, even when the period or the rule says 从3月开始."""
+    unit = documents.Unit(name="某局").save()
+    plan = documents.Plan(
+        unit=unit,
+        title="某局大接访方案",
+        period_start=D(2012, 3, 1),
+        period_end=D(2012, 3, 31),
+        date_written=D(2012, 3, 9),
+        receptions=[Rule(kind="weekly", weekday=4, leaders=["局长"], start_date=D(2012, 3, 1))],
+    ).save()
+    days = [s.date for s in schedule.generate(plan)]
+    assert days == [D(2012, 3, 9), D(2012, 3, 16), D(2012, 3, 23), D(2012, 3, 30)]
+    plan.date_written = D(2012, 2, 20)  # written before the period: the period's first day
+    assert [s.date for s in schedule.generate(plan)][0] == D(2012, 3, 2)
