@@ -101,123 +101,18 @@ def default_roles(people) -> dict:
 
 def set_up(setup: Setup) -> Result:
     """Create everything, or nothing (SetupProblem with the reasons)."""
-    problems = []
     unit_fields = {k: v for k, v in setup.unit.items() if v not in (None, "", [])}
-    if not unit_fields.get("name"):
-        problems.append("请填写单位名称")
-    elif Unit.objects(name=unit_fields["name"]).first() is not None:
-        problems.append(f"已有名为“{unit_fields['name']}”的单位")
-    everyone = [*setup.leaders, *setup.staff]
-    names = [p.name for p in everyone]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        problems.append(f"人员名单中重复的姓名：{'、'.join(twice)}")
-    if not setup.leaders:
-        problems.append("请至少填写一位领导（接访领导、领导小组成员都从中选择）")
-    if setup.plan_source is None and setup.imported is None:
-        problems.append("请选择方案模板，或上传、粘贴已有的方案")
-    if not setup.plan_title:
-        problems.append("请填写方案标题")
-    if setup.period_start and setup.period_end and setup.period_end < setup.period_start:
-        problems.append("活动结束日期不能早于开始日期")
-    if setup.account:
-        if Account.objects(username=setup.account["username"]).first() is not None:
-            problems.append(f"用户名“{setup.account['username']}”已被使用")
-        problem = password_problem(setup.account.get("password") or "")
-        if problem:
-            problems.append(f"账号：{problem}")
-    roles = setup.group.get("roles") or {}
-    unknown = [name for name in roles if name not in names]
-    if unknown:
-        problems.append(f"领导小组成员不在人员名单中：{'、'.join(unknown)}")
-    if any(role not in MEMBER_ROLES for role in roles.values()):
-        problems.append("领导小组成员的职务只能是组长、副组长或成员")
-    if not roles:
-        problems.append("领导小组至少要有一位成员")
-    rule = setup.rule
-    if rule:
-        unknown = [name for name in rule.get("leaders", []) if name not in names]
-        if unknown:
-            problems.append(f"接访领导不在人员名单中：{'、'.join(unknown)}")
+    problems = _problems(setup, unit_fields)
     if problems:
         raise SetupProblem(problems)
 
     created = []
     try:
-        unit = Unit(**unit_fields)
-        unit.save()
-        created.append(unit)
-        people = {}
-        for line in everyone:
-            person = Person(
-                unit=unit,
-                name=line.name,
-                title=line.title or None,
-                phone=line.phone or None,
-                is_leader=line.is_leader,
-            )
-            person.save()
-            created.append(person)
-            people[line.name] = person
-        year = (setup.period_start or datetime.date.today()).year
-        if setup.imported is not None:
-            plan = setup.imported.plan(unit)  # the imported text as it stands
-            plan.title = setup.plan_title or plan.title
-        else:
-            plan = setup.plan_source.copy_structure(unit, setup.plan_title)
-            templating.shift_years(plan, year)
-            templating.fill(plan, unit, year)
-        if setup.period_start:
-            plan.period_start = setup.period_start
-        if setup.period_end:
-            plan.period_end = setup.period_end
-        if rule:
-            plan.receptions = [ReceptionArrangement(**rule)]
-            if rule.get("kind") != "any_time" and not any(
-                a.kind == "schedule" for a in plan.attachments
-            ):
-                plan.attachments.append(Attachment(title="接访日程安排表", kind="schedule"))
-        if setup.imported is None:
-            # a template's parts drawn from the records: the group and the rule entered here
-            plan.place_parts(parts={"group", "receptions"})
-        plan.save()
-        created.append(plan)
-        members = []
-        for role in MEMBER_ROLES:
-            for name, chosen in roles.items():
-                if chosen == role:
-                    person = people[name]
-                    members.append(
-                        GroupMember(role=role, name=name, title=person.title, person=person)
-                    )
-        director = people.get(setup.group.get("office_director") or "")
-        group = LeadershipGroup(
-            unit=unit,
-            plan=plan,
-            name=setup.group.get("name") or "领导干部大接访活动领导小组",
-            members=members,
-            office_director=director.name if director else None,
-            office_director_title=(setup.group.get("office_director_title") or None)
-            if director
-            else None,
-            office_duties=list(setup.group.get("office_duties") or DEFAULT_DUTIES),
-        )
-        group.save()
-        created.append(group)
-        account = None
-        if setup.account:
-            data = setup.account
-            account = Account(
-                username=data["username"],
-                name=data.get("name") or data["username"],
-                role=data["role"],
-                unit=unit,
-                person=people.get(data.get("person") or data.get("name") or ""),
-                must_change_password=True,
-            )
-            account.set_password(data["password"])
-            account.save()
-            created.append(account)
+        unit = _store(Unit(**unit_fields), created)
+        people = _store_people(setup, unit, created)
+        plan = _store(_plan(setup, unit), created)
+        group = _store(_group(setup, unit, plan, people), created)
+        account = _store_account(setup.account, unit, people, created)
         made = {"created": 0, "clashes": []}
         if setup.generate and plan.receptions:
             made = regenerate(plan)
@@ -231,6 +126,170 @@ def set_up(setup: Setup) -> Result:
     except Exception:
         _remove(created)
         raise
+
+
+def _problems(setup: Setup, unit_fields: dict) -> list[str]:
+    """Everything wrong with the setup, in the order the page shows its sections."""
+    names = [p.name for p in (*setup.leaders, *setup.staff)]
+    return [
+        *_unit_problems(unit_fields),
+        *_people_problems(setup, names),
+        *_plan_problems(setup),
+        *_account_problems(setup.account),
+        *_group_problems(setup.group, names),
+        *_rule_problems(setup.rule, names),
+    ]
+
+
+def _unit_problems(unit_fields: dict) -> list[str]:
+    if not unit_fields.get("name"):
+        return ["请填写单位名称"]
+    if Unit.objects(name=unit_fields["name"]).first() is not None:
+        return [f"已有名为“{unit_fields['name']}”的单位"]
+    return []
+
+
+def _people_problems(setup: Setup, names: list[str]) -> list[str]:
+    problems = []
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        problems.append(f"人员名单中重复的姓名：{'、'.join(twice)}")
+    if not setup.leaders:
+        problems.append("请至少填写一位领导（接访领导、领导小组成员都从中选择）")
+    return problems
+
+
+def _plan_problems(setup: Setup) -> list[str]:
+    problems = []
+    if setup.plan_source is None and setup.imported is None:
+        problems.append("请选择方案模板，或上传、粘贴已有的方案")
+    if not setup.plan_title:
+        problems.append("请填写方案标题")
+    if setup.period_start and setup.period_end and setup.period_end < setup.period_start:
+        problems.append("活动结束日期不能早于开始日期")
+    return problems
+
+
+def _account_problems(account: dict | None) -> list[str]:
+    if not account:
+        return []
+    problems = []
+    if Account.objects(username=account["username"]).first() is not None:
+        problems.append(f"用户名“{account['username']}”已被使用")
+    problem = password_problem(account.get("password") or "")
+    if problem:
+        problems.append(f"账号：{problem}")
+    return problems
+
+
+def _group_problems(group: dict, names: list[str]) -> list[str]:
+    problems = []
+    roles = group.get("roles") or {}
+    unknown = [name for name in roles if name not in names]
+    if unknown:
+        problems.append(f"领导小组成员不在人员名单中：{'、'.join(unknown)}")
+    if any(role not in MEMBER_ROLES for role in roles.values()):
+        problems.append("领导小组成员的职务只能是组长、副组长或成员")
+    if not roles:
+        problems.append("领导小组至少要有一位成员")
+    return problems
+
+
+def _rule_problems(rule: dict | None, names: list[str]) -> list[str]:
+    if not rule:
+        return []
+    unknown = [name for name in rule.get("leaders", []) if name not in names]
+    if unknown:
+        return [f"接访领导不在人员名单中：{'、'.join(unknown)}"]
+    return []
+
+
+def _store(record, created: list):
+    """Save ``record`` and remember it, so that a later failure removes it again."""
+    record.save()
+    created.append(record)
+    return record
+
+
+def _store_people(setup: Setup, unit: Unit, created: list) -> dict:
+    """The unit's leaders and staff, by name."""
+    people = {}
+    for line in [*setup.leaders, *setup.staff]:
+        person = Person(
+            unit=unit,
+            name=line.name,
+            title=line.title or None,
+            phone=line.phone or None,
+            is_leader=line.is_leader,
+        )
+        people[line.name] = _store(person, created)
+    return people
+
+
+def _plan(setup: Setup, unit: Unit):
+    """The unit's plan (unsaved): the imported text as it stands, or the template's copy."""
+    year = (setup.period_start or datetime.date.today()).year
+    if setup.imported is not None:
+        plan = setup.imported.plan(unit)  # the imported text as it stands
+        plan.title = setup.plan_title or plan.title
+    else:
+        plan = setup.plan_source.copy_structure(unit, setup.plan_title)
+        templating.shift_years(plan, year)
+        templating.fill(plan, unit, year)
+    if setup.period_start:
+        plan.period_start = setup.period_start
+    if setup.period_end:
+        plan.period_end = setup.period_end
+    rule = setup.rule
+    if rule:
+        plan.receptions = [ReceptionArrangement(**rule)]
+        if rule.get("kind") != "any_time" and not any(
+            a.kind == "schedule" for a in plan.attachments
+        ):
+            plan.attachments.append(Attachment(title="接访日程安排表", kind="schedule"))
+    if setup.imported is None:
+        # a template's parts drawn from the records: the group and the rule entered here
+        plan.place_parts(parts={"group", "receptions"})
+    return plan
+
+
+def _group(setup: Setup, unit: Unit, plan, people: dict) -> LeadershipGroup:
+    """The leadership group (unsaved), its members in the order of MEMBER_ROLES."""
+    roles = setup.group.get("roles") or {}
+    members = []
+    for role in MEMBER_ROLES:
+        for name, chosen in roles.items():
+            if chosen == role:
+                person = people[name]
+                members.append(GroupMember(role=role, name=name, title=person.title, person=person))
+    director = people.get(setup.group.get("office_director") or "")
+    return LeadershipGroup(
+        unit=unit,
+        plan=plan,
+        name=setup.group.get("name") or "领导干部大接访活动领导小组",
+        members=members,
+        office_director=director.name if director else None,
+        office_director_title=(setup.group.get("office_director_title") or None)
+        if director
+        else None,
+        office_duties=list(setup.group.get("office_duties") or DEFAULT_DUTIES),
+    )
+
+
+def _store_account(data: dict | None, unit: Unit, people: dict, created: list):
+    """The unit's first account, which must change its password at the first login."""
+    if not data:
+        return None
+    account = Account(
+        username=data["username"],
+        name=data.get("name") or data["username"],
+        role=data["role"],
+        unit=unit,
+        person=people.get(data.get("person") or data.get("name") or ""),
+        must_change_password=True,
+    )
+    account.set_password(data["password"])
+    return _store(account, created)
 
 
 def _remove(records):

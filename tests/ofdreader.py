@@ -93,110 +93,147 @@ def _deltas(text, what):
     return values
 
 
-def read(data: bytes) -> Document:
-    package = zipfile.ZipFile(io.BytesIO(data))
-    names = set(package.namelist())
+class _Package:
+    """The zip file, its parts as OFD XML, and the IDs handed out so far (unique, ≤ MaxUnitID)."""
 
-    def xml(path):
-        if path not in names:
+    def __init__(self, data: bytes):
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.names = set(self.zip.namelist())
+        self.ids = set()
+        self.max_id = 0
+
+    def xml(self, path):
+        if path not in self.names:
             raise Invalid(f"{path} is not in the package")
-        root = ET.fromstring(package.read(path))
+        root = ET.fromstring(self.zip.read(path))
         if not root.tag.startswith(Q):
             raise Invalid(f"{path}: root {root.tag} is not in the OFD namespace")
         return root
 
-    entry = xml("OFD.xml")
+    def unit(self, element, what):
+        if element.get("ID") is None:
+            raise Invalid(f"{what} without ID")
+        number = int(element.get("ID"))
+        if number in self.ids or not 0 < number <= self.max_id:
+            raise Invalid(f"{what}: ID {number} repeated or beyond MaxUnitID {self.max_id}")
+        self.ids.add(number)
+        return number
+
+
+def read(data: bytes) -> Document:
+    package = _Package(data)
+    info, root_path = _entry(package)
+    base = posixpath.dirname(root_path)
+    document = package.xml(root_path)
+    common = _need(document, "ofd:CommonData", "Document.xml")
+    package.max_id = int(_need(common, "ofd:MaxUnitID", "CommonData").text)
+    box = tuple(
+        _numbers(_need(common, "ofd:PageArea/ofd:PhysicalBox", "CommonData").text, 4, "Box")
+    )
+    fonts = _fonts(package, common, base)
+    pages = [
+        _page(package, entry_page, base, fonts)
+        for entry_page in _need(document, "ofd:Pages", "Document.xml").findall("ofd:Page", NS)
+    ]
+    title = info.find("ofd:Title", NS)
+    return Document(title.text if title is not None else "", box, fonts, pages)
+
+
+def _entry(package):
+    """OFD.xml: its DocInfo and the path of the document's root (Document.xml)."""
+    entry = package.xml("OFD.xml")
     if entry.tag != Q + "OFD" or entry.get("DocType") != "OFD" or not entry.get("Version"):
         raise Invalid("OFD.xml: the root must be ofd:OFD with Version and DocType=OFD")
     body = _need(entry, "ofd:DocBody", "OFD.xml")
     info = _need(body, "ofd:DocInfo", "DocBody")
     _need(info, "ofd:DocID", "DocInfo")
-    root_path = _need(body, "ofd:DocRoot", "DocBody").text.strip().lstrip("/")
-    base = posixpath.dirname(root_path)
-    document = xml(root_path)
-    common = _need(document, "ofd:CommonData", "Document.xml")
-    max_id = int(_need(common, "ofd:MaxUnitID", "CommonData").text)
-    box = tuple(
-        _numbers(_need(common, "ofd:PageArea/ofd:PhysicalBox", "CommonData").text, 4, "Box")
-    )
-    ids = set()
+    return info, _need(body, "ofd:DocRoot", "DocBody").text.strip().lstrip("/")
 
-    def unit(element, what):
-        if element.get("ID") is None:
-            raise Invalid(f"{what} without ID")
-        number = int(element.get("ID"))
-        if number in ids or not 0 < number <= max_id:
-            raise Invalid(f"{what}: ID {number} repeated or beyond MaxUnitID {max_id}")
-        ids.add(number)
-        return number
 
+def _fonts(package, common, base):
+    """The fonts of the public and document resources: ID → (FontName, cmap or None)."""
     fonts = {}
     for tag in ("ofd:PublicRes", "ofd:DocumentRes"):
         for res in common.findall(tag, NS):
             path = posixpath.join(base, res.text.strip())
-            resources = xml(path)
+            resources = package.xml(path)
             res_base = posixpath.join(posixpath.dirname(path), resources.get("BaseLoc", ""))
             for font in resources.findall("ofd:Fonts/ofd:Font", NS):
-                number = unit(font, "Font")
+                number = package.unit(font, "Font")
                 if not font.get("FontName"):
                     raise Invalid("Font without FontName")
-                cmap = None
-                file = font.find("ofd:FontFile", NS)
-                if file is not None:
-                    font_path = posixpath.normpath(posixpath.join(res_base, file.text.strip()))
-                    if font_path not in names:
-                        raise Invalid(f"font file {font_path} is not in the package")
-                    with TTFont(io.BytesIO(package.read(font_path)), lazy=True) as program:
-                        cmap = set(program.getBestCmap())
-                fonts[number] = (font.get("FontName"), cmap)
-    pages = []
-    for entry_page in _need(document, "ofd:Pages", "Document.xml").findall("ofd:Page", NS):
-        unit(entry_page, "Page")
-        content = xml(posixpath.join(base, entry_page.get("BaseLoc").lstrip("/")))
-        page = Page()
-        for layer in content.findall("ofd:Content/ofd:Layer", NS):
-            unit(layer, "Layer")
-            for element in layer:
-                what = element.tag.replace(Q, "")
-                unit(element, what)
-                left, top, width, height = _numbers(element.get("Boundary"), 4, what)
-                fill = element.find("ofd:FillColor", NS)
-                stroke = element.find("ofd:StrokeColor", NS)
-                if what == "PathObject":
-                    _need(element, "ofd:AbbreviatedData", "PathObject")
-                    filled = element.get("Fill", "false") == "true"
-                    stroked = element.get("Stroke", "true") == "true"
-                    page.paths.append(
-                        Path(
-                            left,
-                            top,
-                            width,
-                            height,
-                            fill.get("Value") if filled and fill is not None else None,
-                            (stroke.get("Value") if stroke is not None else "0 0 0")
-                            if stroked
-                            else None,
-                        )
-                    )
-                elif what == "TextObject":
-                    font = int(element.get("Font") or -1)
-                    if font not in fonts:
-                        raise Invalid(f"TextObject {element.get('ID')}: unknown font {font}")
-                    size = float(element.get("Size"))
-                    colour = fill.get("Value") if fill is not None else "0 0 0"
-                    for code in element.findall("ofd:TextCode", NS):
-                        text = code.text or ""
-                        deltas = _deltas(code.get("DeltaX"), "DeltaX")
-                        if len(deltas) > max(len(text) - 1, 0):
-                            raise Invalid(f"TextCode {text[:10]!r}: more DeltaX than characters")
-                        x = left + float(code.get("X"))
-                        y = top + float(code.get("Y"))
-                        for i, ch in enumerate(text):
-                            page.chars.append(Char(ch, x, y, size, fonts[font][0], colour))
-                            if i < len(text) - 1:
-                                x += deltas[i] if i < len(deltas) else (deltas or [0])[-1]
-                else:
-                    raise Invalid(f"unexpected {what} in a layer")
-        pages.append(page)
-    title = info.find("ofd:Title", NS)
-    return Document(title.text if title is not None else "", box, fonts, pages)
+                fonts[number] = (font.get("FontName"), _font_cmap(package, font, res_base))
+    return fonts
+
+
+def _font_cmap(package, font, res_base):
+    """The characters of the embedded font file, or None without one."""
+    file = font.find("ofd:FontFile", NS)
+    if file is None:
+        return None
+    font_path = posixpath.normpath(posixpath.join(res_base, file.text.strip()))
+    if font_path not in package.names:
+        raise Invalid(f"font file {font_path} is not in the package")
+    with TTFont(io.BytesIO(package.zip.read(font_path)), lazy=True) as program:
+        return set(program.getBestCmap())
+
+
+def _page(package, entry_page, base, fonts):
+    """One page's Content.xml: its paths and characters, layer by layer."""
+    package.unit(entry_page, "Page")
+    content = package.xml(posixpath.join(base, entry_page.get("BaseLoc").lstrip("/")))
+    page = Page()
+    for layer in content.findall("ofd:Content/ofd:Layer", NS):
+        package.unit(layer, "Layer")
+        for element in layer:
+            what = element.tag.replace(Q, "")
+            package.unit(element, what)
+            boundary = _numbers(element.get("Boundary"), 4, what)
+            if what == "PathObject":
+                page.paths.append(_path_object(element, boundary))
+            elif what == "TextObject":
+                page.chars += _text_object(element, boundary, fonts)
+            else:
+                raise Invalid(f"unexpected {what} in a layer")
+    return page
+
+
+def _path_object(element, boundary):
+    left, top, width, height = boundary
+    fill = element.find("ofd:FillColor", NS)
+    stroke = element.find("ofd:StrokeColor", NS)
+    _need(element, "ofd:AbbreviatedData", "PathObject")
+    filled = element.get("Fill", "false") == "true"
+    stroked = element.get("Stroke", "true") == "true"
+    return Path(
+        left,
+        top,
+        width,
+        height,
+        fill.get("Value") if filled and fill is not None else None,
+        (stroke.get("Value") if stroke is not None else "0 0 0") if stroked else None,
+    )
+
+
+def _text_object(element, boundary, fonts):
+    """The characters of a TextObject, each at its origin (X, Y plus the DeltaX before it)."""
+    left, top = boundary[:2]
+    fill = element.find("ofd:FillColor", NS)
+    font = int(element.get("Font") or -1)
+    if font not in fonts:
+        raise Invalid(f"TextObject {element.get('ID')}: unknown font {font}")
+    size = float(element.get("Size"))
+    colour = fill.get("Value") if fill is not None else "0 0 0"
+    chars = []
+    for code in element.findall("ofd:TextCode", NS):
+        text = code.text or ""
+        deltas = _deltas(code.get("DeltaX"), "DeltaX")
+        if len(deltas) > max(len(text) - 1, 0):
+            raise Invalid(f"TextCode {text[:10]!r}: more DeltaX than characters")
+        x = left + float(code.get("X"))
+        y = top + float(code.get("Y"))
+        for i, ch in enumerate(text):
+            chars.append(Char(ch, x, y, size, fonts[font][0], colour))
+            if i < len(text) - 1:
+                x += deltas[i] if i < len(deltas) else (deltas or [0])[-1]
+    return chars
