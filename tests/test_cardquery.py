@@ -206,7 +206,7 @@ def expected(query):
     def value(doc):
         return _plain((doc.get("extra") or {}).get(field) if column != field else doc.get(column))
 
-    chosen.sort(key=lambda d: str(d["_id"]))
+    chosen.sort(key=lambda d: str(d["_id"]), reverse=True)
     chosen.sort(key=lambda d: _plain(d["registered_on"]), reverse=True)
     with_value = [d for d in chosen if value(d) not in (None, "")]
     without = [d for d in chosen if value(d) in (None, "")]

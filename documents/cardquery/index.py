@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import pathlib
+import re
 import sqlite3
 import threading
 
@@ -43,9 +44,17 @@ COLUMNS = (
     "closed_on",
     "responsible_leader",
     "reception_leader",
+    "id_number",
+    "phones",
 )
 # the table is made anew (and refilled from the collection) when its columns change
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+# the text index beside the table: one row per card (its rowid), the unit as one token, the
+# 案由 and what search looks into as bigram tokens (see ``grams``)
+TEXT_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS card_text USING fts5(unit, subject, body, tokenize='ascii')"
+)
+_CHUNK = 500
 
 _current = None
 _lock = threading.Lock()
@@ -138,6 +147,13 @@ class _Where:
         if resolved.windows is not None:
             self._windows(resolved.windows)
         for word in resolved.words:
+            # a word of two characters or more is looked up in the text index (its bigrams
+            # in a row); instr() then checks the candidates, and alone takes a one-letter word
+            if len(word) > 1:
+                self.clauses.append(
+                    "rowid IN (SELECT rowid FROM card_text WHERE card_text MATCH ?)"
+                )
+                self.params.append(f'body : "{grams(word)}"')
             self.clauses.append("instr(search, ?) > 0")
             self.params.append(word)
 
@@ -209,6 +225,38 @@ class _Where:
 _GROUP_EXPRESSIONS = {"registered_month": "substr(registered_on, 1, 7)"}
 
 
+def grams(text) -> str:
+    """Text as FTS5 tokens: each two letters in a row (lowered) as one token of their code
+    points, ``4e0ax571f`` for 上地; ``zz`` between two values, so that no phrase spans them.
+    A phrase of a word's bigrams then matches where the word stands (SQLite's trigram tokenizer
+    cannot look up the two-character words Chinese search mostly uses)."""
+    return " zz ".join(
+        " ".join(f"{ord(a):x}x{ord(b):x}" for a, b in zip(line, line[1:], strict=False))
+        for line in (text or "").lower().split("\n")
+    )
+
+
+def _unit_token(unit) -> str:
+    return f"u{unit or ''}"
+
+
+def _order(column, descending):
+    """ORDER BY of the contract's order (cards without the value last, ties latest first). On
+    the dates no value is NULL, which sorts last when descending; the indexes below serve both
+    directions of 登记日期 and 最近期限 without sorting."""
+    tie = "registered_on DESC, id DESC"
+    if column == "registered_on":
+        if descending:
+            return "registered_on DESC, id DESC"
+        return "registered_on IS NULL, registered_on ASC, id DESC"
+    if column in rules.DATE_COLUMNS:
+        if descending:
+            return f"{column} DESC, {tie}"
+        return f"{column} IS NULL, {column} ASC, {tie}"
+    direction = "DESC" if descending else "ASC"
+    return f"({column} IS NULL OR {column} = ''), nullif({column}, '') {direction}, {tie}"
+
+
 class CardIndex:
     def __init__(self, path):
         self.path = pathlib.Path(path)
@@ -218,17 +266,40 @@ class CardIndex:
             db.execute("PRAGMA journal_mode=WAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 db.execute("DROP TABLE IF EXISTS cards")
+                db.execute("DROP TABLE IF EXISTS card_text")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, version INTEGER, "
                 + ", ".join(f"{c} {'INTEGER' if c == 'archived' else 'TEXT'}" for c in COLUMNS)
                 + ")"
             )
+            db.execute(TEXT_TABLE)
             for columns in (
-                ("archived", "next_deadline"),
-                ("unit", "archived", "next_deadline"),
-                ("archived", "registered_on"),
-                ("unit", "archived", "registered_on"),
+                # the list's orders (see _order), for one unit and for all
+                ("archived", "registered_on", "id"),
+                ("unit", "archived", "registered_on", "id"),
+                ("archived", "(registered_on IS NULL)", "registered_on", "id DESC"),
+                ("unit", "archived", "(registered_on IS NULL)", "registered_on", "id DESC"),
+                ("archived", "next_deadline", "registered_on", "id"),
+                ("unit", "archived", "next_deadline", "registered_on", "id"),
+                (
+                    "archived",
+                    "(next_deadline IS NULL)",
+                    "next_deadline",
+                    "registered_on DESC",
+                    "id DESC",
+                ),
+                (
+                    "unit",
+                    "archived",
+                    "(next_deadline IS NULL)",
+                    "next_deadline",
+                    "registered_on DESC",
+                    "id DESC",
+                ),
+                # repeat detection: the same ID number, the same name
+                ("unit", "id_number"),
+                ("unit", "petitioner"),
                 ("responsible_leader",),
                 ("reception_leader",),
                 # covering indexes of the reports' counts (no table lookups)
@@ -237,7 +308,7 @@ class CardIndex:
                 ("unit", "archived", "registered_on", "case_type", "outcome", "status", "marks"),
                 ("unit", "archived", "registered_on", "source", "category"),
             ):
-                name = "by_" + "_".join(columns)
+                name = "by_" + "_".join(re.sub(r"\W+", "_", c).strip("_") for c in columns)
                 db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cards ({', '.join(columns)})")
 
     def _connect(self):
@@ -245,6 +316,8 @@ class CardIndex:
         connection.execute("PRAGMA busy_timeout = 30000")
         # Python's lower case (SQLite's lower() knows only ASCII), as search text is written
         connection.create_function("xf_lower", 1, _lower, deterministic=True)
+        connection.create_function("xf_grams", 1, grams, deterministic=True)
+        connection.create_function("xf_unit", 1, _unit_token, deterministic=True)
         return connection
 
     # --- rows ---
@@ -263,6 +336,7 @@ class CardIndex:
             "search": rules.search_text(doc, self._search_keys(unit)),
             # |越级访|赴京访|: one mark is matched by instr(marks, '|越级访|')
             "marks": "|" + "|".join(doc.get("marks") or []) + "|" if doc.get("marks") else None,
+            "phones": "|" + "|".join(doc.get("phones") or []) + "|" if doc.get("phones") else None,
         }
         for column in COLUMNS:
             values.setdefault(column, _text(doc.get(column)))
@@ -288,10 +362,38 @@ class CardIndex:
                 f"UPDATE SET {update}{guard}",
                 rows,
             )
+            self._text_rows(db, [row[0] for row in rows])
+
+    @staticmethod
+    def _text_rows(db, ids):
+        """The text index rows of these cards, made anew from their rows in the table."""
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rowids = f"SELECT rowid FROM cards WHERE id IN ({marks})"
+            db.execute(f"DELETE FROM card_text WHERE rowid IN ({rowids})", chunk)
+            db.execute(
+                "INSERT INTO card_text (rowid, unit, subject, body) SELECT rowid, "
+                "xf_unit(unit), xf_grams(subject), xf_grams(search) FROM cards "
+                f"WHERE id IN ({marks})",
+                chunk,
+            )
+
+    @staticmethod
+    def _delete(db, ids):
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            db.execute(
+                f"DELETE FROM card_text WHERE rowid IN (SELECT rowid FROM cards WHERE id IN "
+                f"({marks}))",
+                chunk,
+            )
+            db.execute(f"DELETE FROM cards WHERE id IN ({marks})", chunk)
 
     def remove(self, card_id):
         with self._connect() as db:
-            db.execute("DELETE FROM cards WHERE id = ?", (str(card_id),))
+            self._delete(db, [str(card_id)])
 
     def refresh(self, collection, ids):
         import bson
@@ -300,7 +402,7 @@ class CardIndex:
         self.upsert_rows([self.row(doc) for doc in docs], force=True)
         found = {str(doc["_id"]) for doc in docs}
         with self._connect() as db:
-            db.executemany("DELETE FROM cards WHERE id = ?", [(i,) for i in ids if i not in found])
+            self._delete(db, [i for i in ids if i not in found])
 
     def count_rows(self) -> int:
         with self._connect() as db:
@@ -333,7 +435,7 @@ class CardIndex:
             self.upsert_rows([self.row(doc) for doc in docs], force=True)
         if gone:
             with self._connect() as db:
-                db.executemany("DELETE FROM cards WHERE id = ?", [(i,) for i in gone])
+                self._delete(db, gone)
         return len(stale) + len(gone)
 
     def rebuild(self, collection) -> int:
@@ -343,20 +445,19 @@ class CardIndex:
         placeholders = ", ".join("?" * (len(COLUMNS) + 2))
         with self._connect() as db:
             db.execute("DELETE FROM cards")
+            db.execute("DELETE FROM card_text")
             db.executemany(f"INSERT INTO cards VALUES ({placeholders})", rows)
+            db.execute(
+                "INSERT INTO card_text (rowid, unit, subject, body) SELECT rowid, "
+                "xf_unit(unit), xf_grams(subject), xf_grams(search) FROM cards"
+            )
         return len(rows)
 
     # --- the contract ---
 
     def find(self, query, resolved):
         where = _Where(query, resolved)
-        column = query.sort
-        direction = "DESC" if query.descending else "ASC"
-        # cards without the sort value come last, whichever the direction
-        order = (
-            f"({column} IS NULL OR {column} = ''), nullif({column}, '') {direction}, "
-            "registered_on DESC, id"
-        )
+        order = _order(query.sort, query.descending)
         limit = -1 if query.limit is None else query.limit
         with self._connect() as db:
             total = db.execute(

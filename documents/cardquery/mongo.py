@@ -112,12 +112,12 @@ def count(query, resolved):
 
 def find(query, resolved):
     """Cards with the sort value first, in its order, then those without it (both phases
-    tied by registered_on, latest first, then id): what the index's single ORDER BY does."""
+    tied by registered_on, latest first, then the newest id): what the index's ORDER BY does."""
     base = selector(query, resolved)
     column = query.sort
     with_value = {"$and": [base, {column: {"$nin": EMPTY}}]}
     without = {"$and": [base, {column: {"$in": EMPTY}}]}
-    tie = [("registered_on", -1), ("_id", 1)]
+    tie = [("registered_on", -1), ("_id", -1)]
     collection = _collection()
     first_total = collection.count_documents(with_value)
     total = first_total + collection.count_documents(without)

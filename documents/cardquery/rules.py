@@ -4,7 +4,7 @@
   one of the card's 编号, 信访人, 案由, 问题类别 or 部门, or in a value of one of the unit's own
   fields that is in use (not retired), holds text or choices, and is not marked 个人信息.
 - **Order**: by the chosen column; cards without a value in it come last, whichever the
-  direction; ties by 登记日期, latest first, then by the card's id.
+  direction; ties by 登记日期, latest first, then by the card's id, the newest first.
 - **Deadlines** at a day (default today): 已超期 before it; 即将到期 from it to the unit's own
   number of days ahead (期限规则 → 即将到期天数, default 3), both included; 未到期 after that;
   无期限 without a next deadline.
