@@ -2,7 +2,6 @@
 with its deadlines, the petitions it repeats, and a history that loses nothing."""
 
 import datetime
-import difflib
 
 from mongoengine import (
     CASCADE,
@@ -15,6 +14,7 @@ from mongoengine import (
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
+    FloatField,
     IntField,
     ListField,
     ReferenceField,
@@ -26,6 +26,7 @@ from mongoengine.queryset import QuerySet
 
 from . import audit, store
 from .cardquery import index as card_index
+from .cardquery.rules import REPEAT_REASONS, SIMILAR_SUBJECT, similarity
 from .fields import LONG, NAME, SHORT, TEXT
 from .plan import Plan
 from .unit import Person, Unit
@@ -54,7 +55,11 @@ DEFAULT_CATEGORIES = (
     "其他",
 )
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》第二十条
-SIMILAR_SUBJECT = 0.85  # 案由 this alike is the same matter
+REPEAT_REASON_LABELS = {
+    "id_number": "同一证件号码",
+    "name_phone": "同一姓名和电话",
+    "subject": "案由相似",
+}
 
 
 class ConcurrentEdit(Exception):
@@ -94,6 +99,20 @@ class TimelineEntry(EmbeddedDocument):
 
     def __str__(self):
         return f"{self.date} {self.actor}：{self.content}"
+
+
+class RepeatMatch(EmbeddedDocument):
+    """Why a card was linked to an earlier one it repeats, found on registration."""
+
+    card = ReferenceField("CaseCard")
+    reason = StringField(choices=REPEAT_REASONS)
+    similarity = FloatField()  # of the two 案由, 0 to 1
+
+    def __str__(self):
+        label = REPEAT_REASON_LABELS.get(self.reason, "")
+        if self.reason == "subject" and self.similarity is not None:
+            return f"{label}（相似度 {self.similarity:.0%}）"
+        return label
 
 
 class CardQuerySet(QuerySet):
@@ -183,6 +202,7 @@ class CaseCard(Document):
     deadline_problem = StringField(max_length=TEXT)
     finalized = BooleanField(default=False)  # 复核 answered: the same facts are not accepted again
     related_cards = ListField(ReferenceField("self"))
+    related_reasons = EmbeddedDocumentListField(RepeatMatch)  # why each was linked
     finality_warning = StringField(max_length=TEXT)
 
     version = IntField(default=0)  # optimistic locking: the version the editor saw
@@ -329,40 +349,60 @@ class CaseCard(Document):
 
     # --- repeat petitions ---
 
-    def find_repeats(self):
-        """Earlier cards of the unit for the same petitioner, or with a near-identical 案由."""
+    def repeat_matches(self, limit=None) -> list[tuple["CaseCard", "RepeatMatch"]]:
+        """The earlier cards of the unit this one repeats, best first, each with why (the same
+        ID number, the same name and phone, a near-identical 案由 with its similarity): the
+        rules of ``cardquery.rules``, asked of the list index on the embedded store."""
+        from . import cardquery
+
         if self.unit is None:
             return []
-        others = CaseCard.objects(unit=self.unit, archived__ne=True)
-        if self.pk is not None:
-            others = others.filter(pk__ne=self.pk)
-        found = {}
-        if self.id_number:
-            for card in others.filter(id_number=self.id_number):
-                found[card.pk] = card
-        if self.petitioner and self.phones:
-            for card in others.filter(petitioner=self.petitioner, phones__in=list(self.phones)):
-                found[card.pk] = card
-        if self.subject:
-            for card in others.only("subject"):
-                if card.pk not in found and _alike(card.subject, self.subject):
-                    found[card.pk] = CaseCard.objects.get(pk=card.pk)
-        return sorted(found.values(), key=lambda c: c.registered_on or datetime.date.min)
+        found = cardquery.repeats(
+            self.unit.pk,
+            exclude=self.pk,
+            id_number=(self.id_number or "").strip().upper() or None,
+            petitioner=self.petitioner,
+            phones=list(self.phones or ()),
+            subject=self.subject,
+            limit=limit,
+        )
+        by_id = {str(c.pk): c for c in CaseCard.objects(pk__in=[m.id for m in found])}
+        return [
+            (by_id[m.id], RepeatMatch(card=by_id[m.id], reason=m.reason, similarity=m.similarity))
+            for m in found
+            if m.id in by_id
+        ]
+
+    def find_repeats(self, limit=None):
+        """The earlier cards this one repeats, best first (see ``repeat_matches``)."""
+        return [card for card, _ in self.repeat_matches(limit)]
+
+    def related_matches(self) -> list[tuple["CaseCard", str]]:
+        """The related cards with the reason each was linked for, in words (empty for a link
+        made by hand or before reasons were kept)."""
+        reasons = {m.card.pk: str(m) for m in self.related_reasons if m.card}
+        return [(card, reasons.get(card.pk, "")) for card in self.related_cards if card]
 
     def link_repeats(self):
         """Link a new card to the petitions it repeats; warn when the matter was 终结."""
-        repeats = self.find_repeats()
-        if not repeats:
+        matches = self.repeat_matches()
+        if not matches:
             return []
+        repeats = [card for card, _ in matches]
         self.related_cards = [
             *self.related_cards,
             *[c for c in repeats if c not in self.related_cards],
+        ]
+        linked = {m.card.pk for m in self.related_reasons if m.card}
+        self.related_reasons = [
+            *self.related_reasons,
+            *[m for _, m in matches if m.card.pk not in linked],
         ]
         if self.case_type in (None, "", "初访"):
             self.case_type = "重复访"
         finished = [c for c in repeats if c.finalized and _alike(c.subject, self.subject)]
         if finished:
-            card = finished[-1]
+            card = max(finished, key=lambda c: c.rereview_answered_on or datetime.date.min)
             self.finality_warning = (
                 f"该事项已于{card.rereview_answered_on:%Y年%-m月%-d日}复核终结"
                 f"（{card.number or card.subject}），"
@@ -487,10 +527,7 @@ CARD_LAYOUT = [
 
 
 def _alike(first: str, second: str) -> bool:
-    first, second = (first or "").strip(), (second or "").strip()
-    if not first or not second:
-        return False
-    return difflib.SequenceMatcher(None, first, second).ratio() >= SIMILAR_SUBJECT
+    return similarity(first, second) >= SIMILAR_SUBJECT
 
 
 class CaseCardHistory(Document):
@@ -512,6 +549,7 @@ class CaseCardHistory(Document):
         "next_deadline_label",
         "deadline_problem",
         "finalized",
+        "related_reasons",  # the link itself shows as 关联信访件
     )
 
     @classmethod

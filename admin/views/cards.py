@@ -55,6 +55,7 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         "archived_by",
         "next_deadline_label",
         "fields_version",
+        "related_reasons",  # shown with 关联信访件
     )
     column_export_list = (
         "number",
@@ -197,8 +198,9 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
                 for d in model.deadlines()
             ]
             related = [c.pk for c in model.related_cards if c]
+            reasons = dict(model.related_matches())
             kwargs["xf_related"] = [
-                (card, self.get_url(".details_view", id=card.pk))
+                (card, self.get_url(".details_view", id=card.pk), reasons.get(card, ""))
                 for card in scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=related))
             ]
             kwargs["xf_history"] = card_history(model, "详情")
@@ -403,7 +405,13 @@ def _related_cell(view, context, model, name):
     """The related cards the account may see (a leader: his or her own)."""
     ids = [c.pk for c in model.related_cards if c]
     cards = scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=ids)) if ids else []
-    items = "".join(f"<li>{escape(str(card))}</li>" for card in cards)
+    reasons = dict(model.related_matches())
+    items = "".join(
+        f"<li>{escape(str(card))}"
+        + (f"（{escape(reasons[card])}）" if reasons.get(card) else "")
+        + "</li>"
+        for card in cards
+    )
     return Markup(f"<ol class='xf-nested'>{items}</ol>") if items else ""
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "find_cards",
     "groups",
     "index",
+    "repeats",
 ]
 
 
@@ -146,3 +147,20 @@ def deadline_selector(state: str, as_of: datetime.date | None = None) -> dict:
     """The MongoDB condition of a deadline state (for a query made outside the contract)."""
     query = CardQuery(deadline=state, as_of=as_of)
     return {"$or": [mongo._window(w) for w in rules.resolved(query).windows]}
+
+
+def repeats(
+    unit, *, exclude=None, id_number=None, petitioner=None, phones=(), subject=None, limit=None
+) -> list[rules.Repeat]:
+    """The earlier cards of ``unit`` a new card (``exclude``: its own id) repeats, best first,
+    with the reason: the rules of ``rules.py`` (same ID number; same name and phone; a
+    near-identical 案由)."""
+    if unit is None:
+        return []
+    limit = rules.REPEATS_SHOWN if limit is None else limit
+    phones = [p for p in phones or () if p]
+    table = index.current()
+    found = (table or mongo).repeat_candidates(
+        str(unit), exclude, id_number, petitioner, phones, subject, limit
+    )
+    return rules.best_repeats(found, subject, limit)

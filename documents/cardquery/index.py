@@ -479,6 +479,55 @@ class CardIndex:
                 f"SELECT count(*) FROM cards WHERE {where.sql}", where.params
             ).fetchone()[0]
 
+    def repeat_candidates(self, unit, exclude, id_number, petitioner, phones, subject, limit):
+        """(id, reason, 案由, 登记日期) of the cards that may repeat a new one: the same ID
+        number and the same name with a phone through their indexes, a similar 案由 through the
+        text index (the cards of the unit sharing the most of its bigrams, best first)."""
+        base = "unit = ? AND archived = 0 AND id != ?"
+        params = [str(unit), str(exclude or "")]
+        order = "ORDER BY registered_on DESC, id DESC LIMIT ?"
+        found = []
+        with self._connect() as db:
+            if id_number:
+                found += [
+                    (i, "id_number", s, r)
+                    for i, s, r in db.execute(
+                        f"SELECT id, subject, registered_on FROM cards WHERE {base} "
+                        f"AND id_number = ? {order}",
+                        [*params, id_number, rules.SAME_PERSON_CANDIDATES],
+                    )
+                ]
+            if petitioner and phones:
+                any_phone = " OR ".join("instr(ifnull(phones, ''), ?) > 0" for _ in phones)
+                found += [
+                    (i, "name_phone", s, r)
+                    for i, s, r in db.execute(
+                        f"SELECT id, subject, registered_on FROM cards WHERE {base} "
+                        f"AND petitioner = ? AND ({any_phone}) {order}",
+                        [
+                            *params,
+                            petitioner,
+                            *[f"|{p}|" for p in phones],
+                            rules.SAME_PERSON_CANDIDATES,
+                        ],
+                    )
+                ]
+            tokens = sorted(set(grams((subject or "").strip()).split()) - {"zz"})
+            if tokens:
+                match = f'unit : "{_unit_token(unit)}" AND subject : ({" OR ".join(tokens)})'
+                found += [
+                    (i, "subject", s, r)
+                    for i, s, r in db.execute(
+                        "SELECT c.id, c.subject, c.registered_on FROM (SELECT rowid, rank FROM "
+                        "card_text WHERE card_text MATCH ? ORDER BY rank LIMIT ?) AS t "
+                        "JOIN cards AS c ON c.rowid = t.rowid "
+                        "WHERE c.unit = ? AND c.archived = 0 AND c.id != ? "
+                        "ORDER BY t.rank",
+                        [match, rules.SIMILAR_CANDIDATES, *params],
+                    )
+                ]
+        return found
+
     def groups(self, query, resolved, columns):
         where = _Where(query, resolved)
         names = ", ".join(_GROUP_EXPRESSIONS.get(c, c) for c in columns)

@@ -212,3 +212,60 @@ def resolved(query) -> Resolved:
         ids = units if units is not None else [str(u) for u in Unit.objects.scalar("id")]
         keys = {u: searchable_keys(u) for u in ids}
     return Resolved(units, windows, words, keys)
+
+
+# --- repeat petitions ----------------------------------------------------------------------------
+# An earlier card of the same unit (not archived) repeats a new one when it has the same 证件号码,
+# or the same 信访人 and one of the same phones, or a near-identical 案由 (similarity, difflib's
+# ratio of the two texts stripped, at least SIMILAR_SUBJECT). The best REPEATS_SHOWN of them are
+# linked: the same ID number first, then name and phone, then a similar 案由; within each, the most
+# similar 案由 first, then the latest. Each with its reason, and the similarity of its 案由.
+
+REPEAT_REASONS = ("id_number", "name_phone", "subject")
+SIMILAR_SUBJECT = 0.85
+REPEATS_SHOWN = 5
+SAME_PERSON_CANDIDATES = 1000  # the latest cards of one ID number, or name and phone, compared
+SIMILAR_CANDIDATES = 60  # the text index's best bigram matches looked at for a similar 案由
+
+
+@dataclasses.dataclass(frozen=True)
+class Repeat:
+    """An earlier card a new one repeats: its id, why, and how alike the two 案由 are."""
+
+    id: str
+    reason: str
+    similarity: float
+
+
+def similarity(first, second) -> float:
+    import difflib
+
+    first, second = (first or "").strip(), (second or "").strip()
+    if not first or not second:
+        return 0.0
+    return difflib.SequenceMatcher(None, first, second).ratio()
+
+
+def _may_be_alike(first, second) -> bool:
+    """Whether the two lengths let the ratio reach SIMILAR_SUBJECT (it is at most 2·shorter
+    / both), so that most texts need no comparing."""
+    first, second = len((first or "").strip()), len((second or "").strip())
+    return bool(first and second) and 2 * min(first, second) / (first + second) >= SIMILAR_SUBJECT
+
+
+def best_repeats(candidates, subject, limit=REPEATS_SHOWN) -> list[Repeat]:
+    """The best ``limit`` of the candidates (id, reason, 案由, 登记日期 as ISO text), by the
+    rules above; a candidate only for its 案由 counts when the 案由 is alike enough."""
+    best = {}
+    for card_id, reason, other, registered in candidates:
+        if reason == "subject" and not _may_be_alike(subject, other):
+            continue
+        score = similarity(subject, other)
+        if reason == "subject" and score < SIMILAR_SUBJECT:
+            continue
+        rank = REPEAT_REASONS.index(reason)
+        if card_id not in best or rank < best[card_id][0]:
+            best[card_id] = (rank, score, registered or "", card_id)
+    ordered = sorted(best.values(), key=lambda b: (b[2], b[3]), reverse=True)
+    ordered.sort(key=lambda b: (b[0], -round(b[1], 6)))
+    return [Repeat(b[3], REPEAT_REASONS[b[0]], round(b[1], 3)) for b in ordered[:limit]]
