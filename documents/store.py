@@ -387,7 +387,10 @@ def connect(
         data_dir=str(folder),
         uuidRepresentation="standard",
     )
-    index.use(folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3")
+    index.use(
+        folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3",
+        source=folder / db_name / "case_cards",
+    )
     return StoreInfo("embedded", str(folder), db_name)
 
 

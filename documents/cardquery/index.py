@@ -21,6 +21,7 @@ import pathlib
 import re
 import sqlite3
 import threading
+import zlib
 
 from . import rules
 
@@ -48,13 +49,14 @@ COLUMNS = (
     "phones",
 )
 # the table is made anew (and refilled from the collection) when its columns change
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # the text index beside the table: one row per card (its rowid), the unit as one token, the
 # 案由 and what search looks into as bigram tokens (see ``grams``)
 TEXT_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS card_text USING fts5(unit, subject, body, tokenize='ascii')"
 )
 _CHUNK = 500
+_NAMES = ", ".join(("id", "version", *COLUMNS))
 
 _current = None
 _lock = threading.Lock()
@@ -65,11 +67,12 @@ def current():
     return _current
 
 
-def use(path):
-    """Called when the embedded store is connected; ``None`` turns the index off."""
+def use(path, source=None):
+    """Called when the embedded store is connected (``source``: the collection's file);
+    ``None`` turns the index off."""
     global _current
     with _lock:
-        _current = CardIndex(path) if path else None
+        _current = CardIndex(path, source) if path else None
     return _current
 
 
@@ -104,6 +107,10 @@ def sync():
 
     with store.write_lock():
         return _current.repair(CaseCard._get_collection())
+
+
+def _crc(blob) -> int:
+    return zlib.crc32(blob)
 
 
 def _object_id(value):
@@ -258,8 +265,9 @@ def _order(column, descending):
 
 
 class CardIndex:
-    def __init__(self, path):
+    def __init__(self, path, source=None):
         self.path = pathlib.Path(path)
+        self.source = pathlib.Path(source) if source else None  # litemongo's file of the cards
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._keys = {}  # unit id → (searchable keys), for the rows written by this process
         with self._connect() as db:
@@ -271,7 +279,7 @@ class CardIndex:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, version INTEGER, "
                 + ", ".join(f"{c} {'INTEGER' if c == 'archived' else 'TEXT'}" for c in COLUMNS)
-                + ")"
+                + ", digest INTEGER)"  # the CRC-32 of the card's stored BSON (see ``stamp``)
             )
             db.execute(TEXT_TABLE)
             for columns in (
@@ -358,11 +366,54 @@ class CardIndex:
         guard = "" if force else " WHERE excluded.version >= cards.version"
         with self._connect() as db:
             db.executemany(
-                f"INSERT INTO cards VALUES ({placeholders}) ON CONFLICT(id) DO "
+                f"INSERT INTO cards ({_NAMES}) VALUES ({placeholders}) ON CONFLICT(id) DO "
                 f"UPDATE SET {update}{guard}",
                 rows,
             )
-            self._text_rows(db, [row[0] for row in rows])
+            ids = [row[0] for row in rows]
+            self._text_rows(db, ids)
+            self._stamp(db, ids)
+
+    # --- what the start-up check compares, without decoding a document ---
+
+    def _raw(self):
+        """A read connection to litemongo's file of the cards, and how it keys ids (litemongo
+        0.2: table ``documents`` (_id, doc BSON), key format 2 ``o:<hex>``, 1 ``<hex>``)."""
+        source = sqlite3.connect(f"file:{self.source}?mode=ro", uri=True, timeout=30)
+        row = source.execute("SELECT value FROM info WHERE key = 'key_format'").fetchone()
+        prefix = "o:" if row is None or row[0] == 2 else ""
+        return source, prefix
+
+    def digests(self, ids=None) -> dict:
+        """{card id: CRC-32 of its stored BSON} of these cards (None: all of them), read from
+        the collection's file without decoding a document; {} without a file."""
+        if self.source is None or not self.source.exists():
+            return {}
+        source, prefix = self._raw()
+        try:
+            found = {}
+            if ids is None:
+                rows = source.execute("SELECT _id, doc FROM documents")
+                found = {key.removeprefix(prefix): _crc(doc) for key, doc in rows}
+            for start in range(0, len(ids or ()), _CHUNK):
+                chunk = [prefix + i for i in ids[start : start + _CHUNK]]
+                rows = source.execute(
+                    f"SELECT _id, doc FROM documents WHERE _id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+                found.update({key.removeprefix(prefix): _crc(doc) for key, doc in rows})
+            return found
+        except sqlite3.OperationalError:  # no such table yet: no cards
+            return {}
+        finally:
+            source.close()
+
+    def _stamp(self, db, ids):
+        """Record each row's card as it is stored now (the write lock is held)."""
+        found = self.digests(ids)
+        db.executemany(
+            "UPDATE cards SET digest = ? WHERE id = ?", [(d, i) for i, d in found.items()]
+        )
 
     @staticmethod
     def _text_rows(db, ids):
@@ -413,13 +464,19 @@ class CardIndex:
             return dict(db.execute("SELECT id, version FROM cards"))
 
     def differences(self, collection) -> tuple[list[str], list[str]]:
-        """(ids of cards whose row is missing or of another version, ids of rows without a
-        card)."""
-        stored = {
-            str(d["_id"]): d.get("version") or 0
-            for d in collection.find({}, {"_id": 1, "version": 1})
-        }
-        rows = self.versions()
+        """(ids of cards whose row is missing or was made from another state of the card, ids
+        of rows without a card). On the embedded store the stored BSON's CRC-32 is compared
+        with the row's, so that no document is decoded; elsewhere the versions."""
+        if self.source is not None:
+            stored = self.digests()
+            with self._connect() as db:
+                rows = dict(db.execute("SELECT id, digest FROM cards"))
+        else:
+            stored = {
+                str(d["_id"]): d.get("version") or 0
+                for d in collection.find({}, {"_id": 1, "version": 1})
+            }
+            rows = self.versions()
         return [i for i, v in stored.items() if rows.get(i) != v], [
             i for i in rows if i not in stored
         ]
@@ -446,7 +503,11 @@ class CardIndex:
         with self._connect() as db:
             db.execute("DELETE FROM cards")
             db.execute("DELETE FROM card_text")
-            db.executemany(f"INSERT INTO cards VALUES ({placeholders})", rows)
+            db.executemany(f"INSERT INTO cards ({_NAMES}) VALUES ({placeholders})", rows)
+            db.executemany(
+                "UPDATE cards SET digest = ? WHERE id = ?",
+                [(d, i) for i, d in self.digests().items()],
+            )
             db.execute(
                 "INSERT INTO card_text (rowid, unit, subject, body) SELECT rowid, "
                 "xf_unit(unit), xf_grams(subject), xf_grams(search) FROM cards"
