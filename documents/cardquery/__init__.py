@@ -121,6 +121,9 @@ def find_cards(query: CardQuery, only=None) -> tuple[int, list]:
     found = CaseCard.objects(pk__in=ids)
     if only:
         found = found.only(*only)
+    if ids and query.limit is not None:
+        # a page: its units and leaders fetched at once, not one query per card and column
+        found = found.select_related(max_depth=1)
     by_id = {str(card.pk): card for card in found}
     return total, [by_id[i] for i in ids if i in by_id]
 
