@@ -566,7 +566,7 @@ class CaseCardHistory(Document):
         action = getattr(card, "_history_action", None) or ("登记" if not before else "修改")
         card._history_action = None
         if changes or action in ("归档", "恢复", "登记"):
-            cls(
+            entry = cls(
                 card=card,
                 at=datetime.datetime.now().replace(microsecond=0),
                 actor=audit.actor(),
@@ -574,6 +574,16 @@ class CaseCardHistory(Document):
                 version=card.version,
                 changes=changes,
             ).save()
+            card_index.history_added(card.pk, entry.pk)
+
+    @classmethod
+    def for_card(cls, card, **conditions):
+        """A card's history, latest first; on the embedded store through the list index's
+        table of entries by card."""
+        ids = card_index.history_ids(card.pk)
+        if ids is None:
+            return cls.objects(card=card, **conditions)
+        return cls.objects(pk__in=ids, card=card, **conditions)
 
 
 def _plain(value):

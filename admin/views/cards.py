@@ -148,8 +148,8 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         return True
 
     def _explain_conflict(self, form, conflict):
-        changed = documents.CaseCardHistory.objects(
-            card=conflict.card, version__gt=conflict.seen_version
+        changed = documents.CaseCardHistory.for_card(
+            conflict.card, version__gt=conflict.seen_version
         )
         fields, actors = [], []
         for entry in changed:

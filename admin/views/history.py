@@ -42,7 +42,7 @@ def card_history(card, where):
     its history's) goes to the audit log, once."""
     mask = not can("personal_data")
     field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
-    entries = list(documents.CaseCardHistory.objects(card=card))
+    entries = list(documents.CaseCardHistory.for_card(card))
     personal = {d.key for d in field_set.fields if d.holds_personal_data} if field_set else set()
     if not mask and (
         card.id_number

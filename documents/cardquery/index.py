@@ -49,7 +49,7 @@ COLUMNS = (
     "phones",
 )
 # the table is made anew (and refilled from the collection) when its columns change
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # the text index beside the table: one row per card (its rowid), the unit as one token, the
 # 案由 and what search looks into as bigram tokens (see ``grams``)
 TEXT_TABLE = (
@@ -89,6 +89,16 @@ def refresh(ids):
         _current.refresh(CaseCard._get_collection(), [str(i) for i in ids])
 
 
+def history_ids(card_id) -> list[str] | None:
+    """The ids of a card's history entries, from the index (None without one: ask the store)."""
+    return None if _current is None else _current.history_ids(str(card_id))
+
+
+def history_added(card_id, entry_id):
+    if _current is not None:
+        _current.add_history(str(card_id), str(entry_id))
+
+
 def unit_fields_changed(unit_id):
     """A unit's own fields changed: what search looks into changes with them."""
     if _current is not None:
@@ -103,9 +113,10 @@ def sync():
     if _current is None:
         return None
     from .. import store
-    from ..case import CaseCard
+    from ..case import CaseCard, CaseCardHistory
 
     with store.write_lock():
+        _current.repair_history(CaseCardHistory._get_collection())
         return _current.repair(CaseCard._get_collection())
 
 
@@ -275,6 +286,7 @@ class CardIndex:
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 db.execute("DROP TABLE IF EXISTS cards")
                 db.execute("DROP TABLE IF EXISTS card_text")
+                db.execute("DROP TABLE IF EXISTS history")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, version INTEGER, "
@@ -282,6 +294,11 @@ class CardIndex:
                 + ", digest INTEGER)"  # the CRC-32 of the card's stored BSON (see ``stamp``)
             )
             db.execute(TEXT_TABLE)
+            # which history entries are a card's (litemongo would look through all of them)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS history (card TEXT, id TEXT, PRIMARY KEY (card, id)) "
+                "WITHOUT ROWID"
+            )
             for columns in (
                 # the list's orders (see _order), for one unit and for all
                 ("archived", "registered_on", "id"),
@@ -407,6 +424,37 @@ class CardIndex:
             return {}
         finally:
             source.close()
+
+    # --- a card's history ---
+
+    def history_ids(self, card_id) -> list[str]:
+        with self._connect() as db:
+            return [r[0] for r in db.execute("SELECT id FROM history WHERE card = ?", (card_id,))]
+
+    def add_history(self, card_id, entry_id):
+        with self._connect() as db:
+            db.execute("INSERT OR IGNORE INTO history VALUES (?, ?)", (card_id, entry_id))
+
+    def repair_history(self, collection) -> int | None:
+        """Make the table anew from the history collection when their counts differ (a process
+        killed between the two writes, a restored backup): the entries are read only then."""
+        source = self.source.parent / "case_card_history" if self.source else None
+        if source is None or not source.exists():
+            return None
+        raw = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+        try:
+            stored = raw.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except sqlite3.OperationalError:
+            stored = 0
+        finally:
+            raw.close()
+        with self._connect() as db:
+            if db.execute("SELECT count(*) FROM history").fetchone()[0] == stored:
+                return None
+            rows = [(str(d.get("card")), str(d["_id"])) for d in collection.find({}, {"card": 1})]
+            db.execute("DELETE FROM history")
+            db.executemany("INSERT OR IGNORE INTO history VALUES (?, ?)", rows)
+        return len(rows)
 
     def _stamp(self, db, ids):
         """Record each row's card as it is stored now (the write lock is held)."""
