@@ -411,6 +411,35 @@ def write_lock():
     return client.write_lock() if isinstance(client, EmbeddedClient) else contextlib.nullcontext()
 
 
+def delete_made_before(collection, moment) -> int:
+    """Delete the documents of a collection whose ObjectId ``_id`` was made before ``moment``.
+    On the embedded store one DELETE on the collection's file by its keys (litemongo 0.2 keys an
+    ObjectId as ``o:<hex>``, in time order), under the write lock; litemongo's connections see
+    the change as another connection's write. Elsewhere an ``_id`` range, which MongoDB indexes."""
+    boundary = bson.ObjectId.from_datetime(moment)
+    client = mongoengine.get_connection()
+    if not isinstance(client, EmbeddedClient):
+        return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
+    path = client.folder / collection.database.name / collection.name
+    if not path.exists():
+        return 0
+    with client.write_lock():
+        raw = sqlite3.connect(path, timeout=30)
+        try:
+            row = raw.execute("SELECT value FROM info WHERE key = 'key_format'").fetchone()
+            if row is None or row[0] != sqlite_store.KEY_FORMAT_TYPED:
+                return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
+            with raw:
+                deleted = raw.execute(
+                    "DELETE FROM documents WHERE _id >= 'o:' AND _id < ?", (f"o:{boundary}",)
+                ).rowcount
+        except sqlite3.OperationalError:  # no table yet: nothing stored
+            return 0
+        finally:
+            raw.close()
+    return deleted
+
+
 def disconnect_all():
     """Close every connection, e.g. before a server forks its workers."""
     mongoengine.disconnect_all()

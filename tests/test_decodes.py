@@ -156,3 +156,32 @@ def _edit_form(card):
         "progress": "已联系信访人",
         "version": str(card.version),
     }
+
+
+def _made_at(days_ago):
+    import os
+
+    moment = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days_ago)
+    return bson.ObjectId(int(moment.timestamp()).to_bytes(4, "big") + os.urandom(8))
+
+
+@pytest.mark.parametrize("where", ["app", "embedded_app"])
+def test_the_audit_log_keeps_its_retention_without_reading_an_event(where, request, decodes):
+    from documents import accounts
+
+    request.getfixturevalue(where)
+    old = [
+        {"_id": _made_at(400 + n), "at": datetime.datetime(2020, 1, 1), "action": "login"}
+        for n in range(30)
+    ]
+    kept = [
+        {"_id": _made_at(n), "at": datetime.datetime.now(), "action": "login"} for n in range(20)
+    ]
+    documents.AuditEvent._get_collection().insert_many(old + kept)
+    before = decodes["n"]
+    assert accounts.forget_old_events(365) == 30
+    if where == "embedded_app":
+        assert decodes["n"] == before  # found by the time in their ids, not read
+    assert accounts.forget_old_events(0) == 0
+    left = {e["_id"] for e in documents.AuditEvent._get_collection().find({}, {"_id": 1})}
+    assert {e["_id"] for e in kept} <= left and not left & {e["_id"] for e in old}
