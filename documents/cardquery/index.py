@@ -401,6 +401,24 @@ class CardIndex:
         prefix = "o:" if row is None or row[0] == 2 else ""
         return source, prefix
 
+    def _all_documents(self, collection):
+        """Every card as stored: straight from litemongo's file where there is one (BSON
+        decoded in C, several times faster than a query through litemongo, which would also
+        build its in-memory query index), else through the collection."""
+        if self.source is None or not self.source.exists():
+            yield from collection.find({})
+            return
+        import bson
+
+        source, _prefix = self._raw()
+        try:
+            for (blob,) in source.execute("SELECT doc FROM documents ORDER BY ROWID"):
+                yield bson.decode(blob)
+        except sqlite3.OperationalError:  # no table yet: no cards
+            return
+        finally:
+            source.close()
+
     def digests(self, ids=None) -> dict:
         """{card id: CRC-32 of its stored BSON} of these cards (None: all of them), read from
         the collection's file without decoding a document; {} without a file."""
@@ -536,7 +554,17 @@ class CardIndex:
             import bson
 
             self._keys.clear()
-            docs = collection.find({"_id": {"$in": [bson.ObjectId(i) for i in stale]}})
+            if len(stale) > 5 * _CHUNK:  # a new table, a restored backup: read the file once
+                wanted = set(stale)
+                docs = (d for d in self._all_documents(collection) if str(d["_id"]) in wanted)
+            else:
+                docs = [
+                    doc
+                    for start in range(0, len(stale), _CHUNK)
+                    for doc in collection.find(
+                        {"_id": {"$in": [bson.ObjectId(i) for i in stale[start : start + _CHUNK]]}}
+                    )
+                ]
             self.upsert_rows([self.row(doc) for doc in docs], force=True)
         if gone:
             with self._connect() as db:
@@ -546,7 +574,7 @@ class CardIndex:
     def rebuild(self, collection) -> int:
         """Make the table anew from the collection, in one transaction."""
         self._keys.clear()
-        rows = [self.row(doc) for doc in collection.find({})]
+        rows = [self.row(doc) for doc in self._all_documents(collection)]
         placeholders = ", ".join("?" * (len(COLUMNS) + 2))
         with self._connect() as db:
             db.execute("DELETE FROM cards")
