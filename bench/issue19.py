@@ -124,6 +124,7 @@ def build(count, folder):
     from documents.cardquery import index as card_index
 
     card_index.current().rebuild(cards)
+    card_index.sync()  # and the table of history entries by card
     mongoengine.disconnect_all()
     print(f"xinfang store: {count} cards made in {time.perf_counter() - began:.0f} s")
     began = time.perf_counter()

@@ -17,6 +17,7 @@ do the work, through ``mongo.py``.
 from __future__ import annotations
 
 import datetime
+import os
 import pathlib
 import re
 import sqlite3
@@ -49,7 +50,7 @@ COLUMNS = (
     "phones",
 )
 # the table is made anew (and refilled from the collection) when its columns change
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # the text index beside the table: one row per card (its rowid), the unit as one token, the
 # 案由 and what search looks into as bigram tokens (see ``grams``)
 TEXT_TABLE = (
@@ -254,6 +255,18 @@ def grams(text) -> str:
     )
 
 
+def _bigrams(text) -> set[str]:
+    text = text.lower()
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def unit_grams(unit, text) -> str:
+    """The bigram tokens of a 案由 for its unit alone (``4e0ax571fu<unit id>``): a look-up of
+    similar 案由 then reads the postings of one unit, not of every unit's cards."""
+    suffix = _unit_token(unit)
+    return " ".join(f"{token}{suffix}" for token in grams(text).split() if token != "zz")
+
+
 def _unit_token(unit) -> str:
     return f"u{unit or ''}"
 
@@ -279,6 +292,7 @@ class CardIndex:
     def __init__(self, path, source=None):
         self.path = pathlib.Path(path)
         self.source = pathlib.Path(source) if source else None  # litemongo's file of the cards
+        self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._keys = {}  # unit id → (searchable keys), for the rows written by this process
         with self._connect() as db:
@@ -337,12 +351,24 @@ class CardIndex:
                 db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cards ({', '.join(columns)})")
 
     def _connect(self):
+        """This thread's connection to the table (one a thread and process, kept open)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():
+            connection = self._local.connection = self._open()
+            self._local.pid = os.getpid()
+        return connection
+
+    def _open(self):
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute("PRAGMA busy_timeout = 30000")
+        # as litemongo's files: WAL without a sync on every commit (a power cut may lose the
+        # last commits, which the start-up check then repairs)
+        connection.execute("PRAGMA synchronous = NORMAL")
         # Python's lower case (SQLite's lower() knows only ASCII), as search text is written
         connection.create_function("xf_lower", 1, _lower, deterministic=True)
         connection.create_function("xf_grams", 1, grams, deterministic=True)
         connection.create_function("xf_unit", 1, _unit_token, deterministic=True)
+        connection.create_function("xf_unit_grams", 2, unit_grams, deterministic=True)
         return connection
 
     # --- rows ---
@@ -469,7 +495,14 @@ class CardIndex:
         with self._connect() as db:
             if db.execute("SELECT count(*) FROM history").fetchone()[0] == stored:
                 return None
-            rows = [(str(d.get("card")), str(d["_id"])) for d in collection.find({}, {"card": 1})]
+            import bson
+
+            raw = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+            try:  # straight from the file, as ``_all_documents``
+                docs = [bson.decode(b) for (b,) in raw.execute("SELECT doc FROM documents")]
+            finally:
+                raw.close()
+            rows = [(str(d.get("card")), str(d["_id"])) for d in docs]
             db.execute("DELETE FROM history")
             db.executemany("INSERT OR IGNORE INTO history VALUES (?, ?)", rows)
         return len(rows)
@@ -491,7 +524,7 @@ class CardIndex:
             db.execute(f"DELETE FROM card_text WHERE rowid IN ({rowids})", chunk)
             db.execute(
                 "INSERT INTO card_text (rowid, unit, subject, body) SELECT rowid, "
-                "xf_unit(unit), xf_grams(subject), xf_grams(search) FROM cards "
+                "xf_unit(unit), xf_unit_grams(unit, subject), xf_grams(search) FROM cards "
                 f"WHERE id IN ({marks})",
                 chunk,
             )
@@ -586,7 +619,7 @@ class CardIndex:
             )
             db.execute(
                 "INSERT INTO card_text (rowid, unit, subject, body) SELECT rowid, "
-                "xf_unit(unit), xf_grams(subject), xf_grams(search) FROM cards"
+                "xf_unit(unit), xf_unit_grams(unit, subject), xf_grams(search) FROM cards"
             )
         return len(rows)
 
@@ -649,21 +682,35 @@ class CardIndex:
                         ],
                     )
                 ]
-            tokens = sorted(set(grams((subject or "").strip()).split()) - {"zz"})
-            if tokens:
-                match = f'unit : "{_unit_token(unit)}" AND subject : ({" OR ".join(tokens)})'
-                found += [
-                    (i, "subject", s, r)
-                    for i, s, r in db.execute(
-                        "SELECT c.id, c.subject, c.registered_on FROM (SELECT rowid, rank FROM "
-                        "card_text WHERE card_text MATCH ? ORDER BY rank LIMIT ?) AS t "
-                        "JOIN cards AS c ON c.rowid = t.rowid "
-                        "WHERE c.unit = ? AND c.archived = 0 AND c.id != ? "
-                        "ORDER BY t.rank",
-                        [match, rules.SIMILAR_CANDIDATES, *params],
-                    )
-                ]
+            found += self._similar_subjects(db, unit, params, subject)
         return found
+
+    @staticmethod
+    def _similar_subjects(db, unit, params, subject):
+        """The cards of the unit whose 案由 share bigrams with this one and whose length lets
+        them be alike (``rules.SIMILAR_SUBJECT``), the SIMILAR_CANDIDATES sharing the most
+        (Dice coefficient of the bigram sets), for difflib to compare."""
+        text = (subject or "").strip()
+        tokens = sorted(set(unit_grams(unit, text).split()))
+        if not tokens:
+            return []
+        match = f"subject : ({' OR '.join(tokens)})"
+        low, high = rules.alike_lengths(len(text))
+        rows = db.execute(
+            "SELECT c.id, c.subject, c.registered_on FROM card_text AS t "
+            "CROSS JOIN cards AS c ON c.rowid = t.rowid WHERE card_text MATCH ? "
+            "AND c.unit = ? AND c.archived = 0 AND c.id != ? "
+            "AND length(trim(c.subject)) BETWEEN ? AND ?",
+            [match, *params, low, high],
+        ).fetchall()
+        mine = _bigrams(text)
+
+        def dice(other):
+            theirs = _bigrams((other or "").strip())
+            return 2 * len(mine & theirs) / (len(mine) + len(theirs) or 1)
+
+        rows.sort(key=lambda r: dice(r[1]), reverse=True)
+        return [(i, "subject", s, r) for i, s, r in rows[: rules.SIMILAR_CANDIDATES]]
 
     def groups(self, query, resolved, columns):
         where = _Where(query, resolved)

@@ -225,7 +225,7 @@ REPEAT_REASONS = ("id_number", "name_phone", "subject")
 SIMILAR_SUBJECT = 0.85
 REPEATS_SHOWN = 5
 SAME_PERSON_CANDIDATES = 1000  # the latest cards of one ID number, or name and phone, compared
-SIMILAR_CANDIDATES = 60  # the text index's best bigram matches looked at for a similar 案由
+SIMILAR_CANDIDATES = 60  # the cards sharing the most bigrams, looked at for a similar 案由
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,6 +246,26 @@ def similarity(first, second) -> float:
     return difflib.SequenceMatcher(None, first, second).ratio()
 
 
+def _may_reach(first, second) -> bool:
+    """difflib's cheap upper bounds of the ratio first: most candidates stop here."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, (first or "").strip(), (second or "").strip())
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_SUBJECT and matcher.quick_ratio() >= SIMILAR_SUBJECT
+    )
+
+
+def alike_lengths(length) -> tuple[int, int]:
+    """The lengths another 案由 may have to be alike enough to one of ``length``."""
+    import math
+
+    return (
+        math.ceil(length * SIMILAR_SUBJECT / (2 - SIMILAR_SUBJECT) - 1e-9),
+        math.floor(length * (2 - SIMILAR_SUBJECT) / SIMILAR_SUBJECT + 1e-9),
+    )
+
+
 def _may_be_alike(first, second) -> bool:
     """Whether the two lengths let the ratio reach SIMILAR_SUBJECT (it is at most 2·shorter
     / both), so that most texts need no comparing."""
@@ -259,6 +279,8 @@ def best_repeats(candidates, subject, limit=REPEATS_SHOWN) -> list[Repeat]:
     best = {}
     for card_id, reason, other, registered in candidates:
         if reason == "subject" and not _may_be_alike(subject, other):
+            continue
+        if reason == "subject" and not _may_reach(subject, other):
             continue
         score = similarity(subject, other)
         if reason == "subject" and score < SIMILAR_SUBJECT:
