@@ -199,7 +199,7 @@ def _check_cards(args) -> int:
         return int(bool(stale)) + int(bool(rows[0] or rows[1]))
     print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
     if table is not None:
-        print(f"  已修复列表索引：{card_index.sync()} 条")
+        print(f"  已修复列表索引：{card_index.check()} 条")
     return 0
 
 

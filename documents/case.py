@@ -65,6 +65,8 @@ REPEAT_REASON_LABELS = {
 class ConcurrentEdit(Exception):
     """Someone else saved the card since it was opened; nothing was saved."""
 
+    nothing_written = True
+
     def __init__(self, card, seen_version):
         self.card, self.seen_version = card, seen_version
         super().__init__("这张卡片已被他人修改")
@@ -123,14 +125,14 @@ class CardQuerySet(QuerySet):
         return list(self.clone().scalar("id")) if card_index.current() is not None else []
 
     def update(self, *args, **kwargs):
-        with store.write_lock():
+        with store.write_lock(), card_index.writing():
             ids = self._ids()
             result = super().update(*args, **kwargs)
             card_index.refresh(ids)
         return result
 
     def modify(self, *args, **kwargs):
-        with store.write_lock():
+        with store.write_lock(), card_index.writing():
             ids = self._ids()
             result = super().modify(*args, **kwargs)
             card_index.refresh(ids)
@@ -139,8 +141,9 @@ class CardQuerySet(QuerySet):
     def delete(self, *args, **kwargs):
         with store.write_lock():
             ids = self._ids()
-            result = super().delete(*args, **kwargs)
-            card_index.refresh(ids)
+            with card_index.writing(-len(ids)):
+                result = super().delete(*args, **kwargs)
+                card_index.refresh(ids)
         return result
 
 
@@ -429,7 +432,7 @@ class CaseCard(Document):
         if not creating:
             kwargs["save_condition"] = {"version": seen}
         # the card, its history and its list-index row land together (the embedded store)
-        with store.write_lock():
+        with store.write_lock(), card_index.writing(1 if creating else 0):
             try:
                 result = super().save(*args, **kwargs)
             except SaveConditionError:

@@ -450,7 +450,9 @@ def test_start_up_repairs_rows_that_differ_from_the_cards(tmp_path):
     changed = documents.CaseCard(unit=unit, petitioner="原名", subject="乙").save()
     gone = documents.CaseCard(unit=unit, petitioner="删掉", subject="丙").save()
     collection = documents.CaseCard._get_collection()
-    # behind the index's back: a restored backup, a process killed between the two writes
+    # behind the index's back: a process killed between the card's write and its row's (the
+    # index marked as being written, the mark never taken away), a restored backup
+    index.current().mark_writing()
     collection.update_one(
         {"_id": changed.pk}, {"$set": {"petitioner": "改名"}, "$inc": {"version": 1}}
     )
@@ -599,3 +601,33 @@ def test_a_registered_card_links_the_best_few_with_the_reason_shown(embedded_app
     assert all(reason == "案由相似（相似度 96%）" for _, reason in reasons[1:])
     # the latest of the alike, for they are all as alike
     assert [c.petitioner for c, _ in reasons[1:]] == ["信访人11", "信访人10", "信访人9", "信访人8"]
+
+
+def test_a_start_after_clean_writes_reads_no_card_and_one_after_a_cut_write_repairs(tmp_path):
+    import mongoengine
+
+    from admin import create_app
+    from tests.conftest import _make_app
+
+    data = str(tmp_path / "data")
+    _make_app({"DATA_DIR": data})
+    unit = documents.Unit(name="标记乡").save()
+    card = documents.CaseCard(unit=unit, petitioner="甲", subject="甲事").save()
+    card.petitioner = "乙"
+    card.save()
+    with pytest.raises(mongoengine.ValidationError):  # refused: nothing written, no mark left
+        documents.CaseCard(unit=unit, petitioner="丙", subject="丙事", id_number="1").save()
+    documents.CaseCard.objects(pk=card.pk).update(set__subject="乙事")
+    assert not index.current().needs_check()
+    # a card written and the process killed before its row: the mark stays
+    with pytest.raises(RuntimeError), index.writing(1):
+        documents.CaseCard._get_collection().update_one(
+            {"_id": card.pk}, {"$set": {"petitioner": "丁"}, "$inc": {"version": 1}}
+        )
+        raise RuntimeError("killed")
+    assert index.current().needs_check()
+    mongoengine.disconnect_all()
+    create_app({"TESTING": True, "SECRET_KEY": "test", "DATA_DIR": data})
+    assert cardquery.find(CardQuery(search="丁"))[1] == [str(card.pk)]
+    assert not index.current().needs_check()
+    mongoengine.disconnect_all()

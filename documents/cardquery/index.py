@@ -16,6 +16,7 @@ do the work, through ``mongo.py``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import pathlib
@@ -118,7 +119,29 @@ def sync():
 
     with store.write_lock():
         _current.repair_history(CaseCardHistory._get_collection())
-        return _current.repair(CaseCard._get_collection())
+        if not _current.needs_check():
+            return 0
+        repaired = _current.repair(CaseCard._get_collection())
+        _current.checked()
+        return repaired
+
+
+def check():
+    """Compare every row with its card whatever the marks say (``xinfang check``)."""
+    if _current is not None:
+        _current.mark_writing()
+    return sync()
+
+
+def writing(delta=0):
+    """Held around a card's write and its row's (under the store's write lock): marks the
+    index as being written until both are done, so that a process killed between the two
+    leaves the mark, and the next start compares every row with its card."""
+    import contextlib
+
+    if _current is None:
+        return contextlib.nullcontext()
+    return _current.writing(delta)
 
 
 def _crc(blob) -> int:
@@ -468,6 +491,69 @@ class CardIndex:
             return {}
         finally:
             source.close()
+
+    # --- when the start-up check compares every row ---
+
+    def _state(self, db, key, value=None):
+        db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value)")
+        if value is None:
+            row = db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+            return row[0] if row else None
+        db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
+        return value
+
+    def mark_writing(self):
+        with self._connect() as db:
+            self._state(db, "writing", 1)
+
+    def checked(self):
+        with self._connect() as db:
+            self._state(db, "writing", 0)
+            self._state(db, "cards", self._stored_count())
+
+    def _stored_count(self):
+        if self.source is None or not self.source.exists():
+            return 0
+        source, _prefix = self._raw()
+        try:
+            return source.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+        finally:
+            source.close()
+
+    def needs_check(self) -> bool:
+        """Whether the rows may differ from the cards: a write was cut short (the mark is
+        still there), the table is new, or the number of cards is not the one last checked
+        (cards written or restored behind the index's back). Otherwise nothing is read."""
+        with self._connect() as db:
+            writing, cards = self._state(db, "writing"), self._state(db, "cards")
+        return writing != 0 or cards is None or cards != self._stored_count()
+
+    @contextlib.contextmanager
+    def writing(self, delta=0):
+        """The mark around a write of cards that changes their number by ``delta``; a write
+        refused before anything was stored (a validation error, someone else's newer version)
+        takes the mark away too, anything else leaves it for the next start."""
+        from mongoengine.errors import SaveConditionError, ValidationError
+
+        self.mark_writing()
+        try:
+            yield
+        except Exception as exc:
+            if isinstance(exc, ValidationError | SaveConditionError) or getattr(
+                exc, "nothing_written", False
+            ):
+                self._written(0)
+            raise
+        self._written(delta)
+
+    def _written(self, delta):
+        with self._connect() as db:
+            cards = self._state(db, "cards")
+            self._state(db, "writing", 0)
+            if cards is not None:
+                self._state(db, "cards", cards + delta)
 
     # --- a card's history ---
 
