@@ -135,7 +135,6 @@ FIELD_LABELS = {
     "deadline_problem": _l("期限无法计算的原因"),
     "finalized": _l("已终结"),
     "related_cards": _l("关联信访件"),
-    "related_reasons": _l("关联原因"),
     "finality_warning": _l("终结提示"),
     "archived": _l("已归档"),
     "archived_at": _l("归档时间"),
