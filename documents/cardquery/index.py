@@ -392,6 +392,11 @@ class CardIndex:
         connection.create_function("xf_grams", 1, grams, deterministic=True)
         connection.create_function("xf_unit", 1, _unit_token, deterministic=True)
         connection.create_function("xf_unit_grams", 2, unit_grams, deterministic=True)
+        # how many cards hold each token (to look up similar 案由 by their rarest bigrams)
+        connection.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.card_vocab USING fts5vocab(main, card_text, "
+            "'row')"
+        )
         return connection
 
     # --- rows ---
@@ -780,6 +785,21 @@ class CardIndex:
         tokens = sorted(set(unit_grams(unit, text).split()))
         if not tokens:
             return []
+        # the rarest of its bigrams in the unit suffice: a card alike enough shares one of
+        # any (most_missed_bigrams + 1) of them (rules.py), and the common ones ("反映") would
+        # bring most of the unit's cards
+        keep = rules.most_missed_bigrams(len(text)) + 1
+        if keep < len(tokens):
+            counts = {
+                token: (
+                    db.execute(
+                        "SELECT doc FROM temp.card_vocab WHERE term = ?", (token,)
+                    ).fetchone()
+                    or (0,)
+                )[0]
+                for token in tokens
+            }
+            tokens = sorted(tokens, key=lambda t: (counts[t], t))[:keep]
         match = f"subject : ({' OR '.join(tokens)})"
         low, high = rules.alike_lengths(len(text))
         rows = db.execute(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 
 FILTERABLE = (
     "unit",
@@ -256,10 +257,20 @@ def _may_reach(first, second) -> bool:
     )
 
 
+def most_missed_bigrams(length) -> int:
+    """How many of its distinct bigrams a 案由 of ``length`` can miss in another one alike
+    enough (ratio ≥ SIMILAR_SUBJECT). difflib matches M letters in k blocks, k - 1 ≤ the
+    letters left unmatched in both (a + b - 2M); each block of L letters shares L - 1
+    bigrams, so at most 2a + b - 3M of the a - 1 are missed, and M ≥ T(a + b)/2; the bound
+    falls as b grows, so the shortest b that may be alike gives it. A card sharing none of
+    any (this + 1) of the bigrams cannot be alike."""
+    shortest = alike_lengths(length)[0]
+    t = SIMILAR_SUBJECT
+    return math.floor(length * (2 - 1.5 * t) + shortest * (1 - 1.5 * t) + 1e-9)
+
+
 def alike_lengths(length) -> tuple[int, int]:
     """The lengths another 案由 may have to be alike enough to one of ``length``."""
-    import math
-
     return (
         math.ceil(length * SIMILAR_SUBJECT / (2 - SIMILAR_SUBJECT) - 1e-9),
         math.floor(length * (2 - SIMILAR_SUBJECT) / SIMILAR_SUBJECT + 1e-9),
