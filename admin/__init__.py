@@ -73,10 +73,26 @@ def create_app(test_config=None):
 
     init_security(app)
     _init_routes(app)
-    from .cli import register_commands
-
-    register_commands(app)
+    _init_cli(app)
     return app
+
+
+def load_samples(app) -> str:
+    """Load the sample data (``seeds``); what was loaded, to print."""
+    import seeds
+
+    with app.app_context():
+        counts = seeds.load()
+    return "示例数据已载入：" + "，".join(f"{name} {n} 条" for name, n in counts.items())
+
+
+def _init_cli(app):
+    """The commands under `flask --app admin …` (``xinfang`` has them all: admin.cli)."""
+
+    @app.cli.command("seed")
+    def seed_command():
+        """载入示例数据"""
+        print(load_samples(app))
 
 
 def _configure(app, test_config):
@@ -131,6 +147,10 @@ def _open_store(app):
     from documents.case import refresh_for_calendar
 
     refresh_for_calendar()  # new holiday data (a newer chinese-calendar): deadlines anew
+    from documents.case import CaseCard
+    from documents.numbering import backfill_once
+
+    backfill_once(CaseCard)  # cards from before numbering get their numbers, in registration order
     from documents import accounts
 
     accounts.forget_old_events(int(app.config["AUDIT_RETENTION_DAYS"] or 0))
@@ -173,6 +193,9 @@ def _init_admin(app):
 
     admin.add_view(ScheduleView(name=_l("接访日程"), category=_l("接访"), endpoint="schedule"))
     from .reports import ReportsView
+    from .setup import SetupView
+
+    admin.add_view(SetupView(name=_l("新单位设置"), category=_l("单位与人员"), endpoint="setup"))
 
     admin.add_view(ReportsView(name=_l("报送事项"), category=_l("统计报送"), endpoint="reports"))
     from flask_admin.menu import MenuLink

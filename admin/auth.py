@@ -14,6 +14,9 @@ from wtforms import PasswordField, StringField, validators
 import documents
 from documents import accounts, audit
 
+from . import auditlog
+from .auditlog import address
+
 MAX_FAILURES = 5  # failed logins in 15 minutes, per name or per address
 OPEN_ENDPOINTS = {"login", "static", "admin.static", "set_language"}
 # what a session whose password must be changed may still do
@@ -71,10 +74,6 @@ def csrf_field() -> Markup:
     )
 
 
-def address() -> str:
-    return request.remote_addr or "-"
-
-
 def init_auth(app):
     manager = LoginManager(app)
     manager.login_view = "login"
@@ -123,9 +122,7 @@ def init_auth(app):
     def logout():
         if not csrf_ok():
             abort(400)
-        accounts.record(
-            "logout", actor=current_user.name, username=current_user.username, address=address()
-        )
+        auditlog.record("logout")
         current_user.end_sessions()  # every session of the account, on every device
         logout_user()
         session.clear()
@@ -160,16 +157,12 @@ def _try_login(form):
     keys = [f"name:{username}"] + ([f"addr:{address()}"] if request.remote_addr else [])
     taken = accounts.take_attempt(keys, MAX_FAILURES)
     if taken is None:  # the count is taken before the password is checked: parallel tries too
-        accounts.record(
-            "login_refused", actor=username[:50], username=username[:50], address=address()
-        )
+        auditlog.record("login_refused", username=username[:50])
         flash(gettext("登录失败次数过多，请15分钟后再试。"), "error")
         return None
     account = documents.Account.objects(username=username).first()
     if account is None or not account.active or not account.check_password(form.password.data):
-        accounts.record(
-            "login_failed", actor=username[:50], username=username[:50], address=address()
-        )
+        auditlog.record("login_failed", username=username[:50])
         flash(gettext("用户名或密码不正确。"), "error")
         return None
     accounts.give_back(taken)
@@ -178,7 +171,7 @@ def _try_login(form):
     login_user(account)
     account.last_login = datetime.datetime.now().replace(microsecond=0)
     account.save()
-    accounts.record("login", actor=account.name, username=account.username, address=address())
+    auditlog.record("login", account=account)
     return redirect(safe_next(request.args.get("next")))
 
 
@@ -218,9 +211,7 @@ def _change_password(form):
     account.end_sessions()  # other sessions end; this one goes on under the new epoch
     session.clear()
     login_user(account)
-    accounts.record(
-        "password_changed", actor=account.name, username=account.username, address=address()
-    )
+    auditlog.record("password_changed", account=account)
     flash(gettext("密码已修改，这个账号在其他地方的登录已退出。"), "success")
     return redirect(url_for("admin.index"))
 
@@ -259,13 +250,7 @@ def _feed_token_ok() -> bool:
     allowed = account.unit_ids()
     if allowed is None or any(str(u) == data["unit"] for u in allowed):
         g.feed_account = account  # the feed shows what this account may see, no more
-        accounts.record(
-            "feed",
-            actor=account.name,
-            username=account.username,
-            target=request.path[:100],
-            address=address(),
-        )
+        auditlog.record("feed", request.path[:100], account=account)
         return True
     return False
 
@@ -303,13 +288,7 @@ def unit_allowed(unit) -> bool:
 
 def require(permission):
     if not can(permission):
-        accounts.record(
-            "denied",
-            actor=current_user.name if current_user.is_authenticated else "",
-            target=request.path,
-            detail=permission,
-            address=address(),
-        )
+        auditlog.record("denied", request.path, detail=permission)
         abort(403)
 
 
@@ -335,9 +314,20 @@ def scoped(model, query):
                 else query.filter(pk__in=[])
             )
         elif model in (documents.ReceptionSession, documents.LeaderActivity):
-            names = [n for n in (person.name, person.title) if n] if person else []
-            query = query.filter(leader__in=names)
+            query = query.filter(leader__in=own_leader_names())
     return query
+
+
+def own_leader_names():
+    """The names a leader's receptions and activities go by (name and title), when the current
+    account sees only its own; None when it sees every leader of its units."""
+    viewer = _viewer()
+    if viewer is None:
+        return []
+    if not viewer.can("case:own"):
+        return None
+    person = viewer.person
+    return [n for n in (person.name, person.title) if n] if person else []
 
 
 def card_query(**criteria):

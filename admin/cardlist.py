@@ -15,6 +15,7 @@ from documents import cardquery
 
 from . import filters as xf_filters
 from .auth import card_query
+from .custom import ExtraFilter
 
 # an offset no store refuses (SQLite and MongoDB take 64-bit integers)
 _LAST_OFFSET = 2**53
@@ -31,10 +32,7 @@ def _column(flt):
 
 def condition(flt, value):
     """The contract's conditions for one applied list filter: (where, extra, deadline)."""
-    from .custom import ExtraFilter
-    from .views import DeadlineStatusFilter
-
-    if isinstance(flt, DeadlineStatusFilter):
+    if isinstance(flt, xf_filters.DeadlineStatusFilter):
         return [], [], value if value in cardquery.DEADLINE_STATES else None
     if isinstance(flt, ExtraFilter):
         return [], [flt.card_condition(value)], None
@@ -76,7 +74,7 @@ class CardListMixin:
         in the contract."""
         where, extra, deadline = [], [], None
         for position, _name, value in filters or []:
-            flt = self._filters[position]
+            flt = self.applied_filter(position)
             try:
                 more_where, more_extra, state = condition(flt, flt.clean(value))
             except Untranslatable:

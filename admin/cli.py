@@ -2,9 +2,11 @@
 
 import argparse
 import ctypes.util
+import datetime
 import os
 import sys
 
+import admin  # the app factory, looked up when called (tests replace it)
 from documents.store import StoreError
 
 
@@ -51,6 +53,13 @@ def main(argv=None) -> int:
     imports.add_argument(
         "--save", action="store_true", help="保存（不加时只显示识别结果，不保存任何内容）"
     )
+    imports.add_argument("--json", action="store_true", help="以 JSON 输出识别结果")
+    imports.add_argument(
+        "--from", dest="date_from", type=datetime.date.fromisoformat, help="列出接访日期的起始日"
+    )
+    imports.add_argument(
+        "--to", dest="date_to", type=datetime.date.fromisoformat, help="列出接访日期的截止日"
+    )
 
     create_admin = commands.add_parser("create-admin", help="新建系统管理员账号")
     create_admin.add_argument("--username", required=True, help="用户名")
@@ -66,9 +75,7 @@ def main(argv=None) -> int:
 
     audit.set_actor("命令行")
     try:
-        from admin import create_app
-
-        app = create_app()
+        app = admin.create_app()
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -84,11 +91,7 @@ def main(argv=None) -> int:
 
 
 def _seed(app, args) -> int:
-    import seeds
-
-    with app.app_context():
-        counts = seeds.load()
-    print("示例数据已载入：" + "，".join(f"{name} {n} 条" for name, n in counts.items()))
+    print(admin.load_samples(app))
     return 0
 
 
@@ -179,6 +182,7 @@ def _check(app, args) -> int:
 
 def _check_cards(args) -> int:
     """Stored deadlines and the list index against the cards; with --fix, put right."""
+    from documents import numbering
     from documents.cardquery import index as card_index
     from documents.case import CaseCard
 
@@ -190,16 +194,20 @@ def _check_cards(args) -> int:
     except Exception as exc:  # noqa: BLE001 - a store that cannot be read: say so
         print(f"  无法检查：{exc}")
         return 1
+    unnumbered = numbering.unnumbered(CaseCard).count()
     print(f"  期限与现行期限规则、节假日数据不一致：{stale} 张")
+    print(f"  没有编号的卡片：{unnumbered} 张")
     if table is not None:
         print(f"  列表索引与卡片不一致：{len(rows[0]) + len(rows[1])} 条")
     if not args.fix:
-        if stale or rows[0] or rows[1]:
-            print("  运行 xinfang check --fix 可重新计算、修复。")
-        return int(bool(stale)) + int(bool(rows[0] or rows[1]))
-    print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
+        if stale or rows[0] or rows[1] or unnumbered:
+            print("  运行 xinfang check --fix 可重新计算、修复、补编号。")
+        return int(bool(stale)) + int(bool(rows[0] or rows[1])) + int(bool(unnumbered))
+    # the list index first: numbering looks up the numbers in use there
     if table is not None:
         print(f"  已修复列表索引：{card_index.check()} 条")
+    print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
+    print(f"  已按登记顺序补编号：{numbering.backfill(CaseCard)} 张")
     return 0
 
 
@@ -349,13 +357,19 @@ def _import(app, args) -> int:
             print(f"错误：{problem}", file=sys.stderr)
             return 1
         plan = result.plan(unit)
-        _print_import(result, plan)
+        if args.json:
+            print(_import_json(result, plan, unit, args.date_from, args.date_to))
+            if not args.save:
+                return 0
+        else:
+            _print_import(result, plan)
         if not args.save:
             print(
                 "（未保存：核对无误后加 --save 保存，"
                 "或在管理面板“实施方案 → 从 Word 或文字导入”中核对）"
             )
             return 0
+        to_fill = _hold_back_incomplete_rules(plan)
         try:
             plan.save()
         except mongoengine.ValidationError as problem:
@@ -368,7 +382,93 @@ def _import(app, args) -> int:
             f"已保存：{plan.title}（编号 {plan.pk}）"
             + (f"，领导小组 {len(group.members)} 人" if group is not None else "")
         )
+        for line in to_fill:
+            print(line)
     return 0
+
+
+def _hold_back_incomplete_rules(plan) -> list[str]:
+    """Takes out of ``plan`` the reception rules that cannot be saved yet (no leader named, …):
+    the rest is saved, and the clerk is told, in Chinese, what to fill in. The rule's words stay
+    in the plan's text."""
+    from documents import schedule
+
+    kept, lines = [], []
+    for number, rule in enumerate(plan.receptions, start=1):
+        problems = schedule.rule_problems(rule, number)
+        if problems:
+            words = rule.description or rule.get_kind_display()
+            lines.append(
+                f"待补充：{'；'.join(problems)}（原文：{words}）。这条接访安排未保存，"
+                "原文仍在正文中；请在“实施方案 → 编辑 → 接访安排”中补上后再排日程。"
+            )
+        else:
+            kept.append(rule)
+    plan.receptions = kept
+    return lines
+
+
+def _import_json(result, plan, unit, start=None, end=None) -> str:
+    """What was recognised, as the documents store it: the plan and the group, the lines with
+    the role each was read in, the warnings, and with ``start``/``end`` the reception dates."""
+    import json
+
+    from documents import schedule
+
+    group, _ = result.leadership_group(unit)
+    plan_data = plan.to_mongo().to_dict()
+    plan_data.pop("unit", None)
+    group_data = None
+    if group is not None:
+        group_data = group.to_mongo().to_dict()
+        group_data.pop("unit", None)
+        for member in group_data.get("members", []):
+            member.pop("person", None)
+    data = {
+        "plan": plan_data,
+        "group": group_data,
+        "lines": [
+            {"number": x.number, "text": x.text, "role": x.role, "parts": x.parts}
+            for x in result.lines
+        ],
+        "warnings": list(result.warnings),
+    }
+    if start or end:
+        data["receptions"], data["schedule_problems"] = _dates_of(plan, start, end, schedule)
+    return json.dumps(data, ensure_ascii=False, indent=1, default=str)
+
+
+def _dates_of(plan, start, end, schedule):
+    """The dates each rule gives between ``start`` and ``end`` (who receives is left to the
+    clerk when the plan does not say: the dates do not depend on it)."""
+    dates, problems = [], []
+    for number, rule in enumerate(plan.receptions, start=1):
+        if rule.kind == "any_time":
+            continue
+        copy = type(rule)(**{k: rule[k] for k in rule._fields if rule[k] is not None})
+        copy.leaders = list(rule.leaders) or ["（未写接访领导）"]
+        trial = type(plan)(
+            unit=plan.unit,
+            title=plan.title,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            receptions=[copy],
+        )
+        try:
+            slots = schedule.generate(trial, start, end)
+        except (schedule.ScheduleError, schedule.CalendarDataMissing) as problem:
+            problems.append(f"第{number}条接访安排：{problem}")
+            continue
+        dates += [
+            {
+                "rule": number,
+                "date": s.date.isoformat(),
+                "leader": s.leader,
+                "moved_from": s.moved_from.isoformat() if s.moved_from else None,
+            }
+            for s in slots
+        ]
+    return dates, problems
 
 
 def _print_import(result, plan):
@@ -395,15 +495,6 @@ def _print_import(result, plan):
         print("领导小组：" + "；".join(f"{role}{name}" for role, name, _ in members))
     for warning in result.warnings:
         print(f"提示：{warning}")
-
-
-def register_commands(app):
-    """The same commands under `flask --app admin …`."""
-
-    @app.cli.command("seed")
-    def seed_command():
-        """载入示例数据"""
-        _seed(app, None)
 
 
 if __name__ == "__main__":

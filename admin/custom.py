@@ -14,7 +14,7 @@ import re
 
 import bson
 import mongoengine
-from flask import g, has_request_context, request
+from flask import g, request
 from flask_admin.contrib.mongoengine import filters as me_filters
 from flask_admin.contrib.mongoengine.tools import parse_like_term
 from flask_admin.helpers import get_form_data
@@ -28,6 +28,7 @@ from documents import custom_fields
 from exports.cells import safe_cell
 
 from .auth import can, scoped
+from .flaskadmin_adapter import RequestScopedView
 
 PREFIX = "x__"  # form field names of custom fields, apart from the core fields
 
@@ -67,7 +68,7 @@ def form_field(definition, unit, stored=None):
         if low or high:
             checks.append(validators.Length(min=low or -1, max=high or -1))
         if getattr(definition, "pattern", None):
-            checks.append(validators.Regexp(definition.pattern, message=gettext("格式不正确")))
+            checks.append(_matches(definition.pattern))
         return (fields.TextAreaField if kind == "textarea" else fields.StringField)(**options)
     if kind == "number":
         checks.append(_storable_number(definition))
@@ -105,6 +106,17 @@ def form_field(definition, unit, stored=None):
         options["validators"] = []
         return InlineFieldList(InlineFormField(row_form), min_entries=0, **options)
     raise ValueError(f"unknown field type {kind}")
+
+
+def _matches(pattern):
+    """The 格式 check of a text field, as the stored values are checked (RE2, linear time,
+    JSON Schema's unanchored search), not wtforms' Regexp (Python's backtracking re)."""
+
+    def check(form, field):
+        if field.data and not custom_fields.matches(pattern, field.data):
+            raise validators.ValidationError(gettext("格式不正确"))
+
+    return check
 
 
 def _finite(bound):
@@ -341,32 +353,10 @@ def filters_for(definition):
 # --- the view mixin ---
 
 
-def _scoped(name):
-    """A view attribute that Flask-Admin sets once and that is widened per request."""
-
-    def get(self):
-        base = self.__dict__.get("_xf_base" + name)
-        if not has_request_context():
-            return base
-        return self._xf_scope(name, base)
-
-    def set(self, value):
-        self.__dict__["_xf_base" + name] = value
-
-    return property(get, set)
-
-
-class CustomFieldsMixin:
+class CustomFieldsMixin(RequestScopedView):
     """Adds the scoped unit's own fields to a view of plans or case cards."""
 
     custom_target = None  # "plan" or "case_card"
-
-    _list_columns = _scoped("_list_columns")
-    _details_columns = _scoped("_details_columns")
-    _export_columns = _scoped("_export_columns")
-    _sortable_columns = _scoped("_sortable_columns")
-    _filters = _scoped("_filters")
-    _filter_args = _scoped("_filter_args")  # the drop-down groups follow _filters (views.py)
 
     # which unit and which fields this request is about
 
@@ -386,7 +376,11 @@ class CustomFieldsMixin:
         if record_id and bson.ObjectId.is_valid(record_id):
             record = self.model.objects(pk=record_id).only("unit").first()
             return record.unit if record else None
-        return None
+        if unit_id or request.endpoint != f"{self.endpoint}.create_view":
+            return None
+        # an account of one unit: its unit, so that the plain create form has the unit's fields
+        units = scoped(documents.Unit, documents.Unit.objects.only("id"))
+        return units.first() if units.count() == 1 else None
 
     def scope_field_set(self):
         cache = g.setdefault("xf_scope", {})
@@ -395,7 +389,7 @@ class CustomFieldsMixin:
             cache["field_set"] = documents.FieldSet.for_unit(unit, self.custom_target)
         return cache["field_set"]
 
-    def _xf_scope(self, name, base):
+    def scoped_attribute(self, name, base):
         field_set = self.scope_field_set()
         if field_set is None or not field_set.fields:
             return base
@@ -430,9 +424,7 @@ class CustomFieldsMixin:
                     if f.type in ("text", "number", "date", "choice", "boolean")
                 },
             }
-        filters, args = self._custom_filters(
-            base_filters=self.__dict__.get("_xf_base_filters") or [], active=active
-        )
+        filters, args = self._custom_filters(base_filters=self.class_filters(), active=active)
         return {"_filters": filters, "_filter_args": args}[name]
 
     def _custom_filters(self, base_filters, active):
@@ -448,11 +440,9 @@ class CustomFieldsMixin:
 
     # values in lists, detail pages and exports
 
-    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+    def own_column_value(self, context, model, name):
         if not name.startswith("extra."):
-            return super()._get_list_value(
-                context, model, name, column_formatters, column_type_formatters
-            )
+            return super().own_column_value(context, model, name)
         key = name[len("extra.") :]
         field_set = self.scope_field_set()
         definition = field_set.field(key) if field_set else None
@@ -472,10 +462,10 @@ class CustomFieldsMixin:
 
     # search
 
-    def _search(self, query, search_term):
+    def search_query(self, query, search_term, fields):
         op, term = parse_like_term(search_term)
         criteria = None
-        for field in self._search_fields:
+        for field in fields:
             q = mongoengine.Q(**{f"{field.name}__{op}": term})
             criteria = q if criteria is None else criteria | q
         field_set = self.scope_field_set()
@@ -537,11 +527,11 @@ class CustomFieldsMixin:
                 form[name].queryset = scoped(target, target.objects(unit=unit))
 
     def create_form(self, obj=None):
-        form, _ = self._custom_form(self._create_form_class)
+        form, _ = self._custom_form(self.form_class("create"))
         return form
 
     def edit_form(self, obj=None):
-        form, _ = self._custom_form(self._edit_form_class, obj)
+        form, _ = self._custom_form(self.form_class("edit"), obj)
         return form
 
     def on_model_change(self, form, model, is_created):

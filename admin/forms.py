@@ -15,11 +15,14 @@ from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.contrib.mongoengine.form import ModelSelectField as _ModelSelectField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from mongoengine import EmbeddedDocumentField, ListField, StringField
+from mongoengine import Document, EmbeddedDocumentField, ListField, StringField
 from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
-from .labels import labels_for
+from documents.fields import date_problem
+
+from .flaskadmin_adapter import add_converters
+from .labels import help_for, labels_for
 
 LONG_TEXT_FROM = 200  # strings allowed to be longer than this get a text area
 
@@ -195,9 +198,23 @@ class ModelSelectField(_ModelSelectField):
             return None
         return None if self.queryset.filter(pk=stored.pk).count() else stored
 
+    def __init__(self, *args, required_choice=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a required choice still starts blank (no record lands in the first unit unasked),
+        # unless there is only one to choose
+        self.required_choice = required_choice
+
     def iter_choices(self):
         self._scope()
         kept = self._kept()
+        if (
+            self.required_choice
+            and self.data is None
+            and not self.raw_data
+            and self.queryset is not None
+            and self.queryset.count() == 1
+        ):
+            self.data = self.queryset.first()
         choices = list(super().iter_choices())
         if kept is not None:
             at = 1 if self.allow_blank else 0
@@ -220,8 +237,23 @@ class ModelSelectField(_ModelSelectField):
         chosen = self.raw_data and self.raw_data[0] not in ("", "__None")
         if chosen and self.data is None:
             raise validators.ValidationError(gettext("所选的关联记录不存在"))
-        if not self.allow_blank and self.data is None:
+        if (not self.allow_blank or self.required_choice) and self.data is None:
             raise validators.ValidationError(gettext("请选择一项"))
+
+
+def _date_in_range(form, field):
+    if problem := date_problem(field.data):
+        raise validators.ValidationError(problem)
+
+
+def choice_label(record) -> str:
+    """How a record reads in a drop-down: a unit by its full name and its 简称, so that typing
+    either finds it; a person with the 职务."""
+    name = getattr(record, "name", None)
+    short = getattr(record, "short_name", None)
+    if isinstance(record, Document) and "short_name" in record._fields and name:
+        return f"{name}（{short}）" if short and short != name else name
+    return str(record)
 
 
 class XinfangConverter(CustomModelConverter):
@@ -229,8 +261,9 @@ class XinfangConverter(CustomModelConverter):
 
     def __init__(self, view):
         super().__init__(view)
-        self.converters["EmbeddedDocumentListField"] = self.conv_List
-        self.converters["DictField"] = self.conv_Dict
+        add_converters(
+            self, {"EmbeddedDocumentListField": self.conv_List, "DictField": self.conv_Dict}
+        )
 
     def clone_converter(self, view):
         return self.__class__(view)
@@ -253,8 +286,18 @@ class XinfangConverter(CustomModelConverter):
             kwargs["filters"] = [*kwargs.get("filters", []), _blank_is_none(str)]
         return super().conv_String(model, field, kwargs)
 
+    def conv_Date(self, model, field, kwargs):
+        # the dates the panel works with, said next to the field before the record's own
+        # checks compute deadlines or periods from it (documents.fields.date_problem)
+        kwargs["validators"] = [*kwargs.get("validators", []), _date_in_range]
+        return super().conv_Date(model, field, kwargs)
+
     def conv_Reference(self, model, field, kwargs):
-        kwargs["allow_blank"] = not field.required
+        kwargs["allow_blank"] = True
+        kwargs["required_choice"] = bool(field.required)
+        if field.required:
+            kwargs.setdefault("blank_text", _l("（请选择）"))
+        kwargs.setdefault("label_modifier", choice_label)
         return ModelSelectField(model=field.document_type, **kwargs)
 
     def conv_Dict(self, model, field, kwargs):
@@ -285,8 +328,11 @@ def subdocument_forms(model) -> dict:
 
 
 def _embedded_form(embedded) -> EmbeddedForm:
-    labels = labels_for(embedded)
+    labels, helps = labels_for(embedded), help_for(embedded)
     return EmbeddedForm(
-        form_args={key: {"label": label} for key, label in labels.items()},
+        form_args={
+            key: {"label": label, **({"description": helps[key]} if key in helps else {})}
+            for key, label in labels.items()
+        },
         form_subdocuments=subdocument_forms(embedded),
     )

@@ -6,6 +6,9 @@ from flask_babel import lazy_gettext as _l
 FIELD_LABELS = {
     "name": _l("名称"),
     "short_name": _l("简称"),
+    "self_reference": _l("自称"),
+    "part": _l("内容来源"),
+    "hours": _l("接访时间"),
     "kind": _l("类型"),
     "issuer_marks": _l("发文机关标志"),
     "doc_code": _l("发文代字"),
@@ -83,6 +86,11 @@ FIELD_LABELS = {
     "weekday": _l("星期"),
     "nth": _l("第几个"),
     "day_of_month": _l("每月几日"),
+    "weekdays": _l("星期（多个）"),
+    "nths": _l("第几周（多个）"),
+    "days_of_month": _l("每月几日（多个）"),
+    "lunar_days": _l("农历每月几日"),
+    "dates": _l("指定日期"),
     "days_per_month": _l("每人每月天数"),
     "days_per_week": _l("每周天数"),
     "holiday_rule": _l("遇节假日"),
@@ -140,9 +148,10 @@ FIELD_LABELS = {
     "archived_at": _l("归档时间"),
     "archived_by": _l("归档人"),
     "case_categories": _l("问题类别选项"),
+    "card_number_pattern": _l("一案一卡编号格式"),
     "version": _l("版本"),
     "steps": _l("步骤"),
-    "moves": _l("允许的流转（每行一条，如 登记→分类）"),
+    "moves": _l("允许的流转"),
     "rules": _l("期限规则"),
     "due_soon_days": _l("提前几天提示“即将到期”"),
     "days": _l("天数"),
@@ -178,6 +187,7 @@ MODEL_LABELS = {
         "show_in_list": _l("在列表中显示"),
         "retired": _l("已停用"),
         "personal": _l("个人信息（无查看权限的角色看到遮盖后的值）"),
+        "part": _l("在一案一卡中的位置"),
     },
     "ColumnDefinition": {
         "key": _l("列键（英文）"),
@@ -239,6 +249,46 @@ MODEL_LABELS = {
         "place": _l("地点"),
     },
 }
+
+
+# help under the fields that are not obvious: field name → text (MODEL_HELP per document)
+FIELD_HELP = {
+    "short_name": _l("公文和列表中使用的简称，如“区法院”“县司法局”。"),
+    "self_reference": _l("方案中对本单位的自称，如“我院”“我局”“我乡”；留空则按单位类型确定。"),
+    "issuer_marks": _l("红头上的发文机关名称，每行一个；联合发文写多行。留空则用单位名称。"),
+    "doc_code": _l("发文字号中年份前的部分，如“隰民农营发”。"),
+    "document_style": _l("2012版为现行国家标准；1999版印主题词和报、发栏。"),
+    "even_imprint_page": _l("勾选后，版记所在页总是偶数页（不少单位的印制要求）。"),
+    "superiors": _l("本单位向其报送报告的上级机关，每行一个，如“县信访局”。"),
+    "case_categories": _l("一案一卡“问题类别”可选的项，每行一个，如“土地征收”“劳动社保”。"),
+    "is_leader": _l("勾选后，此人可作为接访领导、包案领导和领导小组成员。"),
+    "person": _l("选择本单位人员后，姓名和职务自动填入；其职务修改后，打印的方案随之更新。"),
+    "part": _l(
+        "选择后，本节内容由方案的结构数据生成（如领导小组名单、接访安排），"
+        "打印时随数据更新；“内容”中原有的文字保留，清除此项即恢复打印原文。"
+    ),
+    "hours": _l("如“上午8:30—12:00”，印在方案的接访安排和日程表中。"),
+    "holiday_rule": _l("接访日遇法定节假日时的处理；顺延即改到下一个工作日（含调休上班日）。"),
+    "nth": _l("“每月第几个星期几”规则用：1 为第一个。"),
+    "days_per_month": _l("“每人每月若干天”规则用：每位接访领导每月接访的天数。"),
+    "accompany": _l("参加接访的其他人员，如“承办法官”“公职律师”。"),
+    "leaders": _l("每行一位接访领导，写姓名或职务，与日程表中的名称一致。"),
+    "day_kind": _l("工作日不计周末和法定节假日，并计入调休上班日。"),
+    "zero_report": _l("勾选后，即使没有情况也要按期报送（零报告）。"),
+    "deadline_day": _l("月报用：次月几日前报送。"),
+    "metric": _l("用哪个统计数字衡量此目标；选定后，目标考核页自动算出完成情况。"),
+    "office_director_title": _l("写在主任姓名前的职务，如“副营长（兼）”。"),
+    "doc_number": _l("如“隰民农营发〔2012〕2号”；方括号和“第”字会自动规范。"),
+    "extra": _l("可填写本单位特有的内容，格式为 JSON 对象。"),
+}
+MODEL_HELP = {}
+
+
+def help_for(model) -> dict:
+    """The help texts of the fields of a document class."""
+    found = {name: FIELD_HELP[name] for name in model._fields if name in FIELD_HELP}
+    found.update(MODEL_HELP.get(model.__name__, {}))
+    return found
 
 
 def labels_for(model) -> dict:

@@ -12,10 +12,10 @@ from mongoengine import NotUniqueError, Q, ValidationError
 
 import documents
 import exports
-from documents import cardquery, deadlines, figures, reports
+from documents import cardquery, deadlines, figures, metrics, printable, reports
 from documents.fields import FIRST_DAY, LAST_DAY
 
-from . import auth, errors, printing
+from . import auditlog, auth, errors, printing
 from .errors import validation_messages
 
 PAGE_SIZE = 50
@@ -23,17 +23,7 @@ PAGE_SIZE = 50
 
 def audit(action, record, detail=None):
     """One line of the audit log for what was done to a report or plan here."""
-    from documents import accounts
-
-    accounts.record(
-        action,
-        actor=auth.current_user.name,
-        username=auth.current_user.username,
-        target=type(record).__name__,
-        target_id=record.pk,
-        detail=(detail or str(record))[:200],
-        address=auth.address(),
-    )
+    auditlog.record(action, record, detail=detail)
 
 
 def parse_day(text, default, name):
@@ -255,8 +245,8 @@ def dashboard(units, unit):
             "beijing_cases",
             "receptions_held",
         ],
-        "label": figures.label,
-        "shown": figures.shown,
+        "label": metrics.label,
+        "shown": metrics.shown,
         "targets": targets,
         "quotas": quotas,
         "overdue": overdue,
@@ -267,6 +257,16 @@ def dashboard(units, unit):
         "charts": charts,
         "own": own,
     }
+
+
+def _last_due(duty, plan):
+    """The day the duty's last report is due: a monthly report of the period's last month is
+    due in the month after, and the list shows a report by its due day."""
+    first, last = reports.duty_range(duty, plan)
+    if not (first and last):
+        return last
+    periods = reports.periods(duty, plan, last, last + datetime.timedelta(days=62))
+    return max([last, *(p.due.date() for p in periods if p.start <= last)])
 
 
 class ReportsView(BaseView):
@@ -309,7 +309,11 @@ class ReportsView(BaseView):
         except ValueError:
             page = 1
         pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        ranges = [(d, *reports.duty_range(d, p)) for p in plans for d in p.reporting_duties]
+        ranges = [
+            (d, *reports.duty_range(d, p), _last_due(d, p))
+            for p in plans
+            for d in p.reporting_duties
+        ]
         return self.render(
             "admin/xf_reports.html",
             units=units,
@@ -430,7 +434,7 @@ class ReportsView(BaseView):
         audit("print", report)
         try:
             data = exports.render_circular(
-                report.as_printable(reader_tables(report)), printing.font_overrides()
+                printable.report(report, reader_tables(report)), printing.font_overrides()
             )
         except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
             reference = errors.reference()
@@ -498,8 +502,8 @@ class ReportsView(BaseView):
             quotas=quotas,
             current=current,
             previous=previous,
-            label=figures.label,
-            shown=figures.shown,
+            label=metrics.label,
+            shown=metrics.shown,
             main=reports.MAIN_FIGURES,
             can_write=auth.can(self.write_permission),
             can_export=auth.can("export"),
@@ -555,7 +559,7 @@ def target_tables(results, quotas, current, previous) -> list[dict]:
                     [
                         q["leader"],
                         *[f"{q['counts'][k]}/{q['required'][k]}" for k in kinds],
-                        "达标" if q["ok"] else "未达标",
+                        "达标" if q["ok"] else ("方案未定任务" if q["ok"] is None else "未达标"),
                     ]
                     for q in quotas["rows"]
                 ],
@@ -566,7 +570,7 @@ def target_tables(results, quotas, current, previous) -> list[dict]:
             "title": "主要数据",
             "headers": ["项目", "本期", "上期"],
             "rows": [
-                [figures.label(k), figures.shown(k, current[k]), figures.shown(k, previous[k])]
+                [metrics.label(k), metrics.shown(k, current[k]), metrics.shown(k, previous[k])]
                 for k in reports.MAIN_FIGURES
             ],
         }

@@ -12,10 +12,10 @@ from flask_babel import gettext
 from flask_login import current_user
 
 import documents
-from documents import accounts, deadlines, schedule
+from documents import deadlines, schedule
 from documents.fields import FIRST_DAY, LAST_DAY
 
-from . import auth, errors
+from . import auditlog, auth, errors
 
 
 def _month(text):
@@ -28,6 +28,12 @@ def _month(text):
     if not 1 <= month <= 12 or not FIRST_DAY.year <= year <= LAST_DAY.year:
         return None
     return datetime.date(year, month, 1)
+
+
+def _own_rows(rows):
+    """The quota rows a leader may see: his or her own (another leader's count is not theirs)."""
+    names = auth.own_leader_names()
+    return rows if names is None else [row for row in rows if row["leader"] in names]
 
 
 def _shift(first, months):
@@ -93,7 +99,7 @@ class ScheduleView(BaseView):
             statuses=dict(schedule.SESSION_STATUSES),
             activity_kinds=schedule.ACTIVITY_KINDS,
             quotas=schedule.quotas(plan),
-            compliance=schedule.compliance(plan, first.year, first.month),
+            compliance=_own_rows(schedule.compliance(plan, first.year, first.month)),
             notices=schedule.notices_due(plan.unit, deadlines.today(), scope=auth.scoped),
             can_write=auth.can("schedule:write"),
             feed_token=auth.feed_token,
@@ -160,12 +166,7 @@ class ScheduleView(BaseView):
         if not auth.csrf_ok():
             abort(400)
         current_user.new_feed_key()
-        accounts.record(
-            "feed_reset",
-            actor=current_user.name,
-            username=current_user.username,
-            address=auth.address(),
-        )
+        auditlog.record("feed_reset")
         flash(
             gettext("已重置订阅链接：以前给出的日历订阅链接不再有效，请在日历程序中换用新链接。"),
             "success",

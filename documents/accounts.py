@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import secrets
 
 from mongoengine import (
     CASCADE,
@@ -13,12 +14,13 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
+from pymongo import ReturnDocument
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .fields import NAME, SHORT, TEXT
+from . import store
+from .fields import NAME, SHORT, TEXT, StringField
 from .unit import Person, Unit
 
 # What a role may do: reading and writing each area, and the special rights.
@@ -165,8 +167,6 @@ class Account(Document):
 
     def new_feed_key(self) -> str:
         """A new key for calendar feed links: the links made before stop working."""
-        import secrets
-
         self.feed_key = secrets.token_urlsafe(16)
         type(self).objects(pk=self.pk).update_one(set__feed_key=self.feed_key)
         return self.feed_key
@@ -266,8 +266,6 @@ def forget_old_events(days) -> int:
     that the embedded store reads no event to find them. The number deleted."""
     if not days:
         return 0
-    from . import store
-
     cutoff = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
     return store.delete_made_before(AuditEvent._get_collection(), cutoff)
 
@@ -297,8 +295,6 @@ def take_attempt(keys, limit, now=None) -> list[str] | None:
     """Count one attempt against each key (e.g. ``name:…``, ``addr:…``). The counter ids taken,
     to give back with ``give_back`` on success; None when a key is over ``limit`` failures in
     the sliding window (then nothing is taken)."""
-    from pymongo import ReturnDocument
-
     now = now or datetime.datetime.now()
     window, elapsed = _window(now)
     taken = []

@@ -5,8 +5,10 @@ outside it is refused with ``CalendarDataMissing``, never guessed.
 """
 
 import datetime
+import hashlib
 
 import chinese_calendar
+from chinese_calendar import constants
 
 
 class CalendarDataMissing(ValueError):
@@ -22,10 +24,6 @@ class CalendarDataMissing(ValueError):
 def fingerprint() -> str:
     """What the holiday data say, in a few characters: a new year's holidays (a newer
     chinese-calendar) change it, and stored deadlines are computed anew."""
-    import hashlib
-
-    from chinese_calendar import constants
-
     days = sorted(
         f"{d}:{n}" for table in (constants.holidays, constants.workdays) for d, n in table.items()
     )

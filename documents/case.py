@@ -8,9 +8,7 @@ from mongoengine import (
     DENY,
     NULLIFY,
     BooleanField,
-    DateField,
     DateTimeField,
-    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
@@ -18,26 +16,22 @@ from mongoengine import (
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
+from mongoengine import signals as mongoengine_signals
 from mongoengine.errors import SaveConditionError
 from mongoengine.queryset import QuerySet
 
-from . import audit, store
-from .cardquery import index as card_index
-from .cardquery.rules import REPEAT_REASONS, SIMILAR_SUBJECT, similarity
-from .fields import LONG, NAME, SHORT, TEXT
+from . import audit, calendar, numbering, signals, store
+from . import deadlines as deadline_rules
+from .choices import CASE_MARKS, CASE_TYPES, OUTCOMES, SOURCES, STATUSES
+from .deadlines import DeadlineRuleSet, Rules, card_deadlines, next_office_deadline
+from .fields import LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .plan import Plan
+from .repeat_rules import REPEAT_REASONS, SIMILAR_SUBJECT, similarity
 from .unit import Person, Unit
 from .validators import id_number_problem, phone_problem
 
-SOURCES = ("来访", "来信", "网上", "电话", "上级交办", "上级督办")
-CASE_TYPES = ("初访", "重复访", "越级访", "集体访", "赴京访")
-# what else a petition was, besides its type: the reports count each of these
-CASE_MARKS = ("越级访", "集体访", "赴京访", "赴省访", "非正常访", "群体性事件")
-OUTCOMES = ("化解", "息访罢访", "稳控", "不予受理")
-STATUSES = ("登记", "办理中", "已答复", "已办结")
 CHANNELS = ("诉讼", "仲裁", "行政复议", "其他法定途径")
 CLASSIFICATIONS = (
     ("department", "直接交办责任部门"),
@@ -122,28 +116,29 @@ class CardQuerySet(QuerySet):
     card) keep the list index in step too, under the same write lock."""
 
     def _ids(self):
-        return list(self.clone().scalar("id")) if card_index.current() is not None else []
+        # only the embedded store's list index needs them (signals.cards_changed)
+        return list(self.clone().scalar("id")) if store.card_index_path() is not None else []
 
     def update(self, *args, **kwargs):
-        with store.write_lock(), card_index.writing():
+        with store.write_lock(), signals.writing():
             ids = self._ids()
             result = super().update(*args, **kwargs)
-            card_index.refresh(ids)
+            signals.cards_changed.send(self._document, ids=ids)
         return result
 
     def modify(self, *args, **kwargs):
-        with store.write_lock(), card_index.writing():
+        with store.write_lock(), signals.writing():
             ids = self._ids()
             result = super().modify(*args, **kwargs)
-            card_index.refresh(ids)
+            signals.cards_changed.send(self._document, ids=ids)
         return result
 
     def delete(self, *args, **kwargs):
         with store.write_lock():
             ids = self._ids()
-            with card_index.writing(-len(ids)):
+            with signals.writing(-len(ids)):
                 result = super().delete(*args, **kwargs)
-                card_index.refresh(ids)
+                signals.cards_changed.send(self._document, ids=ids)
         return result
 
 
@@ -236,8 +231,6 @@ class CaseCard(Document):
     # --- checks and what is computed on save ---
 
     def clean(self):
-        from .deadlines import Rules
-
         problems = {}
         if len(self.representatives) > MAX_REPRESENTATIVES:
             problems["representatives"] = (
@@ -269,9 +262,7 @@ class CaseCard(Document):
         problems.update(self._date_order_problems())
         if self.status == "已办结":
             if self.closed_on is None:
-                from .deadlines import today
-
-                self.closed_on = today()
+                self.closed_on = deadline_rules.today()  # at call time: tests set the day
             elif self.registered_on and self.closed_on < self.registered_on:
                 problems["closed_on"] = "办结日期不能早于登记日期"
         elif self.closed_on is not None:
@@ -300,8 +291,6 @@ class CaseCard(Document):
         return problems
 
     def _compute_deadlines(self, rules):
-        from .deadlines import card_deadlines, next_office_deadline
-
         deadlines = card_deadlines(self, rules)
         upcoming = next_office_deadline(deadlines)
         self.next_deadline = upcoming.due if upcoming else None
@@ -313,8 +302,6 @@ class CaseCard(Document):
     def stale_deadlines(cls, unit=None):
         """The cards not archived whose stored next deadline (its label, its problem) differs
         from what the rules and the holiday calendar in force give today: (card, new values)."""
-        from .deadlines import Rules
-
         query = cls.objects(archived__ne=True).no_dereference()
         if unit is not None:
             query = query.filter(unit=unit)
@@ -346,8 +333,6 @@ class CaseCard(Document):
         return changed
 
     def deadlines(self):
-        from .deadlines import Rules, card_deadlines
-
         return card_deadlines(self, Rules.for_unit(self.unit))
 
     # --- repeat petitions ---
@@ -355,12 +340,11 @@ class CaseCard(Document):
     def repeat_matches(self, limit=None) -> list[tuple["CaseCard", "RepeatMatch"]]:
         """The earlier cards of the unit this one repeats, best first, each with why (the same
         ID number, the same name and phone, a near-identical 案由 with its similarity): the
-        rules of ``cardquery.rules``, asked of the list index on the embedded store."""
-        from . import cardquery
-
+        rules of ``repeat_rules``, asked of the list index on the embedded store
+        (``documents.cardquery.repeats``, through ``signals.repeats``: it imports this module)."""
         if self.unit is None:
             return []
-        found = cardquery.repeats(
+        found = signals.repeats(
             self.unit.pk,
             exclude=self.pk,
             id_number=(self.id_number or "").strip().upper() or None,
@@ -431,18 +415,27 @@ class CaseCard(Document):
         self.version = seen + 1
         if not creating:
             kwargs["save_condition"] = {"version": seen}
-        # the card, its history and its list-index row land together (the embedded store)
-        with store.write_lock(), card_index.writing(1 if creating else 0):
+        # the card, its number, its history and its list-index row land together (the
+        # embedded store); a number is taken only once the card passed its checks
+        with store.write_lock(), signals.writing(1 if creating else 0):
+            sequence = None
             try:
+                if creating and not self.number and self.unit is not None:
+                    if kwargs.get("validate", True):
+                        self.validate(clean=kwargs.get("clean", True))
+                        kwargs["validate"] = False
+                    sequence = numbering.assign(self)
                 result = super().save(*args, **kwargs)
             except SaveConditionError:
                 self.version = seen
                 raise ConcurrentEdit(self, seen) from None
             except Exception:
                 self.version = seen
+                if sequence is not None:
+                    numbering.give_back(self, sequence)
                 raise
             CaseCardHistory.record(self, before)
-            card_index.changed(self)
+            signals.card_saved.send(self)
         return result
 
     def archive(self):
@@ -455,78 +448,6 @@ class CaseCard(Document):
         self.archived, self.archived_at, self.archived_by = False, None, None
         self._history_action = "恢复"
         return self.save()
-
-    def as_printable(self, field_set=None, mask=False) -> dict:
-        """The card as plain data for the form renderer (``exports.render_case_cards``);
-        ``mask`` hides the middle of the ID number and phones."""
-        from .custom_fields import display
-        from .masking import mask_id, mask_phone
-
-        id_number = mask_id(self.id_number) if mask and self.id_number else self.id_number
-        phones = [mask_phone(p) for p in self.phones] if mask else list(self.phones)
-        values = {
-            "petitioner": self.petitioner,
-            "group_size": self.group_size or "",
-            "id_number": id_number,
-            "phone": "、".join(phones),
-            "address": self.address,
-            "source": self.source,
-            "case_type": self.case_type,
-            "category": self.category,
-            "department": self.department,
-            "subject": self.subject,
-            "request": self.request,
-            "facts": self.facts,
-            "responsible_leader": str(self.responsible_leader or ""),
-            "status": self.status,
-            "progress": self.progress,
-            "petitioner_status": self.petitioner_status,
-            "measures": self.measures,
-            "outcome": self.outcome,
-        }
-        fields = [{**spec, "value": values.get(spec["key"]) or ""} for spec in CARD_LAYOUT]
-        timeline = next(f for f in fields if f["key"] == "timeline")
-        timeline["lines"] = [f"{e.date:%Y-%m-%d} {e.actor}：{e.content}" for e in self.timeline]
-        extra = self.extra or {}
-        for definition in field_set.active if field_set else []:
-            fields.append(
-                {
-                    "label": definition.label,
-                    "value": display(definition, extra.get(definition.key), mask),
-                    "wide": definition.type in ("textarea", "table"),
-                }
-            )
-        return {
-            "unit": self.unit.name if self.unit else "",
-            "number": self.number or "",
-            "registered_on": f"{self.registered_on:%Y年%-m月%-d日}" if self.registered_on else "",
-            "filled_by": "",
-            "fields": fields,
-        }
-
-
-# What the printed card shows, in order: the six fields of 一案一卡 and what the register keeps
-CARD_LAYOUT = [
-    {"key": "petitioner", "label": "信访人"},
-    {"key": "group_size", "label": "人数"},
-    {"key": "id_number", "label": "证件号码"},
-    {"key": "phone", "label": "联系电话"},
-    {"key": "address", "label": "住址", "wide": True},
-    {"key": "source", "label": "来源"},
-    {"key": "case_type", "label": "信访类型"},
-    {"key": "category", "label": "问题类别"},
-    {"key": "department", "label": "责任部门"},
-    {"key": "subject", "label": "案由", "wide": True, "size": "tall"},
-    {"key": "request", "label": "请求", "wide": True, "size": "tall"},
-    {"key": "facts", "label": "事实和理由", "wide": True, "size": "tall"},
-    {"key": "responsible_leader", "label": "包案责任人"},
-    {"key": "status", "label": "办理状态"},
-    {"key": "timeline", "label": "处理过程", "wide": True, "size": "taller"},
-    {"key": "progress", "label": "目前进展", "wide": True, "size": "tall"},
-    {"key": "petitioner_status", "label": "当事人动态", "wide": True, "size": "tall"},
-    {"key": "measures", "label": "处理措施", "wide": True, "size": "tall"},
-    {"key": "outcome", "label": "处理结果", "wide": True},
-]
 
 
 def _alike(first: str, second: str) -> bool:
@@ -577,13 +498,13 @@ class CaseCardHistory(Document):
                 version=card.version,
                 changes=changes,
             ).save()
-            card_index.history_added(card.pk, entry.pk)
+            signals.history_recorded.send(card.pk, entry=entry.pk)
 
     @classmethod
     def for_card(cls, card, **conditions):
         """A card's history, latest first; on the embedded store through the list index's
         table of entries by card."""
-        ids = card_index.history_ids(card.pk)
+        ids = signals.history_ids(card.pk)
         if ids is None:
             return cls.objects(card=card, **conditions)
         return cls.objects(pk__in=ids, card=card, **conditions)
@@ -602,33 +523,6 @@ def _plain(value):
     return value
 
 
-def blank_card(unit, field_set=None) -> dict:
-    """An empty card of a unit, with its own fields, for registration on paper."""
-    fields = [{**spec, "value": ""} for spec in CARD_LAYOUT]
-    for definition in field_set.active if field_set else []:
-        hint = (
-            "□" + "　□".join(definition.choices)
-            if definition.type in ("choice", "multichoice")
-            else ""
-        )
-        if definition.type == "boolean":
-            hint = "□是　□否"
-        fields.append(
-            {
-                "label": definition.label,
-                "value": hint,
-                "wide": definition.type in ("textarea", "table", "multichoice"),
-            }
-        )
-    return {
-        "unit": unit.name if unit else "",
-        "number": "",
-        "registered_on": "",
-        "filled_by": "",
-        "fields": fields,
-    }
-
-
 # --- stored deadlines follow the rules and the calendar ---------------------------------------
 
 
@@ -641,8 +535,6 @@ def refresh_for_calendar() -> int | None:
     """At start: when the holiday data differ from those the stored deadlines were computed
     with, compute them anew (once, whichever process starts first). The number of cards
     rewritten; None when the data were the same."""
-    from . import calendar
-
     settings = CaseCard._get_db()["xinfang_settings"]
     now = calendar.fingerprint()
     with store.write_lock():
@@ -659,12 +551,8 @@ def refresh_for_calendar() -> int | None:
 
 
 def _watch_rules():
-    from mongoengine import signals
-
-    from .deadlines import DeadlineRuleSet
-
-    signals.post_save.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
-    signals.post_delete.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
+    mongoengine_signals.post_save.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
+    mongoengine_signals.post_delete.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
 
 
 _watch_rules()

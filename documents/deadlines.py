@@ -17,12 +17,11 @@ from mongoengine import (
     EmbeddedDocumentListField,
     IntField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from .calendar import CalendarDataMissing, add_days, subtract_days
-from .fields import NAME, TEXT
+from .fields import NAME, TEXT, StringField
 from .unit import Unit
 
 DAY_KINDS = (("calendar", "自然日"), ("working", "工作日"))

@@ -8,10 +8,10 @@ from mongoengine import (
     EmbeddedDocumentListField,
     ListField,
     ReferenceField,
-    StringField,
 )
+from mongoengine import signals as mongoengine_signals
 
-from .fields import NAME, TEXT
+from .fields import NAME, TEXT, StringField
 from .unit import Person, Unit
 
 MEMBER_ROLES = ("组长", "副组长", "成员")
@@ -48,3 +48,20 @@ class LeadershipGroup(Document):
 
     def members_in(self, role):
         return [m for m in self.members if m.role == role]
+
+
+def _person_saved(sender, document, **kwargs):
+    """A person saved: the leadership groups that list this person take the new name and
+    title, so the printed group (plan_parts) never says an old one."""
+    for group in LeadershipGroup.objects(members__person=document):
+        changed = False
+        for member in group.members:
+            if member.person is not None and member.person.pk == document.pk:
+                if (member.name, member.title) != (document.name, document.title):
+                    member.name, member.title = document.name, document.title
+                    changed = True
+        if changed:
+            group.save()
+
+
+mongoengine_signals.post_save.connect(_person_saved, sender=Person, weak=False)

@@ -6,20 +6,18 @@ import re
 from mongoengine import (
     DENY,
     BooleanField,
-    DateField,
-    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
     IntField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
-from .fields import HEADING, LONG, NAME, SHORT, TEXT
-from .figures import METRICS
+from .choices import PARTS
+from .fields import HEADING, LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
+from .metrics import METRICS
 from .unit import DOCUMENT_STYLES, Unit
 
 PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
@@ -34,6 +32,9 @@ RECEPTION_KINDS = (
     ("days_per_leader", "每人每月若干天"),
     ("phase", "每周若干天（不固定星期）"),
     ("any_time", "随时接访"),
+    ("working_days", "每个工作日"),
+    ("lunar_days", "农历每月固定日期"),
+    ("dates", "指定日期"),
 )
 WEEKDAYS = (
     (0, "星期一"),
@@ -48,6 +49,7 @@ HOLIDAY_RULES = (
     ("next_working_day", "节假日顺延至下一个工作日"),
     ("skip", "遇节假日取消"),
     ("keep", "照常"),
+    ("next_same_weekday", "顺延至下周同一天"),
 )
 SECRECY = ("秘密", "机密", "绝密")
 URGENCY = ("特急", "加急", "特提", "平急")
@@ -59,6 +61,9 @@ class Section(EmbeddedDocument):
     level = IntField(choices=HEADING_LEVELS, default=1)
     heading = StringField(max_length=HEADING)
     text = StringField(max_length=LONG)
+    # a part drawn from the plan's structure (choices.PARTS): printed instead of ``text``,
+    # which is kept (an imported plan's own words) and prints again when the part is cleared
+    part = StringField(choices=PARTS)
 
     def __str__(self):
         return self.heading or (self.text or "")[:20]
@@ -128,6 +133,85 @@ class Phase(EmbeddedDocument):
         _check_range(self.start_date, self.end_date, "阶段结束日期", "end_date")
 
 
+# --- reception arrangements: what a rule must say to be scheduled (documents.schedule) ---
+
+WEEKDAY_NAMES = "一二三四五六日"
+MAX_WORKING_DAYS_IN_MONTH = 23  # no month has more working days (调休 included)
+
+
+def rule_problems(rule, number=None) -> list[str]:
+    """What is wrong with a reception rule, in Chinese (empty when it can be scheduled)."""
+    name = f"第{number}条接访安排" if number else "接访安排"
+    kind = rule.kind
+    problems = []
+    if kind == "any_time":
+        return problems
+    if not rule.leaders:
+        problems.append(f"{name}：没有写接访领导")
+    problems += _calendar_problems(rule, name)
+    if kind == "days_per_leader":
+        if not rule.days_per_month:
+            problems.append(f"{name}：没有写每人每月几天")
+        elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
+            total = rule.days_per_month * max(len(rule.leaders), 1)
+            problems.append(
+                f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"
+            )
+    if kind == "phase":
+        if not rule.days_per_week:
+            problems.append(f"{name}：没有写每周几天")
+        elif rule.days_per_week > 5:
+            problems.append(f"{name}：每周最多安排5个工作日，现为{rule.days_per_week}天")
+    if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
+        problems.append(f"{name}：结束日期早于开始日期")
+    return problems
+
+
+def _calendar_problems(rule, name):
+    """What is missing or impossible in the days a rule names."""
+    kind, problems = rule.kind, []
+    if kind in ("weekly", "monthly_nth_weekday") and not rule_weekdays(rule):
+        problems.append(f"{name}：没有写星期几")
+    if kind == "monthly_nth_weekday":
+        nths = rule_nths(rule)
+        if not nths:
+            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
+        elif max(nths) > 4:
+            problems.append(
+                f"{name}：并非每个月都有第{max(nths)}个星期{_weekday(rule_weekdays(rule)[0])}，"
+                "请改为第1至第4个"
+            )
+    if kind == "monthly_day":
+        days = rule_days_of_month(rule)
+        if not days:
+            problems.append(f"{name}：没有写每月几日")
+        elif (
+            len(days) == 1 and days[0] > 28
+        ):  # of several days (逢三、九: 29), a month may lack one
+            problems.append(f"{name}：并非每个月都有{days[0]}日，请改为1日至28日")
+    if kind == "lunar_days" and not rule.lunar_days:
+        problems.append(f"{name}：没有写农历每月几日")
+    if kind == "dates" and not rule.dates:
+        problems.append(f"{name}：没有写接访日期")
+    return problems
+
+
+def rule_weekdays(rule):
+    return sorted(set(rule.weekdays or ([] if rule.weekday is None else [rule.weekday])))
+
+
+def rule_nths(rule):
+    return sorted(set(rule.nths or ([rule.nth] if rule.nth else [])))
+
+
+def rule_days_of_month(rule):
+    return sorted(set(rule.days_of_month or ([rule.day_of_month] if rule.day_of_month else [])))
+
+
+def _weekday(weekday):
+    return WEEKDAY_NAMES[weekday] if weekday is not None and 0 <= weekday < 7 else "几"
+
+
 class ReceptionArrangement(EmbeddedDocument):
     """A reception rule as the plan states it: who receives, when, where, with whom."""
 
@@ -135,12 +219,18 @@ class ReceptionArrangement(EmbeddedDocument):
     description = StringField(max_length=TEXT)  # the plan's own words
     leaders = ListField(StringField(max_length=NAME))
     weekday = IntField(choices=WEEKDAYS)
+    weekdays = ListField(IntField(choices=WEEKDAYS))  # 每周二、四: several days of the week
     nth = IntField(min_value=1, max_value=5)
+    nths = ListField(IntField(min_value=1, max_value=5))  # 每月第一、四周
     day_of_month = IntField(min_value=1, max_value=31)
+    days_of_month = ListField(IntField(min_value=1, max_value=31))  # 每月8号、25号
+    lunar_days = ListField(IntField(min_value=1, max_value=30))  # 农历初一、十五
+    dates = ListField(DateField())  # an explicit list of days (a table of dates)
     days_per_month = IntField(min_value=1, max_value=31)
     days_per_week = IntField(min_value=1, max_value=7)
     holiday_rule = StringField(choices=HOLIDAY_RULES, default="next_working_day")
     place = StringField(max_length=NAME)
+    hours = StringField(max_length=NAME)  # 08:30-11:30
     accompany = StringField(max_length=TEXT)  # who takes part: 承办法官, 公职律师 …
     start_date = DateField()
     end_date = DateField()
@@ -150,8 +240,6 @@ class ReceptionArrangement(EmbeddedDocument):
 
     def clean(self):
         _check_range(self.start_date, self.end_date, "接访结束日期", "end_date")
-        from .schedule import rule_problems
-
         problems = [p.split("：", 1)[-1] for p in rule_problems(self)]
         if problems:
             raise ValidationError("；".join(problems), errors={"kind": "；".join(problems)})
@@ -235,100 +323,17 @@ class Plan(Document):
         copied = {name: copy.deepcopy(getattr(self, name)) for name in STRUCTURE_FIELDS}
         return Plan(unit=unit, title=title, **copied)
 
-    def as_printable(self) -> dict:
-        """The plan as plain data for the document renderer (``exports.render_circular``)."""
-        unit = self.unit
-        return {
-            "style": self.effective_style,
-            "copy_number": self.copy_number,
-            "secrecy": self.secrecy,
-            "urgency": self.urgency,
-            "issuer_marks": self.effective_issuer_marks,
-            "doc_number": self.doc_number,
-            "signer": self.signer,
-            "title": self.title,
-            "main_recipients": self.main_recipients,
-            "preamble": self.preamble,
-            "sections": [
-                {"level": s.level, "heading": s.heading, "text": s.text} for s in self.sections
-            ],
-            "attachments": [self._printable_attachment(a) for a in self.attachments],
-            "signatories": list(self.signatories),
-            "date_written": self.date_written,
-            "note": self.note,
-            "no_body_on_next_page": self.no_body_on_next_page,
-            "subject_terms": list(self.subject_terms),
-            "report_to": list(self.report_to),
-            "copy_to": list(self.copy_to),
-            "distribute_to": list(self.distribute_to),
-            "printed_by": self.printed_by,
-            "printed_date": self.printed_date,
-            "even_imprint_page": bool(unit and unit.even_imprint_page),
-        }
-
-    def _printable_attachment(self, attachment) -> dict:
-        if attachment.kind == "table":
-            lines = [
-                [cell.strip() for cell in line.split("|")]
-                for line in (attachment.text or "").splitlines()
-                if line.strip()
-            ]
-            if lines:
-                width = max(len(line) for line in lines)
-                rows = [line + [""] * (width - len(line)) for line in lines]
-                return {"title": attachment.title, "text": "", "headers": rows[0], "rows": rows[1:]}
-        if attachment.kind != "schedule":
-            return {"title": attachment.title, "text": attachment.text}
-        from .schedule import ReceptionSession
-
-        sessions = ReceptionSession.objects(plan=self, status__ne="cancelled") if self.pk else []
-        if sessions:
-            accompany = {s.accompany or "" for s in sessions}
-            if len(accompany) == 1:  # the same people every time: said once, under the table
-                note = f"注：参与接访人员为{accompany.pop()}。" if sessions[0].accompany else ""
-                rows = [
-                    [f"{s.date:%Y年%-m月%-d日}", s.weekday, s.leader, s.place or ""]
-                    for s in sessions
-                ]
-                headers, widths = ["日期", "星期", "接访领导", "接访地点"], [30, 16, 27, 27]
-            else:
-                note = ""
-                rows = [
-                    [
-                        f"{s.date:%Y年%-m月%-d日}",
-                        s.weekday,
-                        s.leader,
-                        s.place or "",
-                        s.accompany or "",
-                    ]
-                    for s in sessions
-                ]
-                headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
-                widths = [22, 12, 20, 20, 26]
-            text = "\n".join(filter(None, [attachment.text, note]))
-            return {
-                "title": attachment.title,
-                "text": text,
-                "rows": rows,
-                "headers": headers,
-                "widths": widths,
-            }
-        rows = [
-            [
-                "、".join(r.leaders),
-                r.description or r.get_kind_display(),
-                r.place or "",
-                r.accompany or "",
-            ]
-            for r in self.receptions
-        ]
-        return {
-            "title": attachment.title,
-            "text": attachment.text,
-            "headers": ["接访领导", "接访时间", "接访地点", "参与接访人员"],
-            "rows": rows,
-            "widths": [18, 40, 20, 22],
-        }
+    def place_parts(self, parts=None):
+        """Add a section for each part not yet placed, in the default order, after the
+        written sections (or only ``parts``); returns how many were added."""
+        placed = {s.part for s in self.sections if s.part}
+        added = 0
+        for key, heading in PARTS:
+            if key in placed or (parts is not None and key not in parts):
+                continue
+            self.sections.append(Section(level=1, heading=heading, part=key))
+            added += 1
+        return added
 
     @property
     def effective_style(self):

@@ -7,11 +7,11 @@ from mongoengine import (
     EmbeddedDocumentListField,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
-from .fields import NAME, TEXT
+from .fields import NAME, TEXT, StringField
+from .plan import Plan
 from .unit import Unit
 
 DEFAULT_STEPS = ("登记", "分类", "办理", "答复", "办结")
@@ -116,8 +116,6 @@ def _linear(steps):
 def _plan_steps(unit):
     if unit is None:
         return []
-    from .plan import Plan
-
     for plan in Plan.objects(unit=unit).order_by("-date_written"):
         if plan.procedure:
             return [step.name for step in plan.procedure]

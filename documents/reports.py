@@ -14,20 +14,20 @@ from mongoengine import (
     CASCADE,
     NULLIFY,
     BooleanField,
-    DateField,
     DateTimeField,
-    DictField,
     Document,
     ListField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
-from . import audit, figures
-from .case import CASE_TYPES, OUTCOMES, SOURCES, STATUSES
-from .fields import LONG, NAME, SHORT
-from .plan import Attachment, Plan, Section
+from . import audit, figures, metrics
+from .choices import CASE_TYPES, OUTCOMES, SOURCES, STATUSES
+from .deadlines import Rules
+from .fields import LONG, NAME, SHORT, DateField, DictField, StringField
+from .metrics import QUOTA_METRICS
+from .plan import Attachment, Plan, ReportingDuty, Section
+from .schedule import ReceptionSession, compliance, quotas
 from .unit import Unit
 
 REPORT_STATES = (("draft", "草稿"), ("submitted", "已报送"))
@@ -217,58 +217,9 @@ class Report(Document):
         for duty in self.plan.reporting_duties if self.plan else []:
             if duty.name == self.duty:
                 return duty
-        from .plan import ReportingDuty
-
         return ReportingDuty(
             name=self.duty, cadence=self.cadence or "once", recipients=list(self.recipients)
         )
-
-    def as_printable(self, tables=None) -> dict:
-        """The report as an official document for ``exports.render_circular``; ``tables`` in
-        place of its own (a reader's narrowed copy)."""
-        unit = self.unit
-        sections = [{"level": 0, "heading": "", "text": self.text or ""}]
-        attachments = (
-            []
-            if self.zero
-            else [
-                {
-                    "title": t["title"],
-                    "text": "",
-                    "headers": t["headers"],
-                    "rows": t["rows"],
-                    "widths": t.get("widths"),
-                }
-                for t in (self.tables if tables is None else tables)
-                if t.get("rows")
-            ]
-        )
-        written = (self.submitted_at or self.drafted_at or datetime.datetime.now()).date()
-        return {
-            "style": unit.document_style or "2012",
-            "copy_number": None,
-            "secrecy": None,
-            "urgency": None,
-            "issuer_marks": list(unit.issuer_marks or [unit.name]),
-            "doc_number": self.doc_number,
-            "signer": None,
-            "title": self.title,
-            "main_recipients": "、".join(self.recipients),
-            "preamble": None,
-            "sections": sections,
-            "attachments": attachments,
-            "signatories": [unit.name],
-            "date_written": written,
-            "note": None,
-            "no_body_on_next_page": False,
-            "subject_terms": [],
-            "report_to": [],
-            "copy_to": [],
-            "distribute_to": [],
-            "printed_by": None,
-            "printed_date": None,
-            "even_imprint_page": False,
-        }
 
 
 def find(plan, duty_name, period_start):
@@ -311,8 +262,6 @@ def draft(plan, duty, period, now=None) -> Report:
 
 
 def _rules(unit):
-    from .deadlines import Rules
-
     return Rules.for_unit(unit)
 
 
@@ -342,14 +291,12 @@ def _change(key, now, before):
         return "—"
     difference = round(now - before, 1)
     sign = "+" if difference > 0 else ""
-    return f"{sign}{difference:g}" + ("个百分点" if key in figures.PERCENT else "")
+    return f"{sign}{difference:g}" + ("个百分点" if key in metrics.PERCENT else "")
 
 
 def report_tables(unit, current, previous, period) -> list[dict]:
     """The tables of a report: figures against the previous period, the breakdowns, the
     receptions of the period, the overdue cards."""
-    from .schedule import ReceptionSession
-
     tables = [
         {
             "title": "信访情况统计表",
@@ -357,9 +304,9 @@ def report_tables(unit, current, previous, period) -> list[dict]:
             "widths": [40, 20, 20, 20],
             "rows": [
                 [
-                    figures.label(k),
-                    figures.shown(k, current[k]),
-                    figures.shown(k, previous[k]),
+                    metrics.label(k),
+                    metrics.shown(k, current[k]),
+                    metrics.shown(k, previous[k]),
                     _change(k, current[k], previous[k]),
                 ]
                 for k in MAIN_FIGURES
@@ -369,7 +316,7 @@ def report_tables(unit, current, previous, period) -> list[dict]:
     orders = {"source": SOURCES, "case_type": CASE_TYPES, "outcome": OUTCOMES, "status": STATUSES}
     rows = [
         [title, name, str(n)]
-        for column, title in figures.BREAKDOWNS
+        for column, title in metrics.BREAKDOWNS
         for name, n in _by_count(current.breakdowns[column], orders.get(column, ()))
     ]
     tables.append(
@@ -469,7 +416,7 @@ def summary_text(period, current, previous) -> str:
         f"集体访{c['group_cases']}件，赴京访{c['beijing_cases']}件，"
         f"非正常访{c['abnormal_cases']}件。"
     )
-    rate = figures.shown("resolution_rate", c["resolution_rate"])
+    rate = metrics.shown("resolution_rate", c["resolution_rate"])
     lines.append(
         f"受理{c['accepted_cases']}件，已化解（含息访罢访）{c['resolved_cases']}件，"
         f"化解率{rate}；稳控{c['stabilized_cases']}件；"
@@ -541,8 +488,6 @@ def target_results(
 ) -> list[dict]:
     """Each target of the plan with its actual value for the period and whether it is met
     (None: not measurable from the data, e.g. a qualitative aim or a target without metric)."""
-    from .schedule import QUOTA_METRICS
-
     if current is None or previous is None:
         current, previous = unit_figures(plan.unit, start, end, as_of)
     quotas = quotas or leader_quotas(plan, start, end)
@@ -573,10 +518,10 @@ def target_results(
             row["actual"] = f"{len(met)}/{len(rows)}人达标" if rows else "无接访领导"
             row["met"] = bool(rows) and len(met) == len(rows)
             row["note"] = "；".join(f"{q['leader']}{q['counts'][kind]}" for q in rows)
-        elif metric in figures.LABELS:
+        elif metric in metrics.LABELS:
             actual, earlier = current[metric], previous[metric]
-            row["actual"] = figures.shown(metric, actual)
-            row["previous"] = figures.shown(metric, earlier)
+            row["actual"] = metrics.shown(metric, actual)
+            row["previous"] = metrics.shown(metric, earlier)
             goal = _number(target.value)
             if actual is None:
                 row["note"] = "本期无可计算的数据"
@@ -597,8 +542,6 @@ def target_results(
 def leader_quotas(plan, start, end) -> dict:
     """Per leader: what the period counted against the plan's monthly quotas, the quotas
     multiplied by the months the period touches."""
-    from .schedule import compliance, quotas
-
     required = quotas(plan)
     months = [
         (first.year, first.month)
@@ -615,7 +558,12 @@ def leader_quotas(plan, start, end) -> dict:
     rows = []
     for entry in totals.values():
         entry["required"] = {kind: minimum * len(months) for kind, (_, minimum) in required.items()}
-        entry["ok"] = all(entry["counts"][k] >= v for k, v in entry["required"].items())
+        # no quota: nothing to meet (None), never 达标 for a leader who received no one
+        entry["ok"] = (
+            all(entry["counts"][k] >= v for k, v in entry["required"].items())
+            if entry["required"]
+            else None
+        )
         rows.append(entry)
     labels = {kind: label for kind, (label, _) in required.items()}
     return {"months": len(months), "labels": labels, "rows": rows}
@@ -659,7 +607,7 @@ def draft_summary(plan, start, end, title=None) -> Plan:
             ],
         )
     )
-    rows = [f"{figures.label(k)}|{figures.shown(k, current[k])}" for k in MAIN_FIGURES]
+    rows = [f"{metrics.label(k)}|{metrics.shown(k, current[k])}" for k in MAIN_FIGURES]
     summary = Plan(
         unit=unit,
         kind="总结",

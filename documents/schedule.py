@@ -14,29 +14,35 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import icalendar
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from dateutil.rrule import weekday as nth_weekday
+from lunardate import LunarDate
 from mongoengine import (
     CASCADE,
     NULLIFY,
-    DateField,
     DateTimeField,
     Document,
     IntField,
     ReferenceField,
-    StringField,
     ValidationError,
 )
 
 from . import audit
 from .calendar import CalendarDataMissing, is_working_day
-from .fields import NAME, TEXT
-from .figures import QUOTA_METRICS
-from .plan import Plan
+from .case import CaseCard
+from .deadlines import Rules, _deadline
+from .fields import NAME, TEXT, DateField, StringField
+from .metrics import QUOTA_METRICS
+from .plan import (
+    WEEKDAY_NAMES,
+    Plan,
+    rule_days_of_month,
+    rule_nths,
+    rule_problems,
+    rule_weekdays,
+)
 from .unit import Unit
-
-WEEKDAY_NAMES = "一二三四五六日"
-MAX_WORKING_DAYS_IN_MONTH = 23  # no month has more working days (调休 included)
 
 
 class ScheduleError(ValueError):
@@ -51,52 +57,6 @@ class Slot:
     accompany: str
     rule: int  # the index of the rule in the plan's receptions
     moved_from: datetime.date | None = None  # the holiday it was moved from
-
-
-def rule_problems(rule, number=None) -> list[str]:
-    """What is wrong with a reception rule, in Chinese (empty when it can be scheduled)."""
-    name = f"第{number}条接访安排" if number else "接访安排"
-    kind = rule.kind
-    problems = []
-    if kind == "any_time":
-        return problems
-    if not rule.leaders:
-        problems.append(f"{name}：没有写接访领导")
-    if kind in ("weekly", "monthly_nth_weekday") and rule.weekday is None:
-        problems.append(f"{name}：没有写星期几")
-    if kind == "monthly_nth_weekday":
-        if not rule.nth:
-            problems.append(f"{name}：没有写第几个星期{_weekday(rule.weekday)}")
-        elif rule.nth > 4:
-            problems.append(
-                f"{name}：并非每个月都有第{rule.nth}个星期{_weekday(rule.weekday)}，"
-                "请改为第1至第4个"
-            )
-    if kind == "monthly_day":
-        if not rule.day_of_month:
-            problems.append(f"{name}：没有写每月几日")
-        elif rule.day_of_month > 28:
-            problems.append(f"{name}：并非每个月都有{rule.day_of_month}日，请改为1日至28日")
-    if kind == "days_per_leader":
-        if not rule.days_per_month:
-            problems.append(f"{name}：没有写每人每月几天")
-        elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
-            total = rule.days_per_month * max(len(rule.leaders), 1)
-            problems.append(
-                f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"
-            )
-    if kind == "phase":
-        if not rule.days_per_week:
-            problems.append(f"{name}：没有写每周几天")
-        elif rule.days_per_week > 5:
-            problems.append(f"{name}：每周最多安排5个工作日，现为{rule.days_per_week}天")
-    if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
-        problems.append(f"{name}：结束日期早于开始日期")
-    return problems
-
-
-def _weekday(weekday):
-    return WEEKDAY_NAMES[weekday] if weekday is not None and 0 <= weekday < 7 else "几"
 
 
 def period_of(plan, rule, start=None, end=None):
@@ -133,8 +93,9 @@ def _apply_holiday(day, rule, end):
     if rule.holiday_rule == "skip":
         return None
     moved = day
+    step = datetime.timedelta(days=7 if rule.holiday_rule == "next_same_weekday" else 1)
     while not is_working_day(moved):
-        moved += datetime.timedelta(days=1)
+        moved += step  # 顺延至次周星期三: the same weekday of the next week
     return (moved, day) if moved <= end else None
 
 
@@ -142,13 +103,28 @@ def _candidate_dates(rule, start, end):
     """The rule's own dates, before holidays and leaders."""
     kind = rule.kind
     if kind == "weekly":
-        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule.weekday)
+        yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule_weekdays(rule))
     elif kind == "monthly_nth_weekday":  # nth is 1 to 4 (rule_problems): every month has it
-        yield from _dates(
-            MONTHLY, dtstart=start, until=end, byweekday=nth_weekday(rule.weekday, rule.nth)
-        )
+        days = [nth_weekday(w, n) for w in rule_weekdays(rule) for n in rule_nths(rule)]
+        yield from _dates(MONTHLY, dtstart=start, until=end, byweekday=days)
     elif kind == "monthly_day":  # day 1 to 28 (rule_problems): every month has it
-        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule.day_of_month)
+        yield from _dates(MONTHLY, dtstart=start, until=end, bymonthday=rule_days_of_month(rule))
+    elif kind == "working_days":
+        yield from _working_days(start, end)
+    elif kind == "lunar_days":
+        yield from _lunar_days(rule.lunar_days, start, end)
+    elif kind == "dates":
+        yield from sorted(d for d in set(rule.dates) if start <= d <= end)
+
+
+def _lunar_days(days, start, end):
+    """The days between ``start`` and ``end`` whose day of the lunar month is in ``days``
+    (农历初一、十五), by the lunardate library's calendar tables."""
+    wanted, day = set(days), start
+    while day <= end:
+        if LunarDate.from_solar_date(day.year, day.month, day.day).day in wanted:
+            yield day
+        day += datetime.timedelta(days=1)
 
 
 def _spread(days, count):
@@ -457,9 +433,9 @@ def compliance(plan, year: int, month: int) -> list[dict]:
             "door_visit": activities[(leader, "door_visit")],
         }
         checks = {kind: counts[kind] >= minimum for kind, (_, minimum) in required.items()}
-        rows.append(
-            {"leader": leader, "counts": counts, "checks": checks, "ok": all(checks.values())}
-        )
+        # no quota in the plan: nothing to meet, so neither 达标 nor 未达标 (None)
+        ok = all(checks.values()) if checks else None
+        rows.append({"leader": leader, "counts": counts, "checks": checks, "ok": ok})
     return rows
 
 
@@ -471,9 +447,6 @@ def notices_due(unit, today: datetime.date, days_ahead: int = 7, scope=_everythi
     """The notices to send in the coming days: leaders before their reception days, and
     petitioners before the reception they were invited to (dates by the deadline rules).
     ``scope(model, query)`` narrows the sessions and cards to what the reader may see."""
-    from .case import CaseCard
-    from .deadlines import Rules, _deadline
-
     rules = Rules.for_unit(unit)
     horizon = today + datetime.timedelta(days=days_ahead)
     result = []
@@ -535,8 +508,6 @@ def notices_due(unit, today: datetime.date, days_ahead: int = 7, scope=_everythi
 
 def ical(sessions, name: str) -> bytes:
     """An iCalendar feed of reception sessions (one all-day event each)."""
-    import icalendar
-
     feed = icalendar.Calendar()
     feed.add("prodid", "-//xinfang//接访日程//ZH")
     feed.add("version", "2.0")

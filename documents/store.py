@@ -21,21 +21,18 @@ import functools
 import inspect
 import os
 import pathlib
-import sqlite3
 import threading
-import types
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import bson
-import litemongo
 import mongoengine
-from litemongo import sqlite_store
-from litemongo._vendor.mongomock import collection as _mm_collection
-from litemongo._vendor.mongomock import command_cursor as _mm_command_cursor
-from litemongo._vendor.mongomock import database as _mm_database
+
+from . import litemongo_adapter
 
 DEFAULT_DB_NAME = "xinfang"
+_card_index_path = None  # set by connect()
+_cards_file_path = None  # set by connect()
 DEFAULT_DATA_DIR = "data"
 
 # Collection, database and client methods that change data: they hold the inter-process lock.
@@ -85,88 +82,6 @@ class StoreInfo:
 
 # --- the embedded store -------------------------------------------------------------------------
 
-_open_lock = threading.Lock()
-
-
-class _CollectionStore(sqlite_store.CollectionStore):
-    def open(self):
-        # litemongo calls sqlite3.connect(path), which ties the connection to the opening thread.
-        # Every use of these connections is serialised by the guard, so let any thread use them.
-        with _open_lock:
-            plain = sqlite_store.sqlite3
-            sqlite_store.sqlite3 = types.SimpleNamespace(
-                connect=functools.partial(sqlite3.connect, check_same_thread=False)
-            )
-            try:
-                super().open()
-            finally:
-                sqlite_store.sqlite3 = plain
-        # A writer in another process holds the file briefly; wait for it rather than fail.
-        self._connection.execute("PRAGMA busy_timeout = 30000")
-
-    def find_candidates(self, filter):  # noqa: A002 - litemongo's name
-        """A query by ``_id`` (opening a card, a page of cards, saving one) reads just those
-        rows by their primary key. litemongo would first build its in-memory query index from
-        every document of the collection (litemongo 0.2: ``CollectionStore._get_query_index``),
-        at start and again whenever another process has written: seconds at 100,000 cards."""
-        ids = _id_values(filter)
-        if ids is None:
-            return super().find_candidates(filter)
-        self._remove_expired_documents()
-        return self._by_ids(ids)
-
-    def _by_ids(self, ids):
-        keys = list(dict.fromkeys(self._documents.encode_key(i) for i in ids))
-        found = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            found += self._connection.execute(
-                f"SELECT ROWID, doc FROM documents WHERE _id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-        found.sort()  # litemongo's natural order
-        return [self._documents._decode_doc(doc) for _rowid, doc in found]
-
-
-def _id_values(filter):  # noqa: A002
-    """The ids a filter is restricted to (``{"_id": x}``, ``{"_id": {"$in": [...]}}``, also
-    inside a top-level ``$and``), or None when it is not."""
-    if not isinstance(filter, dict):
-        return None
-    if "_id" in filter:
-        condition = filter["_id"]
-        if isinstance(condition, dict):
-            values = condition.get("$in") if set(condition) == {"$in"} else None
-            if set(condition) == {"$eq"}:
-                values = [condition["$eq"]]
-        else:
-            values = [condition]
-        if isinstance(values, list | tuple) and all(
-            isinstance(v, bson.ObjectId | str | int) and not isinstance(v, bool) for v in values
-        ):
-            return list(values)
-    for part in filter.get("$and") or ():
-        values = _id_values(part)
-        if values is not None:
-            return values
-    return None
-
-
-class _DatabaseStore(sqlite_store.DatabaseStore):
-    def __getitem__(self, col_name):
-        if col_name not in self._collections:
-            self._collections[col_name] = _CollectionStore(
-                self._dirpath / col_name, codec_options=self._codec_options
-            )
-        return self._collections[col_name]
-
-
-class _ServerStore(sqlite_store.ServerStore):
-    def __getitem__(self, db_name):
-        if db_name not in self._databases:
-            self._databases[db_name] = _DatabaseStore(self._dirpath / db_name)
-        return self._databases[db_name]
-
 
 class _Guard:
     """The locks of one data folder in one process."""
@@ -202,7 +117,7 @@ class _Guard:
                 self._file = None
 
     def wrap(self, value):
-        if isinstance(value, _GUARDED_TYPES):
+        if isinstance(value, litemongo_adapter.GUARDED_TYPES):
             return _Guarded(value, self)
         return value
 
@@ -238,7 +153,7 @@ class _Guarded:
             return self._guard.wrap(self._target[key])
 
     def __iter__(self):
-        if isinstance(self._target, _mm_collection.Cursor | _mm_command_cursor.CommandCursor):
+        if isinstance(self._target, litemongo_adapter.CURSOR_TYPES):
             return self
         with self._guard.hold(False):
             return iter(list(self._target))
@@ -265,14 +180,6 @@ class _Guarded:
         return f"Guarded({self._target!r})"
 
 
-_GUARDED_TYPES = (
-    _mm_database.Database,
-    _mm_collection.Collection,
-    _mm_collection.Cursor,
-    _mm_command_cursor.CommandCursor,
-)
-
-
 class EmbeddedClient:
     """A pymongo-like client over litemongo, safe for threads and processes.
 
@@ -297,7 +204,7 @@ class EmbeddedClient:
             if self._client is not None:
                 self._abandoned.append(self._client)
             self._guard = _Guard(self.folder)
-            self._client = litemongo.MongoClient(_ServerStore(self.folder))
+            self._client = litemongo_adapter.open_client(self.folder)
             self._pid = os.getpid()
         return self._client, self._guard
 
@@ -355,10 +262,9 @@ def connect(
     ``uri`` wins when given; else ``mock`` gives an in-memory mongomock; else the embedded store
     in ``data_dir``.
     """
+    global _card_index_path, _cards_file_path
     mongoengine.disconnect(alias)
-    from .cardquery import index
-
-    index.use(None)
+    _card_index_path = _cards_file_path = None
     if uri:
         name = db_name_from_uri(uri)
         mongoengine.connect(
@@ -366,7 +272,7 @@ def connect(
         )
         return StoreInfo("mongodb", _hide_password(uri), name)
     if mock:
-        import mongomock
+        import mongomock  # only tests and --mock use it: a deployment never loads it
 
         mongoengine.connect(
             db=db_name,
@@ -387,11 +293,21 @@ def connect(
         data_dir=str(folder),
         uuidRepresentation="standard",
     )
-    index.use(
-        folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3",
-        source=folder / db_name / "case_cards",
-    )
+    _card_index_path = folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3"
+    _cards_file_path = folder / db_name / "case_cards"
     return StoreInfo("embedded", str(folder), db_name)
+
+
+def card_index_path():
+    """Where the embedded store keeps its list index of the cards (``documents.cardquery``),
+    or None on MongoDB and mongomock; a new object at each ``connect``."""
+    return _card_index_path
+
+
+def cards_file_path():
+    """The embedded store's file of the cards (litemongo's, which the list index reads for its
+    start-up check without decoding a card), or None on MongoDB and mongomock."""
+    return _cards_file_path
 
 
 def _hide_password(uri: str) -> str:
@@ -421,22 +337,10 @@ def delete_made_before(collection, moment) -> int:
     if not isinstance(client, EmbeddedClient):
         return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
     path = client.folder / collection.database.name / collection.name
-    if not path.exists():
-        return 0
     with client.write_lock():
-        raw = sqlite3.connect(path, timeout=30)
-        try:
-            row = raw.execute("SELECT value FROM info WHERE key = 'key_format'").fetchone()
-            if row is None or row[0] != sqlite_store.KEY_FORMAT_TYPED:
-                return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
-            with raw:
-                deleted = raw.execute(
-                    "DELETE FROM documents WHERE _id >= 'o:' AND _id < ?", (f"o:{boundary}",)
-                ).rowcount
-        except sqlite3.OperationalError:  # no table yet: nothing stored
-            return 0
-        finally:
-            raw.close()
+        deleted = litemongo_adapter.delete_ids_before(path, boundary)
+    if deleted is None:  # keys litemongo does not keep in time order
+        return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
     return deleted
 
 

@@ -42,13 +42,17 @@ def to_simplified(text: str) -> str:
     return _CONVERTER.convert(text)
 
 
+_SIMPLIFIED_MOJIBAKE = {to_simplified(damaged): original for damaged, original in MOJIBAKE.items()}
+
+
 def clean(text: str, keep_spaces: bool = False) -> str:
     """Simplified text without the converter's artifacts. ``keep_spaces`` keeps the spaces
     between Chinese words (they separate the terms of a 主题词 line)."""
     text = _PINYIN.sub("", to_simplified(text))
     text = _HTML_TAG.sub("", text)
-    for damaged, original in MOJIBAKE.items():
-        text = text.replace(to_simplified(damaged), original)
+    if "?" in text:  # every damaged text holds the converter's ?
+        for damaged, original in _SIMPLIFIED_MOJIBAKE.items():
+            text = text.replace(damaged, original)
     if not keep_spaces:
         text = _CJK_SPACE.sub("", text)
     for pattern, replacement in _PUNCTUATION:

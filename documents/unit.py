@@ -4,16 +4,16 @@ from mongoengine import (
     DENY,
     NULLIFY,
     BooleanField,
-    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
     ListField,
     ReferenceField,
-    StringField,
+    ValidationError,
 )
 
-from .fields import NAME, SHORT, TEXT
+from . import numbering
+from .fields import NAME, SHORT, TEXT, DictField, StringField
 
 UNIT_KINDS = (
     "法院",
@@ -47,6 +47,8 @@ class Unit(Document):
 
     name = StringField(required=True, unique=True, max_length=NAME)
     short_name = StringField(max_length=SHORT)
+    # how its own texts refer to it (我院, 我局, 我乡 …); empty: the usual one of its kind
+    self_reference = StringField(max_length=SHORT)
     kind = StringField(choices=UNIT_KINDS, default="其他")
     # 发文机关标志: one line per issuing body; several for a joint document
     issuer_marks = ListField(StringField(max_length=NAME))
@@ -61,12 +63,20 @@ class Unit(Document):
     document_style = StringField(choices=DOCUMENT_STYLES, default="2012")
     even_imprint_page = BooleanField(default=False)  # 版记 on an even page
     case_categories = ListField(StringField(max_length=NAME))  # 问题类别 its cards choose from
+    # 一案一卡编号格式, e.g. {发文代字}信〔{年}〕{序号}号 (empty: that default; see numbering)
+    card_number_pattern = StringField(max_length=NAME)
     extra = DictField()  # unit-specific content, no schema change needed
 
     meta = {"collection": "units", "ordering": ["name"], "indexes": ["parent"]}
 
     def __str__(self):
         return self.short_name or self.name or ""
+
+    def clean(self):
+        if self.card_number_pattern is not None:
+            self.card_number_pattern = self.card_number_pattern.strip() or None
+        if problem := numbering.pattern_problem(self.card_number_pattern):
+            raise ValidationError(problem, errors={"card_number_pattern": problem})
 
 
 class Person(Document):

@@ -5,7 +5,7 @@ report used by ``xinfang check``.
 """
 
 from .cells import safe_cell
-from .circular import doc_number, render_circular
+from .circular import doc_number, imprint_defaults, render_circular, render_circular_with_notes
 from .fonts import FONT_ROLES, font_report, missing_glyphs
 from .workbook import tables_xlsx
 
@@ -14,7 +14,9 @@ __all__ = [
     "doc_number",
     "font_report",
     "missing_glyphs",
+    "imprint_defaults",
     "render_circular",
+    "render_circular_with_notes",
     "safe_cell",
     "tables_xlsx",
 ]

@@ -1,8 +1,10 @@
 """A plan as a red-header circular in the GB/T 9704 format (2012 style, or 1999 with 主题词)."""
 
+import datetime
 import re
 
 from . import fonts as font_stacks
+from .justify import _key, measures, set_paragraph, sized_table
 from .numbers import HeadingNumbers, document_date
 from .rendering import environment, render_pdf
 
@@ -42,22 +44,38 @@ def _paragraphs(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _blocks(sections):
+HEADING_ROLES = {1: "黑体", 2: "楷体", 3: "仿宋", 4: "仿宋"}
+RUNIN_ROLES = {f"runin level-{level}": role for level, role in HEADING_ROLES.items()}
+
+
+def _blocks(sections, fonts=None):
+    """Headings and paragraphs, each set line by line on the text width (see ``justify``)."""
     numbers = HeadingNumbers()
     blocks = []
     for section in sections:
         level = int(section.get("level") or 0)
         heading = (section.get("heading") or "").strip()
         number = numbers.next(level) if heading and level else ""
-        paragraphs = _paragraphs(section.get("text"))
+        texts = _paragraphs(section.get("text"))
+        # a heading that ends a sentence runs into its text: 1．落实责任，严肃纪律。要按照…
+        runin = bool(heading) and heading.endswith(("。", "：")) and level > 0
+        paragraphs = [set_paragraph([(t, None)], fonts=fonts) for t in texts]
+        if runin:
+            runs = [(number + heading, f"runin level-{level}"), (texts[0] if texts else "", None)]
+            paragraphs[:1] = [set_paragraph(runs, fonts=fonts, classes=RUNIN_ROLES)]
         blocks.append(
             {
                 "level": level,
                 "number": number,
                 "heading": heading,
+                "heading_text": number + heading,
+                "heading_lines": set_paragraph(
+                    [(number + heading, None)], fonts=fonts, role=HEADING_ROLES.get(level, "仿宋")
+                )
+                if heading and not runin
+                else "",
                 "paragraphs": paragraphs,
-                # a heading that ends a sentence runs into its text: 1．落实责任，严肃纪律。要按照…
-                "runin": bool(heading) and heading.endswith(("。", "：")) and level > 0,
+                "runin": runin,
             }
         )
     return blocks
@@ -75,15 +93,54 @@ def _title_lines(title):
     return [line for line in (title or "").splitlines() if line.strip()] or [""]
 
 
+def _listed(names):
+    text = "，".join(names)
+    return text if text.endswith("。") else text + "。"  # a list line ends with 。
+
+
+def _issuer(doc) -> str:
+    """The (lead) issuing body as the 署名 writes it, or as its 标志 does without 文件."""
+    for name in [*(doc.get("signatories") or []), *(doc.get("issuer_marks") or [])]:
+        name = re.sub(r"文件$", "", (name or "").strip())
+        if name:
+            return name
+    return ""
+
+
+def imprint_defaults(doc: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """The circular with 印发机关 and 印发日期 filled in where the plan lacks them, and notes for
+    the clerk as (what, value) pairs: ("printed_by", the office printed), ("printed_date", the
+    date printed) when ``date_written`` gave it or ("printed_date_today", …) without one, and
+    ("subject_terms", "") for a 1999-style circular without 主题词. The office is ``office`` when
+    the caller knows it, else the lead issuer's name with 办公室."""
+    doc = dict(doc)
+    notes = []
+    if not (doc.get("printed_by") or "").strip():
+        issuer = _issuer(doc)
+        office = (doc.get("office") or "").strip() or (f"{issuer}办公室" if issuer else "")
+        if office:
+            doc["printed_by"] = office
+            notes.append(("printed_by", office))
+    if not doc.get("printed_date"):
+        day = doc.get("date_written") or datetime.date.today()
+        doc["printed_date"] = day
+        what = "printed_date" if doc.get("date_written") else "printed_date_today"
+        notes.append((what, document_date(day, "2012")))
+    if (doc.get("style") or "2012") == "1999" and not doc.get("subject_terms"):
+        notes.append(("subject_terms", ""))
+    return doc, notes
+
+
 def _imprint(doc, style):
+    """The 版记: every circular has one (its 印发机关 and 印发日期 defaulted, see above)."""
     lists = []
     if style == "1999":
         if doc.get("report_to"):
-            lists.append(("报", "，".join(doc["report_to"])))
+            lists.append(("报", _listed(doc["report_to"])))
         if doc.get("copy_to"):
-            lists.append(("抄送", "，".join(doc["copy_to"])))
+            lists.append(("抄送", _listed(doc["copy_to"])))
         if doc.get("distribute_to"):
-            lists.append(("发", "，".join(doc["distribute_to"])))
+            lists.append(("发", _listed(doc["distribute_to"])))
     else:
         copy_to = [
             *doc.get("report_to", []),
@@ -91,10 +148,8 @@ def _imprint(doc, style):
             *doc.get("distribute_to", []),
         ]
         if copy_to:
-            lists.append(("抄送", "，".join(copy_to) + "。"))
+            lists.append(("抄送", _listed(copy_to)))
     printed_date = document_date(doc.get("printed_date"), "2012")  # 印发日期: Arabic in both
-    if not (lists or doc.get("printed_by") or printed_date or doc.get("subject_terms")):
-        return None
     return {
         "lists": lists,
         "thick_first": True,
@@ -128,54 +183,120 @@ FIELDS = {
     "printed_by": "",
     "printed_date": None,
     "even_imprint_page": False,
+    "office": "",  # the issuer's office, 印发机关 when the plan names none
 }
 
 
-def context(doc: dict, imprint_own_page=False, imprint_even=False) -> dict:
+SIZE_3_MM = 16 * 25.4 / 72  # 3号, one character of the grid
+SIZE_4_MM = 14 * 25.4 / 72  # 4号, the text of tables
+
+
+def _signature(names, date, fonts=None):
+    """Where the 署名 stand over the 成文日期 (右空四字): centred on the date, one under the other
+    for a joint document in the order of the issuers, and moved left as a block when the longest
+    name would come closer than two characters to the right edge (GB/T 9704-2012 7.3.5)."""
+    measure = measures(_key(fonts))["仿宋"]
+
+    def width(text):
+        return sum(measure(ch) for ch in text) * SIZE_3_MM
+
+    widest = max((width(n) for n in names), default=0.0)
+    date_width = width(date)
+    overhang = (widest - date_width) / 2  # past the date's right end, when centred on it
+    right = -min(overhang, 2 * SIZE_3_MM)  # 右空四字 for the date: at most two characters more
+    return {"width": f"{widest + 0.5:.3f}", "right": f"{right - 0.25:.3f}"}
+
+
+_CITED = re.compile(r"附件\s*[0-9０-９一二三四五六七八九十]")
+
+
+def _number_attachments(doc) -> bool:
+    """Attachments are numbered when there are several or the body cites one by number."""
+    attachments = doc.get("attachments") or []
+    if len(attachments) > 1:
+        return True
+    texts = [doc.get("preamble") or ""] + [
+        f"{s.get('heading') or ''}{s.get('text') or ''}" for s in doc.get("sections") or []
+    ]
+    return bool(attachments) and any(_CITED.search(t) for t in texts)
+
+
+def context(
+    doc: dict, imprint_own_page=False, imprint_even=False, fonts=None, no_body_note=False
+) -> dict:
     doc = {**FIELDS, **{k: v for k, v in doc.items() if v is not None}}
     style = doc.get("style") or "2012"
+    recipients = (doc.get("main_recipients") or "").strip()
+    date_written = document_date(doc.get("date_written"), style)
     return {
+        "number_attachments": _number_attachments(doc),
+        "signature": _signature(doc.get("signatories") or [], date_written, fonts),
+        "no_body_note": no_body_note,
         "doc": {**doc, "style": style},
         "marks": _marks(doc.get("issuer_marks") or []),
         "doc_number": doc_number(doc.get("doc_number")),
         "title_lines": _title_lines(doc.get("title")),
-        "preamble": _paragraphs(doc.get("preamble")),
-        "blocks": _blocks(doc.get("sections") or []),
+        "recipients": set_paragraph([(recipients + "：", None)], indent_em=0, fonts=fonts)
+        if recipients
+        else "",
+        "preamble": [
+            set_paragraph([(t, None)], fonts=fonts) for t in _paragraphs(doc.get("preamble"))
+        ],
+        "blocks": _blocks(doc.get("sections") or [], fonts),
         "attachments": [
             {
                 **a,
-                "paragraphs": _paragraphs(a.get("text")),
-                "rows": a.get("rows") or [],
-                "headers": a.get("headers") or [],
-                "widths": a.get("widths") or [],
+                **sized_table(
+                    a.get("headers") or [], a.get("rows") or [], TEXT_WIDTH_MM, SIZE_4_MM, fonts
+                ),
+                "paragraphs": [
+                    set_paragraph([(t, None)], fonts=fonts) for t in _paragraphs(a.get("text"))
+                ],
             }
             for a in doc.get("attachments") or []
         ],
-        "date_written": document_date(doc.get("date_written"), style),
+        "date_written": date_written,
         "imprint": _imprint(doc, style),
         "imprint_own_page": imprint_own_page or imprint_even,
         "imprint_even": imprint_even,
     }
 
 
-def _imprint_page(document) -> int | None:
+def _page_of(document, anchor) -> int | None:
     for number, page in enumerate(document.pages, start=1):
-        if "imprint" in page.anchors:
+        if anchor in page.anchors:
             return number
     return None
 
 
 def layout_circular(doc: dict, font_overrides=None):
-    """The laid-out document; the 版记 moves to an even page, after a blank one, when asked."""
+    """The laid-out document. The 版记 stands at the foot of the last page, on a page of its own
+    only when it does not fit there, and moves to an even page, after a blank one, when the unit
+    asks. （次页无正文） is printed only when the page after the signature really has no body."""
     css = stylesheet(font_overrides)
-    own_page = bool(doc.get("no_body_on_next_page"))
-    document = render_pdf("circular.html", context(doc, imprint_own_page=own_page), css)
-    page = _imprint_page(document)
+    doc, _ = imprint_defaults(doc)
+
+    def lay(**options):
+        return render_pdf("circular.html", context(doc, fonts=font_overrides, **options), css)
+
+    document = lay()
+    even = False
+    page = _page_of(document, "imprint")
     if doc.get("even_imprint_page") and page is not None and page % 2 == 1:
-        document = render_pdf("circular.html", context(doc, own_page, imprint_even=True), css)
+        even = True
+        document = lay(imprint_even=True)
+    if doc.get("no_body_on_next_page") and not doc.get("attachments"):
+        if (_page_of(document, "imprint") or 0) > (_page_of(document, "text-end") or 0):
+            document = lay(imprint_even=even, no_body_note=True)
     return document
 
 
 def render_circular(doc: dict, font_overrides=None) -> bytes:
     """The circular as PDF bytes."""
     return layout_circular(doc, font_overrides).write_pdf()
+
+
+def render_circular_with_notes(doc: dict, font_overrides=None) -> tuple[bytes, list]:
+    """The circular as PDF bytes, and what the clerk should know about it (what was defaulted,
+    what is missing: the notes of ``imprint_defaults``)."""
+    return render_circular(doc, font_overrides), imprint_defaults(doc)[1]

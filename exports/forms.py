@@ -7,6 +7,7 @@ import multiprocessing
 import os
 
 from . import fonts as font_stacks
+from .justify import sized_table
 from .rendering import environment, render_pdf
 
 CHUNK = 25  # cards laid out at once; larger batches are joined page by page to bound memory
@@ -101,11 +102,9 @@ def render_table(
     font_overrides=None,
 ) -> bytes:
     """A titled table on A4 pages, its header repeated on each page."""
-    context = {
-        "title": title,
-        "subtitle": subtitle,
-        "headers": headers,
-        "rows": rows,
-        "widths": widths or [],
-    }
+    # columns sized to their content (``widths`` is the caller's old fixed guess, not needed)
+    table = sized_table(
+        headers, [[str(c) for c in r] for r in rows], 156.0, 12 * 25.4 / 72, font_overrides
+    )
+    context = {"title": title, "subtitle": subtitle, **table}
     return render_pdf("table.html", context, stylesheet(font_overrides)).write_pdf()

@@ -2,7 +2,7 @@
 
 import datetime
 
-_DIGITS = "○一二三四五六七八九"
+_DIGITS = "〇一二三四五六七八九"  # 〇 (U+3007), the ideographic zero of the body font
 _SMALL = "零一二三四五六七八九"
 
 
@@ -35,7 +35,7 @@ def date_2012(day: datetime.date) -> str:
 
 
 def date_1999(day: datetime.date) -> str:
-    """GB/T 9704-1999: Chinese numerals, zero as ○: 二○一二年三月九日, 二○一二年十二月三十日."""
+    """GB/T 9704-1999: Chinese numerals, zero as 〇: 二〇一二年三月九日, 二〇一二年十二月三十日."""
     year = "".join(_DIGITS[int(d)] for d in str(day.year))
     return f"{year}年{chinese_number(day.month)}月{chinese_number(day.day)}日"
 

@@ -155,14 +155,51 @@ def flag_published_passwords() -> list[str]:
     return flagged
 
 
+# how each source plan refers to itself and to its head, and which of its sections become parts
+# drawn from the new unit's own records (its group, rules, principles, procedure)
+_TEMPLATE_WORDS = {
+    "区法院": {"own": ("我院",), "head": "院长"},
+    "市司法局": {"own": ("我局",), "head": None},
+    "农建营": {
+        "own": ("我营",),
+        "head": None,
+        "words": {"全营": "全{简称}", "营机关": "{简称}机关"},
+        "parts": {
+            "成立领导干部大接访活动领导小组": "group",
+            "扎实深入开展大接访活动": "receptions",
+            "接访原则": "principles",
+            "接访程序": "procedure",
+        },
+    },
+    "魏塘街道": {"own": ("我街道",), "head": None},
+    "XXX乡": {
+        "own": ("我乡",),
+        "head": "乡党委书记",
+        "words": {"全乡": "全{简称}"},
+        "parts": {"组织保障": "group"},
+    },
+}
+
+
 def plan_templates() -> dict[str, Plan]:
-    """The plan structure of each source unit as a template (unsaved plans without a unit)."""
-    return {
-        f"{source['unit']['short_name']}：{source['plan']['title']}": Plan(
+    """The plan of each source unit as a template (unsaved plans without a unit): its unit's
+    name, short name, self-reference, head's title and year are placeholders ({单位}, {简称},
+    {自称}, {主要领导}, {年}; documents.templating), filled for the unit a plan is made for."""
+    from documents import templating
+
+    result = {"空白方案（常用标题）": templating.blank_plan()}
+    for source in SOURCE_UNITS:
+        plan = Plan(
             **{k: v for k, v in _plan_fields(source["plan"]).items() if k in STRUCTURE_FIELDS}
         )
-        for source in SOURCE_UNITS
-    }
+        words = _TEMPLATE_WORDS.get(source["unit"]["short_name"], {})
+        for section in plan.sections:
+            section.part = words.get("parts", {}).get(section.heading)
+        templating.templatize(
+            plan, source["unit"], words.get("own", ()), words.get("head"), words.get("words")
+        )
+        result[f"{source['unit']['short_name']}：{source['plan']['title']}"] = plan
+    return result
 
 
 def _schedule(plan) -> int:

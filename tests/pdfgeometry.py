@@ -110,3 +110,61 @@ def rules(page):
                 )
             )
     return sorted(found)
+
+
+# --- the text area and its paragraphs ----------------------------------------------------------
+
+TEXT_LEFT, TEXT_RIGHT = 28.0, 184.0  # mm: the left and right edges of the 156 mm text area
+BODY_SIZE = 16 * PT  # 3号
+INDENT = 2 * BODY_SIZE
+
+
+def _is_body(line) -> bool:
+    """A line of 3号 text starting on the left edge or two characters in."""
+    size = line.glyphs[0].size
+    return abs(size - BODY_SIZE) < 0.05 and (
+        abs(line.left - TEXT_LEFT) < 0.3 or abs(line.left - TEXT_LEFT - INDENT) < 0.3
+    )
+
+
+def body_lines(pdf) -> list[list[Line]]:
+    """Each page's lines of body text (paragraphs and headings on the grid), top to bottom."""
+    return [[line for line in lines(page) if _is_body(line)] for page in pdf.pages]
+
+
+def continues(line) -> bool:
+    """A paragraph's second or later line: it starts on the left edge, in the body font (the
+    attachment label 附件N, also on the edge, is in 黑体)."""
+    return abs(line.left - TEXT_LEFT) < 0.3 and "Hei" not in line.glyphs[0].font
+
+
+def short_lines(pdf, tolerance=0.5):
+    """(page, text, mm short of the right edge) of every body line that is not the last of its
+    paragraph (the next body line continues it) and does not end on the right edge."""
+    flat = [(n, line) for n, page in enumerate(body_lines(pdf), start=1) for line in page]
+    found = []
+    for (page, line), (_, following) in zip(flat, flat[1:], strict=False):
+        if continues(following) and abs(line.right - TEXT_RIGHT) > tolerance:
+            found.append((page, line.text, round(TEXT_RIGHT - line.right, 2)))
+    return found
+
+
+def stranded_lines(pdf):
+    """(page, what, text) of a paragraph's first line alone at a page foot ("orphan") and its
+    last line alone at a page top ("widow")."""
+    pages = body_lines(pdf)
+    found = []
+    for n, (page, following) in enumerate(zip(pages, pages[1:], strict=False), start=1):
+        if not page or not following:
+            continue
+        last, first = page[-1], following[0]
+        if not continues(last) and continues(first):
+            found.append((n, "orphan", last.text))
+        if continues(first) and (len(following) == 1 or not continues(following[1])):
+            found.append((n + 1, "widow", first.text))
+    return found
+
+
+def last_lines(pdf) -> list[str]:
+    """The last body line of each page, spaces removed."""
+    return [page[-1].text.replace(" ", "") if page else "" for page in body_lines(pdf)]

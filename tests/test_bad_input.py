@@ -399,3 +399,40 @@ def test_flask_admins_gridfs_reader_is_not_offered(client):
     unit = documents.Unit(name="甲单位").save()
     for query in ("", f"?id={unit.pk}&coll=fs", f"?id={unit.pk}&coll=fs&db=x"):
         assert client.get(f"/admin/unit/api/file/{query}").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1899-12-31", "2100-01-01"])
+def test_a_date_field_outside_the_panels_range_is_refused_next_to_the_field(client, plan, value):
+    response = client.post(
+        "/admin/casecard/new/",
+        data={
+            "unit": str(plan.unit.pk),
+            "petitioner": "张三",
+            "subject": "反映问题",
+            "step": "登记",
+            "registered_on": value,
+        },
+    )
+    assert response.status_code == 200
+    assert f"日期须在1900年1月1日至2099年12月31日之间（填的是{value}）" in flashed_errors(response)
+    assert documents.CaseCard.objects.count() == 0
+    before = plan.to_mongo().to_dict()
+    response = client.post(
+        f"/admin/plan/edit/?id={plan.pk}",
+        data={"unit": str(plan.unit.pk), "title": "改", "kind": "实施方案", "date_written": value},
+    )
+    assert response.status_code == 200 and "日期须在" in flashed_errors(response)
+    plan.reload()
+    assert plan.to_mongo().to_dict() == before
+
+
+def test_the_documents_refuse_dates_outside_the_range_whoever_writes_them(plan):
+    import datetime
+
+    import mongoengine
+
+    plan.date_written = datetime.date(2100, 1, 1)
+    with pytest.raises(mongoengine.ValidationError, match="日期须在"):
+        plan.validate()
+    plan.date_written = datetime.date(2099, 12, 31)
+    plan.validate()

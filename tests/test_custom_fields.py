@@ -1,9 +1,11 @@
 """A unit's own fields: definitions, every field type through the forms, changes that lose
 nothing, migration, and no leak between units."""
 
+import contextlib
 import datetime
 import json
 import re
+import signal
 from html import unescape
 
 import pytest
@@ -399,7 +401,10 @@ def test_one_units_fields_never_show_in_another_units_pages(app, client, units):
     township, court = units
     _define(township, Field(key="risk", label="风险等级", type="choice", choices=["高", "低"]))
     _define(court, Field(key="judge", label="承办法官", type="text"))
-    card = documents.CaseCard(unit=court, petitioner="丙", subject="s").save()
+    # (the card page shows the fields that hold a value)
+    card = documents.CaseCard(
+        unit=court, petitioner="丙", subject="s", extra={"judge": "王"}
+    ).save()
     for url in (
         f"/admin/casecard/?unit={court.pk}",
         f"/admin/casecard/new/?unit={court.pk}",
@@ -577,3 +582,66 @@ def test_bad_template_requests_are_explained(client, units, data, message):
     response = client.post("/admin/plan/from-template/", data={"unit": str(township.pk), **data})
     assert response.status_code == 200 and message in flashed_errors(response)
     assert documents.Plan.objects.count() == 0
+
+
+# --- unit-defined 格式 (regular expressions) ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _at_most(seconds):
+    """Fails the test instead of hanging: Python's backtracking engine needs ~10^1500 steps
+    for ^(a+)+$ on 5,000 characters; RE2 needs one pass."""
+
+    def stop(signum, frame):
+        raise AssertionError(f"still matching after {seconds} s: catastrophic backtracking")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("pattern", [r"^(a+)+$", r"^(a|a)*$", r"^(\w+\s?)*$", r"^([a-z]*)*b$"])
+def test_catastrophic_patterns_are_matched_in_linear_time(pattern):
+    field = Field(key="code", label="编码", type="text", pattern=pattern)
+    assert custom_fields.check_definitions([field]) == []
+    with _at_most(20):
+        assert custom_fields.validate_values([field], {"code": "a" * 5000 + "!"}) == [
+            "「编码」格式不正确"
+        ]
+    assert custom_fields.validate_values([field], {"code": "aaab"}) in ([], ["「编码」格式不正确"])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [(r"^(a)\1$", "反向引用"), (r"^(?=a)a$", "前后查找"), (r"(?<!x)y", "前后查找")],
+)
+def test_patterns_that_need_backtracking_are_refused_when_defined(pattern, message):
+    problems = custom_fields.check_definitions([Field(key="a", label="甲", pattern=pattern)])
+    assert problems and message in problems[0], problems
+
+
+def test_the_form_matches_a_catastrophic_pattern_in_linear_time(client, units):
+    township, _ = units
+    _define(township, Field(key="code", label="编码", type="text", pattern=r"^(a+)+$"))
+    with _at_most(20):
+        response = client.post(
+            "/admin/casecard/new/", data=_card_form(township, x__code="a" * 5000 + "!")
+        )
+    assert response.status_code == 200 and "格式不正确" in flashed_errors(response)
+    response = client.post("/admin/casecard/new/", data=_card_form(township, x__code="aaaa"))
+    assert response.status_code == 302, flashed_errors(response)
+    assert documents.CaseCard.objects.get().extra == {"code": "aaaa"}
+
+
+def test_a_pattern_is_searched_as_json_schema_says_in_form_and_store_alike(client, units):
+    township, _ = units
+    # unanchored: "contains a digit", both in the form and in the stored-value check
+    field = Field(key="room", label="房号", type="text", pattern=r"[0-9]")
+    _define(township, field)
+    assert custom_fields.validate_values([field], {"room": "东楼3室"}) == []
+    response = client.post("/admin/casecard/new/", data=_card_form(township, x__room="东楼3室"))
+    assert response.status_code == 302, flashed_errors(response)

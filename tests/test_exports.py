@@ -8,6 +8,7 @@ import pytest
 import documents
 import exports
 import seeds
+from documents import printable
 from exports import circular, fonts
 from exports.numbers import HeadingNumbers, chinese_number, date_1999, date_2012
 
@@ -29,7 +30,7 @@ def sample_plans():
 
     store.connect(mock=True)  # a fresh in-memory store for this module
     seeds.load()
-    plans = {plan.unit.name: plan.as_printable() for plan in documents.Plan.objects}
+    plans = {plan.unit.name: printable.plan(plan) for plan in documents.Plan.objects}
     import mongoengine
 
     mongoengine.disconnect_all()
@@ -67,7 +68,8 @@ def test_1999_head_of_the_battalion_circular(battalion):
     assert near(title.glyphs[0].size, SIZE_2, 0.1)
     assert near(title.top, red_bottom + 2 * PITCH + (PITCH - SIZE_2) / 2)  # 空二行
     first = find_line(page, "按照中共隰县县委办公室")
-    assert near(first.top, title.bottom + (PITCH - SIZE_2) / 2 + (PITCH - SIZE_3) / 2)
+    # no 主送机关: one blank line of the grid between the title and the body
+    assert near(first.top, title.bottom + (PITCH - SIZE_2) / 2 + PITCH + (PITCH - SIZE_3) / 2)
     assert near(first.left, LEFT + 2 * SIZE_3)  # indented two characters
 
 
@@ -132,16 +134,18 @@ def test_page_numbers_odd_right_even_left_7mm_below_the_text_area(battalion):
 
 def test_1999_date_in_chinese_numerals_and_no_body_note(battalion):
     texts = [line.text for page in battalion.pages for line in lines(page)]
-    assert "二○一二年三月九日" in texts
-    assert "（次页无正文）" in texts
-    assert "附件：农建营大接访日程安排表" in [t.replace(" ", "") for t in texts]
+    assert "二〇一二年三月九日" in texts
+    # the 版记 shares the last page with the schedule: no page without body text to announce
+    assert "（次页无正文）" not in texts
+    # the body cites 附件1: the attachment is numbered although it is the only one
+    assert "附件：1．农建营大接访日程安排表" in [t.replace(" ", "") for t in texts]
 
 
 def test_attachment_starts_a_new_page_with_its_label_and_table(battalion):
     page = next(
         p
         for p in battalion.pages
-        if find_any(p, "农建营大接访日程安排表") and lines(p)[0].text == "附件"
+        if find_any(p, "农建营大接访日程安排表") and lines(p)[0].text == "附件1"
     )
     label, title = lines(page)[0], find_line(page, "农建营大接访日程安排表")
     assert near(label.top, TOP + (PITCH - SIZE_3) / 2) and near(label.left, LEFT)
@@ -155,14 +159,18 @@ def find_any(page, needle):
 
 def test_1999_imprint_reads_like_the_source_with_its_last_rule_on_the_bottom(battalion):
     page = battalion.pages[-1]
-    texts = [line.text for line in lines(page)]  # （次页无正文）: the 版记 has a page of its own
-    assert texts == [
+    texts = [line.text for line in lines(page)]  # the 版记 at the foot of the schedule's last page
+    assert "机关会议室" in texts[1].replace(" ", "")
+    start = texts.index("主题词：信访工作　大接访　实施方案")
+    assert texts[start:] == [
         "主题词：信访工作　大接访　实施方案",
-        "报：县委办，县政府办，县信访办",
-        "发：营各股（室）",
+        "报：县委办，县政府办，县信访办。",
+        "发：营各股（室）。",
         "隰县民兵农建营办公室2012年3月9日印发",
+        f"— {len(battalion.pages)} —",
     ]
-    black = [r for r in rules(page) if not (r[4][:1] and r[4][0] > 0.8)]
+    terms = find_line(page, "主题词")
+    black = [r for r in rules(page) if not (r[4][:1] and r[4][0] > 0.8) and r[0] > terms.top]
     assert len(black) == 3
     last_rule = black[-1]
     assert near(last_rule[1], BOTTOM)  # the last rule on the bottom edge of the text area
@@ -170,10 +178,11 @@ def test_1999_imprint_reads_like_the_source_with_its_last_rule_on_the_bottom(bat
     assert near(black[1][1] - black[1][0], 0.25, 0.05)
     printed = find_line(page, "隰县民兵农建营办公室")
     assert printed.bottom < last_rule[0] < printed.bottom + 3  # the last line on the last line
-    assert near(printed.left, LEFT + 14 * 25.4 / 72) and near(printed.right, RIGHT - 14 * 25.4 / 72)
-    terms = find_line(page, "主题词")
+    # 1999: the lines of the 版记 in 3号, one character in from either side
+    assert all(near(g.size, SIZE_3, 0.05) for g in printed.glyphs)
+    assert near(printed.left, LEFT + SIZE_3) and near(printed.right, RIGHT - SIZE_3)
+    assert all(near(g.size, SIZE_3, 0.05) for g in find_line(page, "报：县委办").glyphs)
     assert near(terms.left, LEFT)
-    assert not any("—" in t for t in texts)  # the 版记 page carries no page number
 
 
 def test_2012_imprint_has_copy_to_and_arabic_dates():
@@ -232,13 +241,15 @@ def test_even_imprint_page_moves_the_imprint_after_a_blank_page():
     four = open_pdf(exports.render_circular(longer))
     assert len(four.pages) == 4 and find_any(four.pages[3], "抄送")
     assert not find_any(four.pages[2], "抄送")
-    # a 版记 on a page of its own (（次页无正文）) still lands on an even page
+    # （次页无正文） asked for: the 版记 still shares the page when it fits, and the note is
+    # printed only when the 版记 really is on the next page
+    shared = open_pdf(exports.render_circular({**doc, "no_body_on_next_page": True}))
+    assert len(shared.pages) == 1 and not find_any(shared.pages[0], "次页无正文")
     own = open_pdf(
         exports.render_circular({**doc, "even_imprint_page": True, "no_body_on_next_page": True})
     )
     assert len(own.pages) == 2 and find_any(own.pages[1], "抄送")
-    odd = open_pdf(exports.render_circular({**doc, "no_body_on_next_page": True}))
-    assert len(odd.pages) == 2 and find_any(odd.pages[1], "抄送")
+    assert find_any(own.pages[0], "（次页无正文）")
 
 
 # --- fonts, glyphs, text ---
@@ -315,8 +326,8 @@ def test_doc_numbers_are_normalised(raw, expected):
 
 
 def test_dates_and_numbers_of_both_styles():
-    assert date_1999(datetime.date(2012, 3, 9)) == "二○一二年三月九日"
-    assert date_1999(datetime.date(2010, 12, 31)) == "二○一○年十二月三十一日"
+    assert date_1999(datetime.date(2012, 3, 9)) == "二〇一二年三月九日"
+    assert date_1999(datetime.date(2010, 12, 31)) == "二〇一〇年十二月三十一日"
     assert date_2012(datetime.date(2012, 3, 9)) == "2012年3月9日"
     assert [chinese_number(n) for n in (1, 10, 11, 20, 21, 100, 105, 110)] == [
         "一",

@@ -27,7 +27,7 @@ def test_plan_preview_download_and_style(client, battalion_plan):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
     text, _ = _text(response.data)
-    assert "二○一二年三月九日" in text and "报：县委办，县政府办，县信访办" in text
+    assert "二〇一二年三月九日" in text and "报：县委办，县政府办，县信访办。" in text
     response = client.get(f"/admin/plan/pdf/?id={battalion_plan.pk}&style=2012&download=1")
     assert response.headers["Content-Disposition"].startswith("attachment")
     text, _ = _text(response.data)
@@ -146,7 +146,7 @@ def test_cli_exports_plan_cards_schedule_and_blank_form(data_dir, tmp_path, caps
         )
         == 0
     )
-    assert "二○一二年二月一日" in _text(out.read_bytes())[0]
+    assert "二〇一二年二月一日" in _text(out.read_bytes())[0]
     cards = tmp_path / "cards.pdf"
     assert (
         main(["--data-dir", str(data_dir), "export", "cards", "--unit", "XXX乡", "-o", str(cards)])
@@ -217,3 +217,43 @@ def test_a_large_batch_is_laid_out_by_worker_processes_in_order(monkeypatch):
     assert pages == 7
     assert [n for n in range(7) if f"第{n}号" in text] == list(range(7))
     assert text.index("第0号") < text.index("第3号") < text.index("第6号")
+
+
+def test_plan_page_says_what_the_imprint_defaults_and_what_is_missing(client, battalion_plan):
+    detail = client.get(f"/admin/plan/details/?id={battalion_plan.pk}").get_data(as_text=True)
+    assert "xf-print-notes" not in detail  # 印发机关, 印发日期 and 主题词 all given
+    court = documents.Plan.objects.get(unit=documents.Unit.objects.get(name="XX区人民法院"))
+    court.update(printed_by=None, printed_date=None, subject_terms=[])
+    detail = client.get(f"/admin/plan/details/?id={court.pk}").get_data(as_text=True)
+    assert "xf-print-notes" in detail
+    assert "未填写印发机关，版记按“" in detail and "办公室”印出" in detail
+    assert "未填写印发日期" in detail and "按1999版格式印出时缺少主题词" in detail
+    text, _ = _text(client.get(f"/admin/plan/pdf/?id={court.pk}").data)
+    assert re.search(r"办公室\d{4}年\d{1,2}月\d{1,2}日印发", text)
+
+
+def test_a_group_card_prints_its_representatives_and_their_phones_masked_as_needed(app, client):
+    from .conftest import make_account
+
+    unit = documents.Unit(name="集体访乡", doc_code="集乡").save()
+    card = documents.CaseCard(
+        unit=unit,
+        petitioner="东村村民（集体）",
+        group_size=30,
+        representatives=[
+            documents.Representative(name="王大伟", phone="13800138000"),
+            documents.Representative(name="李小红", phone="13912345678"),
+            documents.Representative(name="赵三"),
+        ],
+        subject="反映道路损坏",
+    ).save()
+    text, pages = _text(client.get(f"/admin/casecard/pdf/?id={card.pk}").data)
+    flat = text.replace(" ", "")
+    assert pages == 1 and "推选代表" in flat and "集乡信〔" in flat  # its number too
+    assert "王大伟（13800138000）、李小红（13912345678）、赵三" in flat
+    # a role without the personal-data right prints them masked
+    app.config["TEST_ACCOUNT"] = str(make_account("viewer", "superior", unit=unit).pk)
+    masked_client = app.test_client()
+    text, _ = _text(masked_client.get(f"/admin/casecard/pdf/?id={card.pk}").data)
+    flat = text.replace(" ", "")
+    assert "王大伟（138****8000）、李小红（139****5678）" in flat and "13800138000" not in flat

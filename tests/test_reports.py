@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 import documents
 import exports
-from documents import deadlines, figures, reports
+from documents import deadlines, figures, printable, reports
 from documents.plan import ReceptionArrangement, ReportingDuty, Target
 from documents.schedule import LeaderActivity, ReceptionSession
 
@@ -517,7 +517,7 @@ def test_report_tables_export_to_xlsx_and_print_as_a_document(town):
     sheet = book["信访情况统计表"]
     assert [c.value for c in sheet[3]] == ["项目", "本期", "上期", "增减"]
     assert [c.value for c in sheet[4]] == ["信访总量", 6, 3, "+3"]
-    pdf = PdfReader(io.BytesIO(exports.render_circular(report.as_printable())))
+    pdf = PdfReader(io.BytesIO(exports.render_circular(printable.report(report))))
     text = "".join(page.extract_text() for page in pdf.pages)
     assert "县委办公室、县信访局" in text and "附件" in text and "信访情况统计表" in text
 
@@ -533,9 +533,9 @@ def test_the_summary_is_drafted_in_the_bureaus_shape_and_prints(town):
     assert "非正常进京访为0：实际0，已达到。" in aims
     assert "信访总量下降：本期6，上期3，未达到。" in aims
     assert "共登记信访事项6件" in summary.sections[2].text
-    printable = summary.as_printable()["attachments"][0]
-    assert printable["headers"] == ["项目", "数量"] and ["信访总量", "6"] in printable["rows"]
-    assert ["化解率", "40%"] in printable["rows"]
+    table = printable.plan(summary)["attachments"][0]
+    assert table["headers"] == ["项目", "数量"] and ["信访总量", "6"] in table["rows"]
+    assert ["化解率", "40%"] in table["rows"]
 
 
 # --- the panel ----------------------------------------------------------------------------------

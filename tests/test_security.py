@@ -472,3 +472,30 @@ def test_a_calendar_link_is_audited_and_can_be_revoked(two_leaders):
     # a link of an account that has been deactivated stops too
     two_leaders["staff"].update(active=False)
     assert calendar.get(new).status_code == 302
+
+
+def test_a_leaders_month_page_counts_only_own_quota(office):
+    """本月任务完成情况 lists every leader of the plan for the clerk; a leader who sees only his
+    own cards and receptions sees only his own row (another leader's count is not his)."""
+    from documents import schedule
+    from documents.plan import ReceptionArrangement, Target
+
+    app, town = office["app"], office["town"]
+    plan = documents.Plan(
+        unit=town,
+        title="某乡大接访实施方案",
+        period_start=datetime.date(2024, 3, 1),
+        period_end=datetime.date(2024, 3, 31),
+        receptions=[ReceptionArrangement(kind="weekly", weekday=1, leaders=["乡长甲", "副乡长乙"])],
+        targets=[Target(name="每月接访", metric="reception_days_per_leader_month", value="2")],
+    ).save()
+    schedule.regenerate(plan)
+
+    def quota_rows(account):
+        page = as_account(app, account).get(f"/admin/schedule/?plan={plan.pk}&month=2024-03")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        return re.findall(r'<tr class="(?:table-warning)?"><td>([^<]+)</td>', html)
+
+    assert quota_rows(office["staff"]) == ["乡长甲", "副乡长乙"]
+    assert quota_rows(office["leader_account"]) == ["乡长甲"]

@@ -246,7 +246,7 @@ def test_case_card_round_trip_with_timeline(client):
     listing = client.get("/admin/casecard/").get_data(as_text=True)
     assert "反映补偿款未足额发放" in listing
     detail = client.get(f"/admin/casecard/details/?id={card.pk}").get_data(as_text=True)
-    assert "2024-07-09 乜冠军：接访" in detail
+    assert "2024年7月9日</span> <b>乜冠军</b>：接访" in detail  # the timeline of 处理过程
 
 
 @pytest.mark.parametrize("endpoint", ["unit", "person", "leadershipgroup", "plan", "casecard"])

@@ -1,4 +1,4 @@
-/* xinfang: reorder rows of the nested lists, reload the create form for the chosen unit, and the
+/* xinfang: reorder rows of the nested lists, fit a form to the chosen unit without reloading, and the
    behaviour Flask-Admin writes as inline handlers (the Content-Security-Policy allows no inline
    script): confirmations, batch actions, adding an inline row, drop-downs that submit. */
 (function ($) {
@@ -81,7 +81,9 @@
     if (!match || !SETTINGS.hasOwnProperty(select.value)) { return; }
     var $row = $(select).closest('.inline-field');
     OPTIONAL.forEach(function (setting) {
-      var $input = $row.find('[name="' + match[1] + setting + '"], [id="' + match[1] + setting + '"]');
+      // a nested list (表格的列) is a div of the setting's bare name, holding no input at first
+      var $input = $row.find('[name="' + match[1] + setting + '"], [id="' + match[1] + setting +
+        '"], div.inline-field[id="' + setting + '"]');
       var $group = $input.first().closest('.form-group');
       $group.toggle(SETTINGS[select.value].indexOf(setting) >= 0);
     });
@@ -118,6 +120,10 @@
         $(change.addedNodes).filter('.inline-field').each(function () {
           addMoveButtons(this);
           $(this).find('select[name$="-type"]').each(function () { showSettingsFor(this); });
+          if (peopleLoaded) {
+            $(this).find('select[name$="-person"]').each(function () { restrict(this, people); });
+            $(this).find('textarea[name$="-leaders"]').each(function () { offerLeaders(this); });
+          }
         });
       });
     });
@@ -125,14 +131,107 @@
       observer.observe(this, {childList: true});
     });
 
-    // On a create form, the chosen unit decides which of its own fields the form has.
-    if (/\/new\/?$/.test(window.location.pathname)) {
-      $('form.admin-form select#unit').on('change', function () {
-        var params = new URLSearchParams(window.location.search);
-        if (params.get('unit') === this.value) { return; }
-        params.set('unit', this.value);
-        window.location.search = params.toString();
-      });
+    // On a create form, the chosen unit decides which of its own fields the form has and which
+    // people and plans its drop-downs offer: both are fetched, nothing is reloaded, nothing
+    // typed is lost.
+    var $unit = $('form.admin-form select#unit');
+    if ($unit.length) {
+      $unit.on('change', function () { unitChanged(this.value); });
+      if ($unit.val()) { filterByUnit($unit.val()); }
     }
+    // 领导小组: choosing a person fills 姓名 and 职务 (as the drop-down shows them)
+    $(document).on('change', 'select[name$="-person"]', function () {
+      var match = /^(.*-)person$/.exec(this.name);
+      if (!match) { return; }
+      var person = people[this.value];
+      if (!person) { return; }
+      var $form = $(this).closest('form');
+      [['name', person.name], ['title', person.title]].forEach(function (pair) {
+        var $input = $form.find('[name="' + match[1] + pair[0] + '"]');
+        if ($input.length && (!$input.val() || $input.data('xf-filled') === $input.val())) {
+          $input.val(pair[1]).data('xf-filled', pair[1]);
+        }
+      });
+    });
   });
+
+  var people = {}, peopleLoaded = false;  // id → {name, title} of the chosen unit's people
+  var OPTIONS_URL = '/admin/setup/options/';
+
+  function restrict(select, allowed) {
+    // keep the blank option and those of the unit; the chosen one stays when it is allowed
+    var $select = $(select), value = $select.val();
+    if (!$select.data('xf-all')) { $select.data('xf-all', $select.children('option').clone()); }
+    var kept = $select.data('xf-all').filter(function () {
+      return !this.value || this.value === '__None' || allowed.hasOwnProperty(this.value);
+    }).clone();
+    $select.empty().append(kept);
+    $select.val(kept.filter(function () { return this.value === value; }).length ? value : '');
+    if ($select.data('select2')) { $select.trigger('change.select2'); }
+  }
+
+  function filterByUnit(unitId) {
+    if (!unitId || unitId === '__None') { return; }
+    $.getJSON(OPTIONS_URL, {unit: unitId}).done(function (data) {
+      people = {};
+      peopleLoaded = true;
+      (data.people || []).forEach(function (p) { people[p.id] = p; });
+      var plans = {};
+      (data.plans || []).forEach(function (p) { plans[p.id] = p; });
+      $('form.admin-form select').each(function () {
+        if (/(^|-)person$/.test(this.name)) { restrict(this, people); }
+        if (this.name === 'plan') { restrict(this, plans); }
+      });
+      $(document).trigger('xf:people', [data.people || []]);
+      $('textarea[name$="-leaders"]').each(function () { offerLeaders(this); });
+    });
+  }
+
+  // 接访领导 of a rule: chosen from the unit's people (the lines stay editable: 院长, 轮流 …)
+  function offerLeaders(textarea) {
+    var $area = $(textarea);
+    var $pick = $area.siblings('select.xf-leader-pick');
+    if (!$pick.length) {
+      $pick = $('<select class="form-control form-control-sm xf-leader-pick mt-1"></select>');
+      $area.after($pick);
+    }
+    $pick.empty().append($('<option value="">').text('＋ 从本单位人员中选择接访领导'));
+    Object.keys(people).forEach(function (id) {
+      var p = people[id];
+      $pick.append($('<option>').val(p.name).text(p.title ? p.name + '（' + p.title + '）' : p.name));
+    });
+  }
+  $(document).on('change', 'select.xf-leader-pick', function () {
+    if (!this.value) { return; }
+    var $area = $(this).siblings('textarea');
+    var lines = $area.val().split('\n').filter(function (l) { return l.trim(); });
+    if (lines.indexOf(this.value) < 0) { lines.push(this.value); }
+    $area.val(lines.join('\n'));
+    this.value = '';
+  });
+
+  function unitChanged(unitId) {
+    filterByUnit(unitId);
+    if (!/\/new\/?$/.test(window.location.pathname)) { return; }
+    // the unit's own fields (x__…): the create form for that unit, fetched, its fields swapped in
+    var params = new URLSearchParams(window.location.search);
+    params.set('unit', unitId);
+    $.get(window.location.pathname + '?' + params.toString()).done(function (html) {
+      var fresh = new DOMParser().parseFromString(html, 'text/html');
+      var $form = $('form.admin-form');
+      $form.find('[name^="x__"]').closest('.form-group').remove();
+      var groups = $(fresh).find('form.admin-form [name^="x__"]').closest('.form-group');
+      var $anchor = $form.find('.form-buttons, input[type="submit"]').first();
+      $anchor = $anchor.closest('.form-group, .form-buttons, hr').length ?
+        $anchor.closest('.form-group, .form-buttons') : $anchor;
+      var $hr = $anchor.prevAll('hr').first();
+      groups.each(function () {
+        var node = document.importNode(this, true);
+        if ($hr.length) { $hr.before(node); } else { $anchor.before(node); }
+      });
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
+      }
+    });
+  }
 })(jQuery);

@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 
 import documents
 
+from ..filters import DeadlineStatusFilter
 from .base import XinfangModelView
-from .cards import ArchivedCaseCardView, CaseCardView, DeadlineStatusFilter
+from .cards import ArchivedCaseCardView, CaseCardView
 from .fieldsets import FieldSetView
 from .plans import PlanView
 from .schedules import LeaderActivityView, ReceptionSessionView

@@ -5,11 +5,9 @@ import logging
 
 import bson
 import mongoengine
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.mongoengine import ModelView
-from flask_admin.model import BaseModelView
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,16 +15,16 @@ from markupsafe import Markup, escape
 from mongoengine import ListField
 
 import documents
-from documents import accounts
 from exports.cells import safe_cell
 
-from .. import errors, printing
-from ..auth import XinfangForm, address, can, require, scoped
+from .. import auditlog, errors, printing
+from ..auth import XinfangForm, can, require, scoped
 from ..custom import CustomFieldsMixin
 from ..errors import validation_messages
-from ..filters import ReferenceFilter, XinfangFilterConverter, filter_groups
+from ..filters import ReferenceFilter, XinfangFilterConverter
+from ..flaskadmin_adapter import ModelViewAdapter
 from ..forms import XinfangConverter, subdocument_forms
-from ..labels import labels_for
+from ..labels import help_for, labels_for
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +41,7 @@ def render_nested(view, context, model, name):
     return Markup(f"<ol class='xf-nested'>{items}</ol>")
 
 
-class XinfangModelView(ModelView):
+class XinfangModelView(ModelViewAdapter):
     """The base of every view: Chinese labels, nested forms, JSON fields, Chinese errors,
     permissions, the unit scope of the account, CSRF tokens and the audit log."""
 
@@ -60,6 +58,7 @@ class XinfangModelView(ModelView):
     details_modal = False
     edit_modal = False
     create_modal = False
+    max_page = MAX_PAGE
 
     def __init__(self, model, name=None, **kwargs):
         self.column_labels = {**labels_for(model), **(self.column_labels or {})}
@@ -69,8 +68,13 @@ class XinfangModelView(ModelView):
             for name, field in model._fields.items()
             if field.choices and isinstance(next(iter(field.choices)), tuple)
         } | (self.column_choices or {})
+        helps = help_for(model)
         self.form_args = {
-            name: {"label": label, **(self.form_args or {}).get(name, {})}
+            name: {
+                "label": label,
+                **({"description": helps[name]} if name in helps else {}),
+                **(self.form_args or {}).get(name, {}),
+            }
             for name, label in self.column_labels.items()
         }
         self.form_subdocuments = {**subdocument_forms(model), **(self.form_subdocuments or {})}
@@ -117,29 +121,12 @@ class XinfangModelView(ModelView):
     def can_export(self):
         return self.allow_export and can("export")
 
-    def _handle_view(self, name, **kwargs):
+    def check_request(self, name):
         # a POST that changes data needs the write permission, whatever the form says
         if request.method == "POST" and name in ("create_view", "edit_view", "action_view"):
             require(self.write_permission)
         if request.method == "POST" and name == "delete_view":
             require(self.delete_permission or self.write_permission)
-        return super()._handle_view(name, **kwargs)
-
-    def _get_list_extra_args(self):
-        # a page MongoDB can skip to (0 to 2**63 - 1 records): a larger or negative one was a 500
-        view_args = super()._get_list_extra_args()
-        view_args.page = min(max(view_args.page or 0, 0), MAX_PAGE)
-        return view_args
-
-    @property
-    def _filter_groups(self):
-        if not has_request_context():
-            return self.__dict__.get("_xf_filter_groups")
-        return filter_groups(self, self._filters)
-
-    @_filter_groups.setter
-    def _filter_groups(self, value):
-        self.__dict__["_xf_filter_groups"] = value
 
     # --- the unit scope ---
 
@@ -177,44 +164,20 @@ class XinfangModelView(ModelView):
 
     # --- the audit log ---
 
-    def after_model_change(self, form, model, is_created):
-        accounts.record(
-            "create" if is_created else "update",
-            actor=current_user.name,
-            username=current_user.username,
-            target=self.model.__name__,
-            target_id=model.pk,
-            detail=str(model)[:200],
-            address=address(),
-        )
+    def audit_change(self, action, model):
+        """Every create, update and delete through a view (ModelViewAdapter calls it)."""
+        auditlog.record(action, model)
 
-    def _on_model_change(self, form, model, is_created):
+    def record_being_saved(self, form, model, is_created):
         g.xf_record = model  # for the reasons of a failed save (handle_view_exception)
-        return super()._on_model_change(form, model, is_created)
 
     def on_model_delete(self, model):
-        g.xf_record = model
-        accounts.record(
-            "delete",
-            actor=current_user.name,
-            username=current_user.username,
-            target=self.model.__name__,
-            target_id=model.pk,
-            detail=str(model)[:200],
-            address=address(),
-        )
+        g.xf_record = model  # for the reasons of a refused delete (handle_view_exception)
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
         require("export")
-        accounts.record(
-            "export",
-            actor=current_user.name,
-            username=current_user.username,
-            target=self.model.__name__,
-            detail=request.query_string.decode()[:500],
-            address=address(),
-        )
+        auditlog.record("export", self.model.__name__, detail=request.query_string.decode()[:500])
         return super().export(export_type)
 
     def get_export_value(self, model, name):
@@ -224,22 +187,20 @@ class XinfangModelView(ModelView):
     def print_links(self, record):
         return []
 
+    def print_notes(self, record):
+        """What printing the record will default or lacks, shown beside its print links."""
+        return []
+
     def render(self, template, **kwargs):
         if "model" in kwargs and template == self.details_template and kwargs["model"]:
             kwargs.setdefault("xf_print_links", self.print_links(kwargs["model"]))
+            kwargs.setdefault("xf_print_notes", self.print_notes(kwargs["model"]))
         return super().render(template, **kwargs)
 
     def printed(self, make_pdf, filename, download=None):
         """A PDF response, or back to the list with the reason when it cannot be made."""
         require("print")
-        accounts.record(
-            "print",
-            actor=current_user.name,
-            username=current_user.username,
-            target=self.model.__name__,
-            detail=filename,
-            address=address(),
-        )
+        auditlog.record("print", self.model.__name__, detail=filename)
         try:
             data = make_pdf()
         except Exception as exc:  # a font or layout failure must not become a 500
@@ -262,12 +223,6 @@ class XinfangModelView(ModelView):
         # Flask-Admin's MongoEngine view has none and shows "None" in the search box
         names = [str(self.column_labels.get(n, n)) for n in self.column_searchable_list or ()]
         return gettext("搜索：%(fields)s", fields="、".join(names)) if names else None
-
-    def _process_ajax_references(self):
-        # Flask-Admin walks the subdocument configs by field type *name* and fails on
-        # EmbeddedDocumentListField; the nested forms use plain selects, so only the top-level
-        # AJAX references are processed.
-        return BaseModelView._process_ajax_references(self)
 
     def handle_view_exception(self, exc):
         record = g.pop("xf_record", None)  # the record being saved or deleted, if any

@@ -4,10 +4,9 @@ import logging
 
 import bson
 import mongoengine
-from flask import flash, redirect, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -17,11 +16,12 @@ from wtforms.fields import SelectField
 import documents
 from documents import cardquery
 from documents.case import DEFAULT_CATEGORIES
-from documents.deadlines import STATUS_LABELS, Rules
 
-from .. import printing
-from ..auth import can, scoped
+from .. import cardpage, printing
+from ..auth import can, csrf_ok, require, scoped
 from ..cardlist import CardListMixin
+from ..errors import validation_messages
+from ..filters import DeadlineStatusFilter
 from ..forms import VersionField
 from ..labels import label_of
 from .base import ScopedListMixin, XinfangModelView
@@ -97,8 +97,45 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         self.column_formatters_export = dict(_PERSONAL_FORMATTERS)
         super().__init__(*args, **kwargs)
 
+    create_template = "admin/xf_case_create.html"
+    edit_template = "admin/xf_case_edit.html"
+
     def get_query(self):
         return super().get_query().filter(archived__ne=True)
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if template == self.details_template and model is not None:
+            kwargs["xf_card"] = cardpage.card_page(self, model, card_history(model, "详情"))
+        if template in (self.create_template, self.edit_template) and "form" in kwargs:
+            field_set = self.scope_field_set()  # the unit whose own fields the form holds
+            kwargs["xf_form_parts"] = cardpage.form_parts(kwargs["form"], field_set)
+        return super().render(template, **kwargs)
+
+    @expose("/earlier/")
+    def earlier_view(self):
+        """The earlier cards of a petitioner typed on the registration form (证件号码, or 姓名 and
+        电话), scoped exactly as the card list, personal data masked: a small JSON answer."""
+        from flask import jsonify
+
+        id_number = (request.args.get("id_number") or "").strip().upper()
+        name = (request.args.get("name") or "").strip()
+        phones = [p.strip() for p in (request.args.get("phone") or "").splitlines() if p.strip()]
+        conditions = []
+        if len(id_number) >= 15:
+            conditions.append(mongoengine.Q(id_number=id_number))
+        if name and phones:
+            conditions.append(mongoengine.Q(petitioner=name, phones__in=phones))
+        if not conditions:
+            return jsonify(cards=[])
+        query = self.get_query()
+        unit_id = request.args.get("unit")
+        if unit_id:
+            unit = self.scope_unit()
+            query = query.filter(unit=unit) if unit else query.filter(pk__in=[])
+        criteria = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+        found = query.filter(criteria).order_by("-registered_on").limit(10)
+        return jsonify(cards=[cardpage.earlier_card(self, card, id_number, name) for card in found])
 
     def adjust_form(self, form, unit, record):
         if not can("personal_data"):  # who may not see them may not change them either
@@ -130,22 +167,12 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         if model.category == "":
             model.category = None
 
-    def update_model(self, form, model):
-        """Flask-Admin's update, refusing a save over someone else's newer one."""
-        try:
-            form.populate_obj(model)
-            self._on_model_change(form, model, False)
-            model.save()
-        except documents.ConcurrentEdit as conflict:
-            self._explain_conflict(form, conflict)
-            return False
-        except Exception as ex:
-            if not self.handle_view_exception(ex):
-                flash(gettext("保存失败：发生了内部错误，已记录。"), "error")
-                log.exception("Failed to update record.")
-            return False
-        self.after_model_change(form, model, False)
-        return True
+    def explain_refused_save(self, form, exc):
+        """A save over someone else's newer one is refused, and said so."""
+        if isinstance(exc, documents.ConcurrentEdit):
+            self._explain_conflict(form, exc)
+            return True
+        return super().explain_refused_save(form, exc)
 
     def _explain_conflict(self, form, conflict):
         changed = documents.CaseCardHistory.for_card(
@@ -169,7 +196,7 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         if current is not None:
             form.version.data = current.version
 
-    def delete_model(self, model):
+    def remove_record(self, model):
         """Deleting a card moves it to the archive, from where it can be restored."""
         try:
             model.archive()
@@ -180,31 +207,40 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         flash(gettext("已将卡片移入归档，可在“一案一卡归档”中恢复。"), "success")
         return True
 
-    def render(self, template, **kwargs):
-        model = kwargs.get("model")
-        if template == self.details_template and model is not None:
-            rules = Rules.for_unit(model.unit)
-            today = deadlines_today()
-            kwargs["xf_deadlines"] = [
-                {
-                    "label": d.label,
-                    "due": d.due,
-                    "done_on": d.done_on,
-                    "basis": d.basis,
-                    "problem": d.problem,
-                    "status": STATUS_LABELS[d.status(today, rules.due_soon_days)],
-                    "css": _STATUS_CSS.get(d.status(today, rules.due_soon_days), ""),
-                }
-                for d in model.deadlines()
-            ]
-            related = [c.pk for c in model.related_cards if c]
-            reasons = dict(model.related_matches())
-            kwargs["xf_related"] = [
-                (card, self.get_url(".details_view", id=card.pk), reasons.get(card, ""))
-                for card in scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=related))
-            ]
-            kwargs["xf_history"] = card_history(model, "详情")
-        return super().render(template, **kwargs)
+    @expose("/move/", methods=("POST",))
+    def move_view(self):
+        """One of the allowed next steps, from the buttons of the card page."""
+        require(self.write_permission)
+        if not csrf_ok():
+            abort(400)
+        card = self.get_one(request.form.get("id", ""))
+        wanted = request.form.get("step", "")
+        back = self.get_url(".details_view", id=card.pk)
+        problem = documents.Procedure.for_unit(card.unit).problem(card.step, wanted)
+        if problem or card.archived:
+            flash(problem or gettext("这张卡片已归档。"), "error")
+            return redirect(back)
+        seen = request.form.get("version", "")
+        if not seen.isdigit() or int(seen) != (card.version or 0):
+            flash(gettext("没有转办：这张卡片在您打开之后已被他人修改，请核对后再操作。"), "error")
+            return redirect(back)
+        before = card.step
+        card.step = wanted
+        try:
+            card.save()
+        except documents.ConcurrentEdit:
+            flash(gettext("没有转办：这张卡片在您打开之后已被他人修改，请核对后再操作。"), "error")
+            return redirect(back)
+        except mongoengine.ValidationError as problem:
+            for message in validation_messages(self.model, problem, card):
+                flash(gettext("没有转办：%(message)s", message=message), "error")
+            return redirect(back)
+        self.after_model_change(None, card, False)
+        flash(
+            gettext("已从“%(before)s”转到“%(after)s”。", before=before or "—", after=wanted),
+            "success",
+        )
+        return redirect(back)
 
     def print_links(self, record):
         return [
@@ -278,10 +314,9 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
     column_export_exclude_list = ("extra",)
-    form_columns = (
+    form_columns = (  # 编号 is given on registration (documents.numbering)
         "unit",
         "plan",
-        "number",
         "registered_on",
         "step",
         "petitioner",
@@ -350,9 +385,7 @@ class ArchivedCaseCardView(CardListMixin, XinfangModelView):
     def render(self, template, **kwargs):
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
-            kwargs.setdefault("xf_deadlines", [])
-            kwargs.setdefault("xf_related", [])
-            kwargs["xf_history"] = card_history(model, "归档卡片详情")
+            kwargs["xf_card"] = cardpage.card_page(self, model, card_history(model, "归档卡片详情"))
         return super().render(template, **kwargs)
 
     @action("restore", _l("恢复选中的卡片"))
@@ -362,37 +395,6 @@ class ArchivedCaseCardView(CardListMixin, XinfangModelView):
             card.restore()
             restored += 1
         flash(gettext("已恢复 %(n)s 张卡片。", n=restored), "success")
-
-
-class DeadlineStatusFilter(BaseMongoEngineFilter):
-    """Cards by their next deadline: overdue, due soon (within the unit's 即将到期天数), later,
-    none; the card-query contract's states (the list asks the contract; this is the way of a
-    list that cannot)."""
-
-    def __init__(self, column, name):
-        options = [
-            ("overdue", _l("已超期")),
-            ("due_soon", _l("即将到期")),
-            ("pending", _l("未到期")),
-            ("none", _l("无待办期限")),
-        ]
-        super().__init__(column, name, options=options)
-
-    def apply(self, query, value):
-        if value not in cardquery.DEADLINE_STATES:
-            return query
-        return query.filter(__raw__=cardquery.deadline_selector(value))
-
-    def operation(self):
-        return gettext("为")
-
-
-_STATUS_CSS = {
-    "overdue": "table-danger",
-    "due_soon": "table-warning",
-    "unknown": "table-secondary",
-    "done": "text-muted",
-}
 
 
 def deadlines_today():
@@ -416,22 +418,21 @@ def _related_cell(view, context, model, name):
 
 
 def _deadline_cell(view, context, model, name):
+    """The next deadline as the clerk wants it: what is due and “还剩 N 天 / 已超期 N 天”."""
     if model.deadline_problem and not model.next_deadline:
         return Markup(f"<span class='badge badge-secondary'>{escape(gettext('无法计算'))}</span>")
     if not model.next_deadline:
         return ""
     today = deadlines_today()
-    days = (model.next_deadline - today).days
     state = cardquery.deadline_state(model.next_deadline, today, _due_soon_days(model))
-    if state == "overdue":
-        badge = ("danger", gettext("已超期 %(n)s 天", n=-days))
-    elif state == "due_soon":
-        badge = ("warning", gettext("还剩 %(n)s 天", n=days))
-    else:
-        badge = ("light", "")
+    text, _ = cardpage.remaining(model.next_deadline, today)
+    css = {"overdue": "danger", "due_soon": "warning"}.get(state, "light")
     label = escape(model.next_deadline_label or "")
-    mark = f" <span class='badge badge-{badge[0]}'>{escape(badge[1])}</span>" if badge[1] else ""
-    return Markup(f"{model.next_deadline:%Y-%m-%d} {label}{mark}")
+    title = escape(gettext("期限：%(day)s", day=cardpage.day(model.next_deadline)))
+    return Markup(
+        f"<span title='{title}'>{label} "
+        f"<span class='badge badge-{css}'>{escape(text)}</span></span>"
+    )
 
 
 def _due_soon_days(card):

@@ -17,6 +17,70 @@ from .base import XinfangModelView, _unit_filter
 from .cards import _save_quietly
 
 
+def _settings(definition) -> str:
+    """What a definition sets, in words, only the settings its type uses."""
+    parts = []
+    if definition.type in ("choice", "multichoice") and definition.choices:
+        parts.append(gettext("选项：%(items)s", items="、".join(definition.choices)))
+    if definition.type in ("text", "textarea"):
+        if definition.min_length:
+            parts.append(gettext("至少 %(n)s 字", n=definition.min_length))
+        if definition.max_length:
+            parts.append(gettext("至多 %(n)s 字", n=definition.max_length))
+        if definition.pattern:
+            parts.append(gettext("格式：%(p)s", p=definition.pattern))
+    if definition.type == "number":
+        if definition.minimum is not None:
+            parts.append(gettext("最小 %(n)s", n=definition.minimum))
+        if definition.maximum is not None:
+            parts.append(gettext("最大 %(n)s", n=definition.maximum))
+    if definition.type == "table" and definition.columns:
+        parts.append(gettext("各列：%(cols)s", cols="、".join(str(c) for c in definition.columns)))
+    if definition.default not in (None, "") and definition.type != "table":
+        parts.append(gettext("默认值：%(v)s", v=definition.default))
+    return "；".join(parts)
+
+
+def _fields_table(field_set):
+    """The definitions as a table a clerk reads: name, key, type, required, settings."""
+    if not field_set.fields:
+        return ""
+    yes, no = gettext("是"), gettext("否")
+    head = "".join(
+        f"<th>{escape(h)}</th>"
+        for h in (
+            gettext("名称"),
+            gettext("字段代码"),
+            gettext("类型"),
+            gettext("必填"),
+            gettext("设置"),
+            gettext("说明"),
+            gettext("状态"),
+        )
+    )
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(str(cell))}</td>"
+            for cell in (
+                d.label,
+                d.key,
+                custom_fields.FIELD_TYPES.get(d.type, d.type),
+                yes if d.required else no,
+                _settings(d),
+                d.help_text or "",
+                gettext("已停用") if d.retired else gettext("使用中"),
+            )
+        )
+        + "</tr>"
+        for d in field_set.fields
+    )
+    return Markup(
+        f"<table class='table table-sm table-bordered mb-0'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 class FieldSetView(XinfangModelView):
     """A unit's own fields: define, change (nothing is lost), migrate values."""
 
@@ -27,9 +91,13 @@ class FieldSetView(XinfangModelView):
     column_filters = ("target",)
     form_columns = ("unit", "target", "fields")
     column_formatters_detail = {
+        "fields": lambda v, c, m, n: _fields_table(m),
         "json_schema": lambda v, c, m, n: Markup(
-            f"<pre>{escape(json.dumps(m.json_schema, ensure_ascii=False, indent=2))}</pre>"
-        )
+            "<details><summary>{}</summary><pre>{}</pre></details>".format(
+                escape(gettext("展开查看（供对接其他系统时使用）")),
+                escape(json.dumps(m.json_schema, ensure_ascii=False, indent=2)),
+            )
+        ),
     }
 
     def __init__(self, *args, **kwargs):

@@ -3,22 +3,31 @@ audited, and the change history masked exactly as the fields are."""
 
 import bson
 import mongoengine
+from flask import g, has_request_context
 from flask_babel import gettext
-from flask_login import current_user
 
 import documents
-from documents import accounts, custom_fields, masking
+from documents import custom_fields, masking
 
-from ..auth import address, can
+from .. import auditlog
+from ..auth import can, scoped
 from ..labels import label_of
+
+# what the history keeps but a clerk has no use for: the version of the unit's fields a save ran
+# under, and the archive's own bookkeeping (the entry's action says 归档 or 恢复)
+_NOT_SHOWN = {"fields_version", "archived", "archived_at", "archived_by"}
+_ORDER = {name: position for position, name in enumerate(documents.CaseCard._fields)}
 
 
 def _history_row(entry, field_set, mask):
     """One entry of a card's history as shown; ``mask`` hides personal data as the card's
     fields hide it."""
     changes = []
-    for change in entry.changes:
+    ordered = sorted(entry.changes, key=lambda c: _ORDER.get(c.get("field"), len(_ORDER)))
+    for change in ordered:
         name = change.get("field")
+        if name in _NOT_SHOWN:
+            continue
         before, after = change.get("before"), change.get("after")
         if entry.action == "登记" and before is None and after in (False, [], {}, ""):
             continue  # a default of a new card is not a change worth showing
@@ -90,6 +99,9 @@ def _extra_changes(field_set, before, after, mask):
             continue
         definition = field_set.field(key) if field_set else None
         label = definition.label if definition else key
+        if definition is not None and definition.type == "date":
+            before = {**before, key: _date_words(before[key]) if before.get(key) else None}
+            after = {**after, key: _date_words(after[key]) if after.get(key) else None}
         rows.append(
             {
                 "label": label,
@@ -100,25 +112,91 @@ def _extra_changes(field_set, before, after, mask):
     return rows
 
 
-def _shown(name, value):
+def _shown(name, value, field=None):
+    """A stored value in words: choices by their names, records by their names (a card the
+    account may not see, and a record since deleted, without its id), nested rows with their
+    fields' labels, dates in Chinese."""
     if value in (None, "", [], {}):
         return "（空）"
     if isinstance(value, bool):
         return gettext("是") if value else gettext("否")
-    field = documents.CaseCard._fields.get(name)
+    if field is None:
+        field = documents.CaseCard._fields.get(name)
     choices = getattr(field, "choices", None)
-    if choices and isinstance(next(iter(choices)), tuple):
+    if choices and isinstance(next(iter(choices)), tuple) and not isinstance(value, list):
         return dict(choices).get(value, value)
     if isinstance(field, mongoengine.ReferenceField) and isinstance(value, str):
-        record = (
-            field.document_type.objects(pk=value).first() if bson.ObjectId.is_valid(value) else None
-        )
-        return str(record) if record else value
+        return _record_name(field.document_type, value)
     if isinstance(value, list):
-        return "；".join(_shown(None, v) for v in value)
+        inner = getattr(field, "field", None)
+        return "；".join(_shown(None, v, inner) for v in value)
     if isinstance(value, dict):
+        document = getattr(field, "document_type", None)
+        if isinstance(field, mongoengine.EmbeddedDocumentField) and document is not None:
+            return _embedded(document, value)
         return "，".join(f"{k}：{_shown(None, v)}" for k, v in value.items() if k != "_cls")
+    if isinstance(field, mongoengine.DateField) and isinstance(value, str):
+        return _date_words(value)
     return str(value)
+
+
+# what a record's name is made of, read without the rest of the record
+_NAME_FIELDS = {
+    documents.CaseCard: ("number", "petitioner", "subject"),
+    documents.Person: ("name", "title"),
+    documents.Unit: ("name", "short_name"),
+}
+
+
+def _record_name(model, value):
+    """A referenced record by its name, read once a request."""
+    if not bson.ObjectId.is_valid(value):
+        return value
+    cache = g.setdefault("xf_record_names", {}) if has_request_context() else {}
+    if (model, value) not in cache:
+        cache[model, value] = _read_name(model, value)
+    return cache[model, value]
+
+
+def _read_name(model, value):
+    query = model.objects(pk=value)
+    if "unit" in model._fields and model is not documents.Unit:
+        query = scoped(model, query)
+    if model in _NAME_FIELDS:
+        query = query.only(*_NAME_FIELDS[model])
+    record = query.no_dereference().first()
+    if record is not None:
+        return str(record)
+    if model is documents.CaseCard:
+        return gettext("（无权查看或已删除的卡片）")
+    return gettext("（已删除的记录）")
+
+
+def _embedded(document, value):
+    """A nested row (a representative, an entry of 处理过程) with its fields' labels."""
+    if document is documents.TimelineEntry:
+        return "{} {}：{}".format(
+            _date_words(value.get("date") or ""),
+            value.get("actor") or "",
+            value.get("content") or "",
+        ).strip()
+    parts = []
+    for key, item in value.items():
+        if key == "_cls" or item in (None, "", []):
+            continue
+        parts.append(f"{label_of(document, key)}：{_shown(None, item, document._fields.get(key))}")
+    return "，".join(parts)
+
+
+def _date_words(text):
+    """2026-12-02 as 2026年12月2日 (anything else as it is)."""
+    import datetime
+
+    try:
+        date = datetime.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return str(text)
+    return f"{date.year}年{date.month}月{date.day}日"
 
 
 PERSONAL_FIELDS = ("id_number", "phones", "representatives")
@@ -146,12 +224,4 @@ _PERSONAL_FORMATTERS = {
 
 
 def _log_personal_view(card, where):
-    accounts.record(
-        "view_personal",
-        actor=current_user.name,
-        username=current_user.username,
-        target="CaseCard",
-        target_id=card.pk,
-        detail=f"{where}：{card}"[:200],
-        address=address(),
-    )
+    auditlog.record("view_personal", card, detail=f"{where}：{card}")

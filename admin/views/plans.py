@@ -3,17 +3,17 @@
 import bson
 from flask import abort, flash, redirect, request
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 import documents
-from documents import accounts
+from documents import printable
 from documents.fields import NAME
 
-from .. import printing
-from ..auth import address, csrf_ok, require, scoped
+from .. import auditlog, printing
+from ..auth import csrf_ok, require, scoped
 from .base import ScopedListMixin, XinfangModelView
 
 
@@ -70,12 +70,29 @@ class PlanView(ScopedListMixin, XinfangModelView):
     )
 
     details_template = "admin/xf_details.html"
+    column_formatters_detail = {"sections": lambda v, c, m, n: _printed_sections(m)}
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [
             EndpointLinkRowAction("fa fa-print", ".pdf_view", title=_l("预览公文 PDF"))
         ]
         super().__init__(*args, **kwargs)
+
+    @action(
+        "place_parts",
+        _l("加入结构生成的章节"),
+        _l("在所选方案末尾按默认顺序加入尚未放置的生成章节（领导小组、原则、接访安排等）吗？"),
+    )
+    def action_place_parts(self, ids):
+        require(self.write_permission)
+        plans = self.get_query().filter(pk__in=[i for i in ids if bson.ObjectId.is_valid(i)])
+        added = 0
+        for plan in plans:
+            count = plan.place_parts()
+            if count:
+                plan.save()
+                added += count
+        flash(gettext("已加入 %(n)s 个由结构生成的章节。", n=added), "success")
 
     def extra_links(self):
         return [
@@ -127,7 +144,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
             flash(str(problem), "error")
             return self.render("admin/xf_import.html", units=units, **chosen)
         plan = imported.plan(unit)
-        form, _ = self._custom_form(self._create_form_class, plan, formdata=None)
+        form, _ = self._custom_form(self.form_class("create"), plan, formdata=None)
         return self._render_review(unit, source, imported, form)
 
     @expose("/import/confirm/", methods=("POST",))
@@ -168,15 +185,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
             return self._render_review(unit, source, imported, form)
         if group is not None:
             group = importer.save_group(*group, plan)
-            accounts.record(
-                "create",
-                actor=current_user.name,
-                username=current_user.username,
-                target="LeadershipGroup",
-                target_id=group.pk,
-                detail=str(group)[:200],
-                address=address(),
-            )
+            auditlog.record("create", group)
         flash(gettext("已导入并保存“%(title)s”。", title=plan.title), "success")
         return redirect(self.get_url(".details_view", id=plan.pk))
 
@@ -196,7 +205,7 @@ class PlanView(ScopedListMixin, XinfangModelView):
             keep_group=bool(group.get("members"))
             and (not reviewed or request.form.get("group-keep") == "on"),
             form_opts=FormOpts(
-                widget_args=self.form_widget_args, form_rules=self._form_create_rules
+                widget_args=self.form_widget_args, form_rules=self.create_form_rules()
             ),
             return_url=self.get_url(".index_view"),
         )
@@ -213,6 +222,9 @@ class PlanView(ScopedListMixin, XinfangModelView):
             ),
             (gettext("接访日程安排表"), self.get_url(".schedule_view", id=record.pk), False),
         ]
+
+    def print_notes(self, record):
+        return printing.plan_notes(record)
 
     @expose("/pdf/")
     def pdf_view(self):
@@ -284,9 +296,41 @@ class PlanView(ScopedListMixin, XinfangModelView):
             source = documents.Plan()
         if source is None:
             return None, gettext("所选的模板不存在。")
-        plan = source.copy_structure(unit, chosen_title)
+        plan = plan_for_unit(source, unit, chosen_title)
         plan.save()
         return plan, None
+
+
+def _printed_sections(plan):
+    """The body as it prints, the parts drawn from the structure marked as such."""
+    from markupsafe import Markup, escape
+
+    from exports.numbers import HeadingNumbers
+
+    numbers, items = HeadingNumbers(), []
+    for shown in printable.sections(plan, with_parts=True):
+        number = numbers.next(shown["level"]) if shown["heading"] else ""
+        badge = (
+            f" <span class='badge badge-info'>{escape(gettext('由结构生成'))}</span>"
+            if shown["part"]
+            else ""
+        )
+        lines = "".join(f"<br>{escape(line)}" for line in (shown["text"] or "").splitlines())
+        items.append(
+            f"<li><strong>{escape(number + (shown['heading'] or ''))}</strong>{badge}{lines}</li>"
+        )
+    return Markup(f"<ul class='list-unstyled xf-printed'>{''.join(items)}</ul>")
+
+
+def plan_for_unit(source, unit, title, year=None):
+    """A new, unsaved plan of ``unit`` from a template or a plan: the placeholders filled
+    with the unit's name, self-reference, head's title and the year; dates moved into the year."""
+    from documents import deadlines, templating
+
+    year = year or deadlines.today().year
+    plan = source.copy_structure(unit, title)
+    templating.shift_years(plan, year)
+    return templating.fill(plan, unit, year)
 
 
 def _group_from_form(data) -> dict:

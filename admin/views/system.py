@@ -47,6 +47,13 @@ class AccountView(XinfangModelView):
         # no role is chosen for the clerk: an account gets the rights someone picked for it
         form.role.allow_blank, form.role.blank_text = True, gettext("（请选择角色）")
         form.role.validators = [_chosen]
+        form.role.required_choice = False  # _chosen says it, naming the role
+        # a new account needs a password: the label says so, and the browser asks for it
+        form.new_password.label.text = gettext("密码")
+        form.new_password.flags.required = True
+        form.new_password.description = gettext(
+            "至少 8 位，须同时含字母和数字；账号本人第一次登录时须改为自己的密码。"
+        )
         return form
 
     def on_model_change(self, form, model, is_created):
@@ -97,3 +104,4 @@ class CaseProcedureView(XinfangModelView):
     read_permission, write_permission = "case:read", "rules:write"
     column_list = ("unit", "steps", "moves")
     form_columns = ("unit", "steps", "moves")
+    form_args = {"moves": {"description": _l("每行一条，如 登记→分类")}}

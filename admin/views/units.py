@@ -1,5 +1,7 @@
 """Units, their people and leadership groups."""
 
+from flask_babel import lazy_gettext as _l
+
 from .base import XinfangModelView, _unit_filter
 
 
@@ -14,14 +16,26 @@ class UnitView(XinfangModelView):
         "parent",
         "issuer_marks",
         "doc_code",
+        "card_number_pattern",
+        "self_reference",
         "document_style",
         "even_imprint_page",
         "superiors",
+        "case_categories",
         "departments",
         "address",
         "phone",
         "extra",
     )
+    form_args = {
+        "card_number_pattern": {
+            "description": _l(
+                "新登记的卡片按此格式自动编号，同一单位每年从1号起连续编号。可用占位符："
+                "{发文代字}（以“发”结尾的发文代字去掉“发”）、{单位}、{年}、{序号}；"
+                "留空即用默认格式 {发文代字}信〔{年}〕{序号}号。"
+            )
+        }
+    }
 
 
 class PersonView(XinfangModelView):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from .. import signals
+from ..case import CaseCard
 from . import index, mongo, rules
 from .rules import (
     DEADLINE_STATES,
@@ -115,8 +117,6 @@ def find(query: CardQuery) -> tuple[int, list[str]]:
 
 def find_cards(query: CardQuery, only=None) -> tuple[int, list]:
     """``find`` with the cards themselves, in order."""
-    from ..case import CaseCard
-
     total, ids = find(query)
     found = CaseCard.objects(pk__in=ids)
     if only:
@@ -167,3 +167,7 @@ def repeats(
         str(unit), exclude, id_number, petitioner, phones, subject, limit
     )
     return rules.best_repeats(found, subject, limit)
+
+
+# documents.case links a new card's repeats through this (it cannot import this package)
+signals.provide("repeats", repeats)

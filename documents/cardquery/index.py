@@ -25,6 +25,13 @@ import sqlite3
 import threading
 import zlib
 
+import bson
+from mongoengine import signals as mongoengine_signals
+from mongoengine.errors import SaveConditionError, ValidationError
+
+from .. import signals, store
+from ..case import CaseCard, CaseCardHistory
+from ..custom_fields import FieldSet
 from . import rules
 
 COLUMNS = (
@@ -66,70 +73,73 @@ _lock = threading.Lock()
 
 def current():
     """The index of the connected embedded store, or None (mongomock, MongoDB)."""
-    return _current
-
-
-def use(path, source=None):
-    """Called when the embedded store is connected (``source``: the collection's file);
-    ``None`` turns the index off."""
     global _current
-    with _lock:
-        _current = CardIndex(path, source) if path else None
-    return _current
+    path = store.card_index_path()
+    if path is None:
+        return None
+    # each connect makes a new path object: a reconnect, even to the same folder, opens the
+    # index anew (its schema checked, its cache of searchable keys empty)
+    table = _current
+    if table is None or table.opened_for is not path:
+        with _lock:
+            if _current is None or _current.opened_for is not path:
+                _current = CardIndex(path, store.cards_file_path())
+                _current.opened_for = path
+            table = _current
+    return table
 
 
 def changed(card):
-    if _current is not None:
-        _current.upsert(card.to_mongo().to_dict())
+    if (table := current()) is not None:
+        table.upsert(card.to_mongo().to_dict())
 
 
 def refresh(ids):
     """Rewrite (or remove) the rows of these cards from the collection as it now is."""
-    if _current is not None and ids:
-        from ..case import CaseCard
-
-        _current.refresh(CaseCard._get_collection(), [str(i) for i in ids])
+    if (table := current()) is not None and ids:
+        table.refresh(CaseCard._get_collection(), [str(i) for i in ids])
 
 
 def history_ids(card_id) -> list[str] | None:
     """The ids of a card's history entries, from the index (None without one: ask the store)."""
-    return None if _current is None else _current.history_ids(str(card_id))
+    return None if (table := current()) is None else table.history_ids(str(card_id))
+
+
+def number_used(unit_id, number) -> bool | None:
+    """Whether a card of the unit has this number, from the index (None without one: ask the
+    store)."""
+    return None if (table := current()) is None else table.number_used(str(unit_id), number)
 
 
 def history_added(card_id, entry_id):
-    if _current is not None:
-        _current.add_history(str(card_id), str(entry_id))
+    if (table := current()) is not None:
+        table.add_history(str(card_id), str(entry_id))
 
 
 def unit_fields_changed(unit_id):
     """A unit's own fields changed: what search looks into changes with them."""
-    if _current is not None:
-        from ..case import CaseCard
-
-        _current.upsert_docs(CaseCard._get_collection().find({"unit": _object_id(unit_id)}))
+    if (table := current()) is not None:
+        table.upsert_docs(CaseCard._get_collection().find({"unit": _object_id(unit_id)}))
 
 
 def sync():
     """Repair the rows whose version differs from the card's (or that have no card, or whose
     card has no row); the number of rows repaired, None without an index."""
-    if _current is None:
+    if (table := current()) is None:
         return None
-    from .. import store
-    from ..case import CaseCard, CaseCardHistory
-
     with store.write_lock():
-        _current.repair_history(CaseCardHistory._get_collection())
-        if not _current.needs_check():
+        table.repair_history(CaseCardHistory._get_collection())
+        if not table.needs_check():
             return 0
-        repaired = _current.repair(CaseCard._get_collection())
-        _current.checked()
+        repaired = table.repair(CaseCard._get_collection())
+        table.checked()
         return repaired
 
 
 def check():
     """Compare every row with its card whatever the marks say (``xinfang check``)."""
-    if _current is not None:
-        _current.mark_writing()
+    if (table := current()) is not None:
+        table.mark_writing()
     return sync()
 
 
@@ -137,11 +147,9 @@ def writing(delta=0):
     """Held around a card's write and its row's (under the store's write lock): marks the
     index as being written until both are done, so that a process killed between the two
     leaves the mark, and the next start compares every row with its card."""
-    import contextlib
-
-    if _current is None:
+    if (table := current()) is None:
         return contextlib.nullcontext()
-    return _current.writing(delta)
+    return table.writing(delta)
 
 
 def _crc(blob) -> int:
@@ -149,8 +157,6 @@ def _crc(blob) -> int:
 
 
 def _object_id(value):
-    import bson
-
     return bson.ObjectId(str(value)) if bson.ObjectId.is_valid(str(value)) else value
 
 
@@ -318,6 +324,7 @@ class CardIndex:
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._keys = {}  # unit id → (searchable keys), for the rows written by this process
+        self.opened_for = None  # the store's card_index_path() it was opened for (current())
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
@@ -359,8 +366,9 @@ class CardIndex:
                     "registered_on DESC",
                     "id DESC",
                 ),
-                # repeat detection: the same ID number, the same name
+                # repeat detection: the same ID number, the same name; numbering: a number used
                 ("unit", "id_number"),
+                ("unit", "number"),
                 ("unit", "petitioner"),
                 ("responsible_leader",),
                 ("reception_leader",),
@@ -462,8 +470,6 @@ class CardIndex:
         if self.source is None or not self.source.exists():
             yield from collection.find({})
             return
-        import bson
-
         source, _prefix = self._raw()
         try:
             for (blob,) in source.execute("SELECT doc FROM documents ORDER BY ROWID"):
@@ -540,8 +546,6 @@ class CardIndex:
         """The mark around a write of cards that changes their number by ``delta``; a write
         refused before anything was stored (a validation error, someone else's newer version)
         takes the mark away too, anything else leaves it for the next start."""
-        from mongoengine.errors import SaveConditionError, ValidationError
-
         self.mark_writing()
         try:
             yield
@@ -559,6 +563,13 @@ class CardIndex:
             self._state(db, "writing", 0)
             if cards is not None:
                 self._state(db, "cards", cards + delta)
+
+    def number_used(self, unit_id, number) -> bool:
+        with self._connect() as db:
+            found = db.execute(
+                "SELECT 1 FROM cards WHERE unit = ? AND number = ? LIMIT 1", (unit_id, number)
+            ).fetchone()
+        return found is not None
 
     # --- a card's history ---
 
@@ -586,8 +597,6 @@ class CardIndex:
         with self._connect() as db:
             if db.execute("SELECT count(*) FROM history").fetchone()[0] == stored:
                 return None
-            import bson
-
             raw = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
             try:  # straight from the file, as ``_all_documents``
                 docs = [bson.decode(b) for (b,) in raw.execute("SELECT doc FROM documents")]
@@ -637,8 +646,6 @@ class CardIndex:
             self._delete(db, [str(card_id)])
 
     def refresh(self, collection, ids):
-        import bson
-
         docs = list(collection.find({"_id": {"$in": [bson.ObjectId(i) for i in ids]}}))
         self.upsert_rows([self.row(doc) for doc in docs], force=True)
         found = {str(doc["_id"]) for doc in docs}
@@ -675,8 +682,6 @@ class CardIndex:
         """Make the rows agree with the collection: one transaction, only what differs."""
         stale, gone = self.differences(collection)
         if stale:
-            import bson
-
             self._keys.clear()
             if len(stale) > 5 * _CHUNK:  # a new table, a restored backup: read the file once
                 wanted = set(stale)
@@ -840,12 +845,23 @@ def _field_set_saved(sender, document, **kwargs):
         unit_fields_changed(document.unit.pk)
 
 
-def _watch():
-    from mongoengine import signals
-
-    from ..custom_fields import FieldSet
-
-    signals.post_save.connect(_field_set_saved, sender=FieldSet, weak=False)
+def _card_saved(card, **kwargs):
+    changed(card)
 
 
-_watch()
+def _cards_changed(sender, ids, **kwargs):
+    refresh(ids)
+
+
+def _history_recorded(card_id, entry, **kwargs):
+    history_added(card_id, entry)
+
+
+# the rows follow the cards: sent by CaseCard.save and CardQuerySet under the store's write lock
+signals.card_saved.connect(_card_saved, weak=False)
+signals.cards_changed.connect(_cards_changed, weak=False)
+signals.history_recorded.connect(_history_recorded, weak=False)
+signals.provide("writing", writing)
+signals.provide("history_ids", history_ids)
+signals.provide("number_used", number_used)
+mongoengine_signals.post_save.connect(_field_set_saved, sender=FieldSet, weak=False)

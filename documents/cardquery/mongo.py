@@ -8,12 +8,11 @@ import re
 
 import bson
 
+from ..case import CaseCard
 from . import rules
 
 
 def _collection():
-    from ..case import CaseCard
-
     return CaseCard._get_collection()
 
 

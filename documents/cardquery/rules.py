@@ -11,13 +11,31 @@
 - **Not equal** (``!=``, ``not contains``, ``not in``) also selects cards without a value;
   ``contains`` ignores case; ``is null`` takes an empty text for no value.
 - Archived cards are selected only when asked for, and then only they.
+- **Repeat petitions**: ``documents/repeat_rules.py`` (outside this package, since
+  ``documents.case`` reads them too), named here with the rest.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import math
+
+from .. import deadlines
+from ..custom_fields import FieldSet
+from ..deadlines import DUE_SOON_DAYS, DeadlineRuleSet
+from ..repeat_rules import (  # noqa: F401 - the contract's rules of repeat petitions
+    REPEAT_REASONS,
+    REPEATS_SHOWN,
+    SAME_PERSON_CANDIDATES,
+    SIMILAR_CANDIDATES,
+    SIMILAR_SUBJECT,
+    Repeat,
+    alike_lengths,
+    best_repeats,
+    most_missed_bigrams,
+    similarity,
+)
+from ..unit import Unit
 
 FILTERABLE = (
     "unit",
@@ -92,8 +110,6 @@ def search_words(text) -> list[str]:
 
 def searchable_keys(unit_id) -> frozenset[str]:
     """The keys of a unit's own card fields that search looks into."""
-    from ..custom_fields import FieldSet
-
     field_set = FieldSet.objects(unit=unit_id, target="case_card").only("fields").first()
     if field_set is None:
         return frozenset()
@@ -151,8 +167,6 @@ def _units(query):
 
 def custom_due_soon_days() -> dict[str, int]:
     """{unit id: its 即将到期天数} of the units whose figure is not the default."""
-    from ..deadlines import DUE_SOON_DAYS, DeadlineRuleSet
-
     return {
         str(r.unit.id): r.due_soon_days
         for r in DeadlineRuleSet.objects(due_soon_days__ne=DUE_SOON_DAYS)
@@ -176,9 +190,7 @@ def deadline_state(next_deadline, as_of, due_soon_days) -> str:
 
 
 def _windows(query, units):
-    from ..deadlines import DUE_SOON_DAYS, today
-
-    as_of = query.as_of or today()
+    as_of = query.as_of or deadlines.today()
     one_day = datetime.timedelta(days=1)
     if query.deadline == "overdue":
         return (Window(None, (), None, as_of - one_day),)
@@ -208,97 +220,6 @@ def resolved(query) -> Resolved:
     words = tuple(search_words(query.search))
     keys = {}
     if words:
-        from ..unit import Unit
-
         ids = units if units is not None else [str(u) for u in Unit.objects.scalar("id")]
         keys = {u: searchable_keys(u) for u in ids}
     return Resolved(units, windows, words, keys)
-
-
-# --- repeat petitions ----------------------------------------------------------------------------
-# An earlier card of the same unit (not archived) repeats a new one when it has the same 证件号码,
-# or the same 信访人 and one of the same phones, or a near-identical 案由 (similarity, difflib's
-# ratio of the two texts stripped, at least SIMILAR_SUBJECT). The best REPEATS_SHOWN of them are
-# linked: the same ID number first, then name and phone, then a similar 案由; within each, the most
-# similar 案由 first, then the latest. Each with its reason, and the similarity of its 案由.
-
-REPEAT_REASONS = ("id_number", "name_phone", "subject")
-SIMILAR_SUBJECT = 0.85
-REPEATS_SHOWN = 5
-SAME_PERSON_CANDIDATES = 1000  # the latest cards of one ID number, or name and phone, compared
-SIMILAR_CANDIDATES = 60  # the cards sharing the most bigrams, looked at for a similar 案由
-
-
-@dataclasses.dataclass(frozen=True)
-class Repeat:
-    """An earlier card a new one repeats: its id, why, and how alike the two 案由 are."""
-
-    id: str
-    reason: str
-    similarity: float
-
-
-def similarity(first, second) -> float:
-    import difflib
-
-    first, second = (first or "").strip(), (second or "").strip()
-    if not first or not second:
-        return 0.0
-    return difflib.SequenceMatcher(None, first, second).ratio()
-
-
-def _may_reach(first, second) -> bool:
-    """difflib's cheap upper bounds of the ratio first: most candidates stop here."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher(None, (first or "").strip(), (second or "").strip())
-    return (
-        matcher.real_quick_ratio() >= SIMILAR_SUBJECT and matcher.quick_ratio() >= SIMILAR_SUBJECT
-    )
-
-
-def most_missed_bigrams(length) -> int:
-    """How many of its distinct bigrams a 案由 of ``length`` can miss in another one alike
-    enough (ratio ≥ SIMILAR_SUBJECT). difflib matches M letters in k blocks, k - 1 ≤ the
-    letters left unmatched in both (a + b - 2M); each block of L letters shares L - 1
-    bigrams, so at most 2a + b - 3M of the a - 1 are missed, and M ≥ T(a + b)/2; the bound
-    falls as b grows, so the shortest b that may be alike gives it. A card sharing none of
-    any (this + 1) of the bigrams cannot be alike."""
-    shortest = alike_lengths(length)[0]
-    t = SIMILAR_SUBJECT
-    return math.floor(length * (2 - 1.5 * t) + shortest * (1 - 1.5 * t) + 1e-9)
-
-
-def alike_lengths(length) -> tuple[int, int]:
-    """The lengths another 案由 may have to be alike enough to one of ``length``."""
-    return (
-        math.ceil(length * SIMILAR_SUBJECT / (2 - SIMILAR_SUBJECT) - 1e-9),
-        math.floor(length * (2 - SIMILAR_SUBJECT) / SIMILAR_SUBJECT + 1e-9),
-    )
-
-
-def _may_be_alike(first, second) -> bool:
-    """Whether the two lengths let the ratio reach SIMILAR_SUBJECT (it is at most 2·shorter
-    / both), so that most texts need no comparing."""
-    first, second = len((first or "").strip()), len((second or "").strip())
-    return bool(first and second) and 2 * min(first, second) / (first + second) >= SIMILAR_SUBJECT
-
-
-def best_repeats(candidates, subject, limit=REPEATS_SHOWN) -> list[Repeat]:
-    """The best ``limit`` of the candidates (id, reason, 案由, 登记日期 as ISO text), by the
-    rules above; a candidate only for its 案由 counts when the 案由 is alike enough."""
-    best = {}
-    for card_id, reason, other, registered in candidates:
-        if reason == "subject" and not _may_be_alike(subject, other):
-            continue
-        if reason == "subject" and not _may_reach(subject, other):
-            continue
-        score = similarity(subject, other)
-        if reason == "subject" and score < SIMILAR_SUBJECT:
-            continue
-        rank = REPEAT_REASONS.index(reason)
-        if card_id not in best or rank < best[card_id][0]:
-            best[card_id] = (rank, score, registered or "", card_id)
-    ordered = sorted(best.values(), key=lambda b: (b[2], b[3]), reverse=True)
-    ordered.sort(key=lambda b: (b[0], -round(b[1], 6)))
-    return [Repeat(b[3], REPEAT_REASONS[b[0]], round(b[1], 3)) for b in ordered[:limit]]

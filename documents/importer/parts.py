@@ -1,0 +1,285 @@
+"""The structured parts read from the body: principles, period, phases, procedure, reporting
+duties and targets."""
+
+import datetime
+import re
+
+from .common import CIRCLED, CJK, WEEKDAY_NAMES
+
+
+def _all_text(result):
+    return "\n".join([result.preamble, *[f"{s['heading']}\n{s['text']}" for s in result.sections]])
+
+
+def _year(result):
+    for value in (
+        result.doc_number,
+        result.date_written and str(result.date_written.year),
+        _all_text(result),
+    ):
+        match = re.search(r"(19|20)\d{2}", value or "")
+        if match:
+            return int(match.group(0))
+    return None
+
+
+def _mark_lines(result):
+    """Tell each source line which structured parts were read from it."""
+    found = [("领导小组", name) for _, name, _ in result.group.get("members", [])]
+    found += [("原则", p) for p in result.principles]
+    found += [("阶段", p["name"]) for p in result.phases]
+    found += [("接访安排", r["description"]) for r in result.receptions if r.get("description")]
+    found += [("办理程序", f"{p['name']}：") for p in result.procedure]
+    found += [("报送要求", d["name"].replace("周报", "")) for d in result.reporting_duties]
+    found += [("目标", "化解率") for _ in result.targets]
+    # needles by their first two characters: a line is only tested against the needles that
+    # start with one of its own character pairs, so marking stays linear in the text
+    buckets = {}
+    for index, (part, needle) in enumerate(dict.fromkeys(found)):
+        if needle:
+            buckets.setdefault(needle[:2], []).append((index, part, needle))
+    for line in result.lines:
+        text = line.text
+        keys = {text[i : i + 2] for i in range(len(text))} | set(text)
+        candidates = sorted(entry for key in keys & buckets.keys() for entry in buckets[key])
+        for _, part, needle in candidates:
+            if needle in text and part not in line.parts:
+                line.parts.append(part)
+
+
+def _principles(result, text):
+    found = []
+    for section in result.sections:
+        if "原则" in section["heading"]:
+            for line in section["text"].split("\n"):
+                item = re.sub(rf"^[{CIRCLED}\d（()）、．.]+", "", line).strip(" 。；")
+                if item:
+                    found.append(item)
+    found += re.findall(r"坚持[^；。，“”\n]{0,40}?的原则", text)
+    # 坚持“一个指导”（构建和谐社会），抓住“两个关键”（事要解决，稳控到位）
+    found += [
+        f"{inner}（{name}）"
+        for name, inner in re.findall(
+            r"(?:坚持|抓住)“([^”]{2,10})”[（(]([^）)\n]{1,60})[）)]", text
+        )
+    ]
+    for quoted in re.findall(r"“([^”\n]{1,80})”的(?:原则|要求)", text):
+        items = [x for x in quoted.split("、") if x]
+        if len(items) >= 3 and "，" not in quoted:
+            found += items
+    result.principles = list(dict.fromkeys(found))
+
+
+def _date_in(year, month, day):
+    try:
+        return datetime.date(year, int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def _month_end(year, month):
+    import calendar
+
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period(result, text, year):
+    """从2012年3月开始到2012年12月底结束; 自2008年6月30日开始至12月底结束."""
+    match = re.search(
+        r"[从自](\d{4})年(\d{1,2})月(?:(\d{1,2})日)?(?:开始|起)?[，,]?[到至]"
+        r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|底|末)",
+        text,
+    )
+    if not match:
+        return
+    first_year, first_month, first_day, last_year, last_month, last_day = match.groups()
+    first_year = int(first_year)
+    last_year = int(last_year or first_year)
+    result.period_start = _date_in(first_year, first_month, first_day or 1)
+    result.period_end = (
+        _date_in(last_year, last_month, last_day)
+        if last_day
+        else _month_end(last_year, int(last_month))
+    )
+
+
+def _phases(result, text, year):
+    year = year or (result.period_start.year if result.period_start else None)
+    if year is None:
+        return
+    names = {p["name"] for p in result.phases}
+    for match in re.finditer(
+        rf"([{CJK}“”]{{2,16}}阶段)[（(](\d{{1,2}})月(\d{{1,2}})日"
+        r"(?:到|至|—|-|～|~)(\d{1,2})月(\d{1,2})日[）)]",
+        text,
+    ):
+        name, m1, d1, m2, d2 = match.groups()
+        start, end = _date_in(year, m1, d1), _date_in(year, m2, d2)
+        if start and end and name not in names:
+            names.add(name)
+            result.phases.append({"name": name, "start_date": start, "end_date": end})
+    for match in re.finditer(
+        r"(\d{1,2})月份?为[^“。\n]{0,30}“([^”\n]{1,30})”[，,]?([^，。\n]{0,60})", text
+    ):
+        month, name, rest = int(match.group(1)), match.group(2), match.group(3)
+        if 1 <= month <= 12 and name not in names:
+            names.add(name)
+            phase = {
+                "name": name,
+                "start_date": datetime.date(year, month, 1),
+                "end_date": _month_end(year, month),
+            }
+            if "每周" in rest or "每天" in rest:
+                phase["intensity"] = rest.strip()
+            result.phases.append(phase)
+
+
+def _procedure(result):
+    for section in result.sections:
+        if not re.search(r"程序|流程|步骤", section["heading"]):
+            continue
+        for line in section["text"].split("\n"):
+            match = re.match(rf"^[{CIRCLED}]?\s*([{CJK}]{{2,6}})[：:](.+)$", line)
+            if not match:
+                continue
+            step = {"name": match.group(1), "description": match.group(2).strip(" 。")}
+            days = re.search(r"(?:提前|在|于)(\d+)(?:个工作日|天|日)", match.group(2))
+            if days:
+                step["time_limit_days"] = int(days.group(1))
+                if "工作日" in days.group(0):
+                    step["day_kind"] = "working"
+            result.procedure.append(step)
+    if not result.procedure:
+        _prose_limits(result, _all_text(result))
+
+
+_N = r"(\d{1,3}|[一二三四五六七八九十百]{1,4})"
+_LIMIT = re.compile(
+    rf"(?:不得超过|最长不超过|提前(?:至少)?){_N}个?(工作日|天|日)"
+    rf"|(?<![月\d]){_N}个?(工作日|天|日)(?:内|之内|前(?=通知|告知))"
+)
+_STEP_NAMES = (
+    ("延长", "延长"),
+    ("告知", "告知"),
+    ("答复", "答复"),
+    ("办结", "办结"),
+    ("完结", "办结"),
+    ("结案", "办结"),
+    ("通知", "通知"),
+    ("督办", "督办"),
+    ("预约", "预约"),
+    ("受理", "受理"),
+)
+
+
+def _count(text):
+    """15, 六十, 三十, 一百 → int."""
+    if text.isdigit():
+        return int(text)
+    digits = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
+    if "百" in text:
+        head, _, rest = text.partition("百")
+        return digits.get(head, 1) * 100 + (_count(rest) if rest else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return digits.get(tens, 1) * 10 + digits.get(ones, 0)
+    return digits.get(text, 0)
+
+
+def _prose_limits(result, text):
+    """Time limits said in sentences (在收到信访件15天内书面告知; 延长最长不得超过30天; 在领导接待日
+    的5日前通知; 六十日内办结): one step each, named by what the sentence asks."""
+    for sentence in re.split(r"[。；\n]", text):
+        for m in _LIMIT.finditer(sentence):
+            number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            days = _count(number)
+            if not 0 < days <= 365:
+                continue
+            around = sentence[max(0, m.start() - 12) : m.end() + 16]
+            name = next((n for word, n in _STEP_NAMES if word in around), "办理")
+            step = {"name": name, "description": sentence.strip(" ，,"), "time_limit_days": days}
+            if unit == "工作日":
+                step["day_kind"] = "working"
+            result.procedure.append(step)
+
+
+def _duty_cadence(sentence):
+    """How often a report is due and its deadline: 次月4日前; 每天15:30前; 每周五前."""
+    duty = {}
+    if "次月" in sentence:
+        duty["cadence"] = "monthly"
+        day = re.search(r"次月(\d{1,2})日", sentence)
+        if day:
+            duty["deadline_day"] = int(day.group(1))
+            duty["deadline"] = f"次月{day.group(1)}日前"
+    elif re.search(r"每天|每日", sentence):
+        duty["cadence"] = "daily"
+        time = re.search(r"(\d{1,2})[:：](\d{2})", sentence)
+        if time:
+            duty["deadline_time"] = f"{int(time.group(1)):02d}:{time.group(2)}"
+            duty["deadline"] = f"每天{time.group(0).replace('：', ':')}前"
+    elif "每周" in sentence:
+        duty["cadence"] = "weekly"
+        day = re.search(r"每周([一二三四五六日])前?", sentence)
+        if day:
+            duty["deadline_weekday"] = WEEKDAY_NAMES[day.group(1)]
+            duty["deadline"] = f"每周{day.group(1)}前"
+    else:
+        duty["cadence"] = "monthly"
+    return duty
+
+
+def _duty_name(duty, sentence, year):
+    """“零报告” (with the day it starts) or the 情况 reported."""
+    if "零报告" in sentence:
+        duty["zero_report"] = True
+        before = re.search(rf"([{CJK}]{{0,12}})“零报告”", sentence)
+        prefix = re.split(r"[和及与、的]", before.group(1))[-1][-6:] if before else ""
+        duty["name"] = f"{prefix}“零报告”"
+        since = re.search(r"从(\d{1,2})月(\d{1,2})日起", sentence)
+        if since and year:
+            duty["start_date"] = _date_in(year, since.group(1), since.group(2))
+        return
+    what = re.search(rf"([{CJK}、]{{1,30}}?情况)", sentence)
+    name = what.group(1) if what else "情况报告"
+    name = re.sub(r"^(报告1次|报告|本周的|本月的|本周|本月)", "", name)
+    name = re.sub(r"^.*?(本周的|本月的)", "", name)
+    if duty["cadence"] == "weekly" and "每周" not in name:
+        name += "周报"
+    duty["name"] = name
+
+
+def _duties(result, text, year):
+    names = {d["name"] for d in result.reporting_duties}
+    for sentence in re.split(r"[。；\n]", text):
+        if not re.search(r"报告|上报|报送|报(?=[" + CJK + "])", sentence):
+            continue
+        if not re.search(r"每天|每日|每周|次月|每月", sentence):
+            continue
+        duty = _duty_cadence(sentence)
+        recipients = re.search(
+            rf"(?:向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)", sentence
+        )
+        if recipients:
+            duty["recipients"] = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
+        _duty_name(duty, sentence, year)
+        if result.period_end and duty.get("cadence") != "once":
+            duty.setdefault("start_date", result.period_start)
+            duty.setdefault("end_date", result.period_end)
+        duty = {k: v for k, v in duty.items() if v is not None}
+        if duty["name"] not in names:
+            names.add(duty["name"])
+            result.reporting_duties.append(duty)
+
+
+def _targets(result, text):
+    rate = re.search(r"化解率(?:达到|不低于|在)?(\d{1,3})%", text)
+    if rate:
+        result.targets.append(
+            {
+                "name": "化解率",
+                "metric": "resolution_rate",
+                "comparator": ">=",
+                "value": f"{rate.group(1)}%",
+            }
+        )

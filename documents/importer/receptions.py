@@ -1,0 +1,176 @@
+"""Reception statements turned into rules of the schedule (``ReceptionArrangement``)."""
+
+import re
+
+from . import rules
+from .common import CJK, CN_DIGITS
+
+_CLAUSE_REACH = 300  # a clause longer than this is not one statement: look no further
+
+
+def _clause(text, at):
+    """The clause (between ，。； and the like) around position ``at``; looks at most
+    ``_CLAUSE_REACH`` characters either way, so reading many rules stays linear in the text."""
+    low = max(0, at - _CLAUSE_REACH)
+    high = min(len(text), at + _CLAUSE_REACH)
+    start = max(max(text.rfind(p, low, at) for p in "，。；\n：") + 1, low)
+    stops = [i for i in (text.find(p, at, high) for p in "，。；\n") if i >= 0]
+    return text[start : min(stops) if stops else high]
+
+
+def _paragraph(text, at):
+    """The line around position ``at``."""
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1 : len(text) if end < 0 else end]
+
+
+_KEY = ("kind", "weekday", "weekdays", "nth", "nths", "day_of_month", "days_of_month")
+_KEY += ("lunar_days",)
+
+
+class _Found:
+    """The rules read so far; one rule per kind and days. A rule said again elsewhere (一、每周一为
+    镇领导接访日，遇节假日取消。二、每周一安排两名镇领导在镇政府大楼信访室接待) keeps every place it
+    was said, for the details read around it."""
+
+    def __init__(self, text):
+        self.text, self.rules, self.keys, self.positions = text, [], {}, []
+
+    def add(self, rule, at):
+        key = tuple(tuple(v) if isinstance(v := rule.get(k), list) else v for k in _KEY)
+        if key in self.keys:
+            self.positions[self.keys[key]].append(at)
+            return
+        self.keys[key] = len(self.rules)
+        self.positions.append([at])
+        rule.setdefault("description", _clause(self.text, at).strip("，, "))
+        self.rules.append(rule)
+
+
+def _number(text):
+    return int(text) if text.isdigit() else CN_DIGITS[text]
+
+
+def _run_before(text, at, chars, limit):
+    """The run of ``chars`` (a character class) that ends at ``at``, at most ``limit`` long.
+
+    Found by looking back from a literal the engine can jump to, rather than by a pattern that
+    starts with the class (which tries every position of a long run of Chinese text)."""
+    match = re.search(f"{chars}{{1,{limit}}}$", text[max(0, at - limit) : at])
+    return match.group(0) if match else ""
+
+
+def _quota_rules(result, found, text):
+    """书记、营长每月各接访3天; 书记该月每周至少安排三天."""
+    for m in re.finditer(r"每月各?接访(\d+)天", text):
+        if not _run_before(text, m.start(), f"[{CJK}、]", 40):
+            continue
+        clause = _clause(text, m.start())
+        who = re.match(rf"([{CJK}、]{{1,40}}?)每月", clause)
+        leaders = [x for x in (who.group(1) if who else "").split("、") if x]
+        rule = {"kind": "days_per_leader", "days_per_month": int(m.group(1))}
+        found.add({**rule, "leaders": leaders}, m.start())
+    for m in re.finditer(r"每周至少(?:安排)?([一二三四五六七\d])天", text):
+        clause = _clause(text, m.start())
+        who = re.match(rf"([{CJK}]{{1,30}}?)(?:该月|本月|每周)", clause)
+        rule = {"kind": "phase", "days_per_week": _number(m.group(1))}
+        rule["leaders"] = [who.group(1)] if who else []
+        before = text[max(0, m.start() - 60) : m.start()]
+        phase = next((p for p in result.phases if p["name"] in before), None)
+        if phase:
+            rule["start_date"], rule["end_date"] = phase["start_date"], phase["end_date"]
+        found.add(rule, m.start())
+
+
+def _leader_rules(found, text):
+    """由院长亲自接访; 街道领导坚持每周接待; 部门领导随时接访."""
+    for m in re.finditer(rf"由(?:[{CJK}]{{1,20}}的)?([{CJK}]{{2,8}}?)亲自接访", text):
+        found.add({"kind": "any_time", "leaders": [m.group(1)]}, m.start())
+    for m in re.finditer("坚持每周接待", text):
+        who = _run_before(text, m.start(), f"[{CJK}]", 30)
+        if who:
+            at = m.start() - len(who)
+            found.add({"kind": "phase", "days_per_week": 1, "leaders": [who]}, at)
+    for m in re.finditer("随时接[访待]", text):
+        who = _run_before(text, m.start(), f"[{CJK}]", 30)
+        who = re.sub("(?:要)?(?:坚持)?$", "", who) if len(who) > 1 else who
+        if who:
+            at = m.start() - len(who)
+            found.add({"kind": "any_time", "leaders": [who.removesuffix("坚持")]}, at)
+
+
+_DATED_KINDS = ("days_per_leader", "weekly", "monthly_nth_weekday", "monthly_day")
+_DATED_KINDS += ("working_days", "lunar_days")
+
+
+def _rule_leaders(rule, paragraph):
+    """每周五为院长接待日; 局领导班子成员轮流; 由分管副局长接访."""
+    who = (
+        re.search(rf"为(?:我[{CJK}]的)?([{CJK}]{{1,8}}?)(?:接待日|接访日)", rule["description"])
+        or re.search(rf"([{CJK}]{{2,12}}?)轮流", paragraph)
+        or re.search(rf"由([{CJK}、]{{2,20}}?)(?:亲自)?接(?:访|待)", paragraph)
+    )
+    if who:
+        rule["leaders"] = [re.sub(r"^.*[，。；]", "", who.group(1))]
+
+
+def _complete(result, rule, paragraphs, document):
+    """Leaders, hours, place, holiday handling, people taking part and dates said where the rule
+    is said, or once for the whole document (under a label, or the only one it names)."""
+    own = "\n".join(paragraphs)
+    if not rule.get("leaders"):
+        _rule_leaders(rule, paragraphs[0])
+    holiday = rules.holiday_rule_in(own)
+    if holiday:
+        rule["holiday_rule"] = holiday
+    hours = next((h for h in map(rules.hours_in, paragraphs) if h), "") or document["hours"]
+    if hours:
+        rule["hours"] = hours
+    place = next((p for p in map(rules.place_in, paragraphs) if p), "") or document["place"]
+    if place:
+        rule.setdefault("place", place.strip("。 "))
+    accompany = re.search(rf"([{CJK}]{{1,30}}?)共同参与", own) or document["accompany"]
+    if accompany:
+        rule.setdefault("accompany", accompany.group(1).split("、")[-1].strip("。 "))
+    if rule["kind"] not in _DATED_KINDS:
+        return
+    if result.period_start:
+        rule.setdefault("start_date", result.period_start)
+        rule.setdefault("end_date", result.period_end)
+    elif document["start"]:
+        rule.setdefault("start_date", document["start"])
+
+
+def _text_tables(text):
+    """Rows of a table pasted as text (cells between |), and of a Word document's tables."""
+    tables, rows = [], []
+    for line in [*text.split("\n"), ""]:
+        if line.count("|") >= 2:
+            rows.append(line)
+        elif rows:
+            tables.append(rows)
+            rows = []
+    return tables
+
+
+def _receptions(result, text, year=None):
+    found = _Found(text)
+    rules.calendar_rules(found, text)
+    _quota_rules(result, found, text)
+    _leader_rules(found, text)
+    tables = _text_tables(text) + [
+        a["text"].split("\n") for a in result.attachments if a.get("kind") == "table"
+    ]
+    rules.explicit_date_rules(found, text, year, tables)
+    hours = rules.every_hours(text)
+    document = {
+        "place": rules.labelled_place(text.split("\n")),
+        "hours": hours.pop() if len(hours) == 1 else "",
+        "start": rules.start_date_in(text),
+        "accompany": re.search(r"参与接访的(?:其他)?(?:成员|人员)[：:]([^。\n]+)", text),
+    }
+    for rule, positions in zip(found.rules, found.positions, strict=True):
+        if rule["kind"] == "any_time":
+            continue
+        _complete(result, rule, [_paragraph(text, at) for at in positions], document)
+    result.receptions = found.rules

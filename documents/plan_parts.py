@@ -1,0 +1,228 @@
+"""The parts of a plan's body drawn from its structure (one source of truth).
+
+A section of a plan may name a part (``Section.part``): the leadership group with its office and
+duties, the principles, the targets, the reception arrangements, the procedure with its time
+limits, the reporting duties, the phases. When the plan is printed or previewed, that section's
+text is written here from the records, in the wording of the source documents
+(组长：杨立平（农建营党支部书记）…, ①申请：…), so a change in the group or a rule shows in the next
+printout and nothing is typed twice. A section without a part prints its own text.
+"""
+
+import datetime
+
+from .group import LeadershipGroup
+
+# part key → the heading it takes when the section has none, in the default order of a plan
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_WEEKDAYS = "一二三四五六日"
+_NUMBERS = "零一二三四五"
+_COMPARATORS = {
+    ">=": "不低于{}",
+    "<=": "不超过{}",
+    "=": "为{}",
+    "下降": "下降{}",
+    "减少": "减少{}",
+    "不发生": "坚决不发生{}",
+}
+
+
+def _marker(n: int) -> str:
+    return _CIRCLED[n - 1] if n <= len(_CIRCLED) else f"（{n}）"
+
+
+def _numbered(lines) -> str:
+    return "\n".join(f"{_marker(n)}{line}" for n, line in enumerate(lines, start=1))
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _sentence(text: str) -> str:
+    text = (text or "").strip()
+    return text if not text or text[-1] in "。；！？：" else text + "。"
+
+
+def group_of(plan):
+    """The leadership group the plan prints: the one of this plan, else the unit's only one."""
+    if plan.pk is not None:
+        group = LeadershipGroup.objects(plan=plan).first()
+        if group is not None:
+            return group
+    if plan.unit is None:
+        return None
+    groups = list(LeadershipGroup.objects(unit=plan.unit, plan=None).limit(2))
+    return groups[0] if len(groups) == 1 else None
+
+
+def member_line(member) -> str:
+    """杨立平（农建营党支部书记）: the member's name and title (a linked person's record keeps
+    them up to date: Person.save), the person's where the member has none."""
+    person = member.person if member.person else None
+    title = member.title or (person.title if person is not None else None)
+    name = member.name or (person.name if person is not None else "")
+    return f"{name}（{title}）" if title else name
+
+
+def group_text(group) -> str:
+    if group is None:
+        return ""
+    lines = [f"为加强对活动的组织领导，成立{group.name}，成员如下："]
+    for role in ("组长", "副组长", "成员"):
+        members = group.members_in(role)
+        for n, member in enumerate(members):
+            lines.append((f"{role}：" if n == 0 else "") + member_line(member))
+    office = group.office_name or "领导小组办公室"
+    director = ""
+    if group.office_director:
+        title = group.office_director_title or ""
+        verb = "兼任" if "兼" in title else "任"
+        title = title.replace("（兼）", "").replace("(兼)", "")
+        director = f"，由{title}{group.office_director}同志{verb}办公室主任"
+    if office.startswith("领导小组"):
+        office = office[len("领导小组") :]
+    office_line = f"领导小组下设{office}{director}。"
+    if group.office_duties:
+        duties = "；".join(d.strip().rstrip("。；") for d in group.office_duties)
+        office_line += f"主要职责：{duties}。"
+    lines.append(office_line)
+    return "\n".join(lines)
+
+
+def _when(rule) -> str:
+    weekday = f"星期{_WEEKDAYS[rule.weekday]}" if rule.weekday is not None else ""
+    if rule.kind == "weekly":
+        return f"每周{_WEEKDAYS[rule.weekday]}" if rule.weekday is not None else "每周"
+    if rule.kind == "monthly_nth_weekday":
+        nth = _NUMBERS[rule.nth] if rule.nth and rule.nth < len(_NUMBERS) else str(rule.nth or "")
+        return f"每月第{nth}个{weekday}"
+    if rule.kind == "monthly_day":
+        return f"每月{rule.day_of_month}日"
+    return ""
+
+
+def reception_line(rule, attachment_hint="") -> str:
+    """One reception rule as a sentence: when, who, hours, holidays, place, who takes part."""
+    leaders = "、".join(rule.leaders) or "领导班子成员"
+    period = ""
+    if rule.start_date and rule.end_date:
+        period = f"{_day(rule.start_date)}至{_day(rule.end_date)}，"
+    elif rule.start_date:
+        period = f"自{_day(rule.start_date)}起，"
+    when = _when(rule)
+    if rule.kind in ("weekly", "monthly_nth_weekday", "monthly_day"):
+        text = f"{period}{when}为{leaders}接访日"
+    elif rule.kind == "days_per_leader":
+        text = f"{period}{leaders}每人每月接访{rule.days_per_month or ''}天{attachment_hint}"
+    elif rule.kind == "phase":
+        text = f"{period}{leaders}每周至少接访{rule.days_per_week or ''}天"
+    else:
+        text = f"{period}{leaders}随时接待来访群众"
+    hours = getattr(rule, "hours", None)
+    if hours:
+        text += f"，接访时间为{hours}"
+    if rule.kind in ("weekly", "monthly_nth_weekday", "monthly_day", "days_per_leader"):
+        if rule.holiday_rule == "next_working_day":
+            text += "，遇节假日顺延至下一个工作日"
+        elif rule.holiday_rule == "skip":
+            text += "，遇节假日不安排接访"
+    if rule.place:
+        text += f"；接访地点：{rule.place}"
+    if rule.accompany:
+        text += f"；参与接访人员：{rule.accompany}"
+    return text + "。"
+
+
+def receptions_text(plan) -> str:
+    hint = ""
+    for n, attachment in enumerate(plan.attachments, start=1):
+        if attachment.kind == "schedule":
+            hint = f"（具体时间见附件{n}）" if len(plan.attachments) > 1 else "（具体时间见附件）"
+    return _numbered(reception_line(rule, hint) for rule in plan.receptions)
+
+
+def procedure_line(step) -> str:
+    text = step.name + (f"：{step.description.strip().rstrip('。')}" if step.description else "")
+    notes = []
+    if step.time_limit_days:
+        unit = "个工作日" if step.day_kind == "working" else "日"
+        notes.append(f"时限{step.time_limit_days}{unit}")
+    if step.basis:
+        notes.append(f"依据{step.basis}")
+    return text + (f"（{'，'.join(notes)}）" if notes else "") + "。"
+
+
+_CADENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "once": ""}
+
+
+def reporting_line(duty) -> str:
+    when = duty.deadline or ""
+    if not when:
+        when = _CADENCE.get(duty.cadence, "")
+        if duty.cadence == "weekly" and duty.deadline_weekday is not None:
+            when += f"星期{_WEEKDAYS[duty.deadline_weekday]}"
+        if duty.cadence == "monthly" and duty.deadline_day:
+            when += f"{duty.deadline_day}日"
+        if duty.deadline_time:
+            when += f"{duty.deadline_time}"
+        when += "前" if when else ""
+    to = "、".join(duty.recipients)
+    text = f"{duty.name}：{when}" + (f"报送{to}" if to else "报送")
+    if duty.start_date:
+        text = f"{duty.name}：从{_day(duty.start_date)}起，{when}" + (f"报送{to}" if to else "报送")
+    if duty.zero_report:
+        text += "，无情况实行零报告"
+    return text + "。"
+
+
+def target_line(target) -> str:
+    if target.description:
+        return _sentence(target.description).rstrip("。")
+    shape = _COMPARATORS.get(target.comparator or ">=", "{}")
+    return f"{target.name}{shape.format(target.value or '')}"
+
+
+def targets_text(plan) -> str:
+    lines, groups = [], {}
+    for target in plan.targets:
+        if target.group:
+            groups.setdefault(target.group, []).append(target)
+    seen = set()
+    for target in plan.targets:
+        if not target.group:
+            lines.append(target_line(target) + "。")
+        elif target.group not in seen:
+            seen.add(target.group)
+            items = "；".join(target_line(t) for t in groups[target.group])
+            lines.append(f"{target.group}：{items}。")
+    return _numbered(lines)
+
+
+def phase_line(phase) -> str:
+    dates = ""
+    if phase.start_date and phase.end_date:
+        dates = f"（{_day(phase.start_date)}至{_day(phase.end_date)}）"
+    elif phase.start_date:
+        dates = f"（{_day(phase.start_date)}起）"
+    parts = [p for p in (phase.description, phase.intensity) if p]
+    body = "；".join(p.strip().rstrip("。") for p in parts)
+    return f"{phase.name}{dates}" + (f"：{body}" if body else "") + "。"
+
+
+def part_text(plan, part: str) -> str:
+    """The text of one generated part of ``plan`` (empty when the plan has nothing for it)."""
+    if part == "group":
+        return group_text(group_of(plan))
+    if part == "principles":
+        return _numbered(_sentence(p) for p in plan.principles)
+    if part == "targets":
+        return targets_text(plan)
+    if part == "receptions":
+        return receptions_text(plan)
+    if part == "procedure":
+        return _numbered(procedure_line(s) for s in plan.procedure)
+    if part == "reporting":
+        return _numbered(reporting_line(d) for d in plan.reporting_duties)
+    if part == "phases":
+        return _numbered(phase_line(p) for p in plan.phases)
+    raise ValueError(f"unknown part {part}")

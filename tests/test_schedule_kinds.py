@@ -1,0 +1,130 @@
+"""The rule kinds other units' plans need (issue 15), on the real holiday calendar: several
+weekdays, several days of the month, the nth weeks' weekday with 顺延至次周同一天, every working
+day, lunar days of the month and an explicit list of dates."""
+
+import datetime
+
+import mongoengine
+import pytest
+
+import documents
+from documents import schedule
+from documents.plan import ReceptionArrangement as Rule
+
+D = datetime.date
+
+
+def _dates(app, start, end, **rule):
+    unit = documents.Unit(name=f"单位{len(documents.Unit.objects)}").save()
+    plan = documents.Plan(
+        unit=unit, title="方案", period_start=start, period_end=end, receptions=[Rule(**rule)]
+    ).save()
+    return schedule.generate(plan)
+
+
+def test_several_weekdays_move_a_holiday_to_the_next_working_day(app):
+    # 每星期二、四, September 2024: 中秋 15–17 September (Tuesday the 17th moves to the 18th)
+    slots = _dates(
+        app, D(2024, 9, 1), D(2024, 9, 30), kind="weekly", weekdays=[1, 3], leaders=["甲"]
+    )
+    assert [s.date.day for s in slots] == [3, 5, 10, 12, 18, 19, 24, 26]
+    assert [s.moved_from for s in slots if s.moved_from] == [D(2024, 9, 17)]
+
+
+def test_several_days_of_the_month_dropped_on_a_holiday(app):
+    # 每月8号、25号, 遇节假日取消: Sunday 25 February 2024 is dropped
+    slots = _dates(
+        app,
+        D(2024, 1, 1),
+        D(2024, 3, 31),
+        kind="monthly_day",
+        days_of_month=[8, 25],
+        holiday_rule="skip",
+        leaders=["甲"],
+    )
+    assert [(s.date.month, s.date.day) for s in slots] == [(1, 8), (1, 25), (2, 8), (3, 8), (3, 25)]
+
+
+def test_market_days_skip_a_day_the_month_lacks(app):
+    # 逢三、九 (3, 9, 13, 19, 23, 29): February 2023 has no 29th; holidays kept
+    slots = _dates(
+        app,
+        D(2023, 2, 1),
+        D(2023, 3, 10),
+        kind="monthly_day",
+        days_of_month=[3, 9, 13, 19, 23, 29],
+        holiday_rule="keep",
+        leaders=["甲"],
+    )
+    assert [(s.date.month, s.date.day) for s in slots] == [
+        (2, 3),
+        (2, 9),
+        (2, 13),
+        (2, 19),
+        (2, 23),
+        (3, 3),
+        (3, 9),
+    ]
+
+
+def test_first_and_fourth_wednesday_move_to_the_next_wednesday(app):
+    # 每月第一、四周星期三（遇节假日则顺延至次周星期三）: 2 October 2024 is in the National Day week
+    slots = _dates(
+        app,
+        D(2024, 10, 1),
+        D(2024, 11, 30),
+        kind="monthly_nth_weekday",
+        nths=[1, 4],
+        weekdays=[2],
+        holiday_rule="next_same_weekday",
+        leaders=["检察长"],
+    )
+    assert [s.date for s in slots] == [
+        D(2024, 10, 9),
+        D(2024, 10, 23),
+        D(2024, 11, 6),
+        D(2024, 11, 27),
+    ]
+    assert slots[0].moved_from == D(2024, 10, 2)
+
+
+def test_every_working_day_includes_a_weekend_made_a_working_day(app):
+    # 14 September 2024 (Saturday) was worked for the 中秋 holiday
+    slots = _dates(app, D(2024, 9, 13), D(2024, 9, 20), kind="working_days", leaders=["甲", "乙"])
+    assert [s.date.day for s in slots] == [13, 14, 18, 19, 20]
+    assert [s.leader for s in slots] == ["甲", "乙", "甲", "乙", "甲"]
+
+
+def test_lunar_first_and_fifteenth(app):
+    # 农历初一、十五 in February 2024: 春节 10 February, 元宵 24 February (kept, as the rule says)
+    slots = _dates(
+        app,
+        D(2024, 2, 1),
+        D(2024, 2, 29),
+        kind="lunar_days",
+        lunar_days=[1, 15],
+        holiday_rule="keep",
+        leaders=["院长"],
+    )
+    assert [s.date for s in slots] == [D(2024, 2, 10), D(2024, 2, 24)]
+
+
+def test_explicit_dates_within_the_period(app):
+    dates = [D(2021, 2, 2), D(2021, 2, 4), D(2021, 3, 9)]
+    slots = _dates(app, D(2021, 2, 1), D(2021, 2, 28), kind="dates", dates=dates, leaders=["甲"])
+    assert [s.date for s in slots] == dates[:2]
+
+
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        (Rule(kind="lunar_days", leaders=["院长"]), "没有写农历每月几日"),
+        (Rule(kind="dates", leaders=["院长"]), "没有写接访日期"),
+        (Rule(kind="monthly_nth_weekday", nths=[1, 5], weekdays=[2], leaders=["甲"]), "第5个"),
+        (Rule(kind="monthly_day", days_of_month=[30], leaders=["甲"]), "并非每个月都有30日"),
+    ],
+)
+def test_bad_rules_of_the_new_kinds_get_clear_messages(rule, message):
+    assert any(message in p for p in schedule.rule_problems(rule))
+    with pytest.raises(mongoengine.ValidationError):
+        rule.validate()
