@@ -87,57 +87,12 @@ def init_auth(app):
     def tokens():
         return {"xf_csrf_field": csrf_field, "current_user": current_user}
 
-    @app.before_request
-    def require_login():
-        # who the history of records names for this request
-        if current_user.is_authenticated:
-            audit.set_actor(current_user.name)
-        else:
-            audit.set_actor(gettext("面板用户（%(address)s）", address=address()))
-        if request.endpoint in OPEN_ENDPOINTS or _feed_token_ok():
-            return None
-        if not current_user.is_authenticated:
-            return redirect(url_for("login", next=request.full_path))
-        if current_user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
-            flash(
-                gettext(
-                    "这个账号的密码是别人设置的（示例账号或管理员设置），请先改为只有您知道的密码。"
-                ),
-                "error",
-            )
-            return redirect(url_for("change_password"))
-        return None
-
-    @app.route("/login", methods=("GET", "POST"))
-    def login():
-        form = LoginForm(request.form if request.method == "POST" else None)
-        if request.method == "POST":
-            result = _try_login(form)
-            if result is not None:
-                return result
-        no_accounts = documents.Account.objects.only("id").first() is None
-        return render_template("auth/login.html", form=form, no_accounts=no_accounts)
-
-    @app.route("/logout", methods=("POST",))
-    def logout():
-        if not csrf_ok():
-            abort(400)
-        auditlog.record("logout")
-        current_user.end_sessions()  # every session of the account, on every device
-        logout_user()
-        session.clear()
-        return redirect(url_for("login"))
-
-    @app.route("/account/password", methods=("GET", "POST"))
-    def change_password():
-        form = PasswordForm(request.form if request.method == "POST" else None)
-        if request.method == "POST" and form.validate():
-            result = _change_password(form)
-            if result is not None:
-                return result
-        elif "csrf_token" in form.errors:
-            flash(gettext("页面已过期，请重新输入。"), "error")
-        return render_template("auth/password.html", form=form)
+    app.before_request(_require_login)
+    app.add_url_rule("/login", "login", _login, methods=("GET", "POST"))
+    app.add_url_rule("/logout", "logout", _logout, methods=("POST",))
+    app.add_url_rule(
+        "/account/password", "change_password", _change_password_page, methods=("GET", "POST")
+    )
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -146,6 +101,58 @@ def init_auth(app):
     @app.errorhandler(400)
     def bad_request(error):
         return render_template("error.html", message=gettext("请求无效，请刷新页面后重试")), 400
+
+
+def _require_login():
+    # who the history of records names for this request
+    if current_user.is_authenticated:
+        audit.set_actor(current_user.name)
+    else:
+        audit.set_actor(gettext("面板用户（%(address)s）", address=address()))
+    if request.endpoint in OPEN_ENDPOINTS or _feed_token_ok():
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("login", next=request.full_path))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+        flash(
+            gettext(
+                "这个账号的密码是别人设置的（示例账号或管理员设置），请先改为只有您知道的密码。"
+            ),
+            "error",
+        )
+        return redirect(url_for("change_password"))
+    return None
+
+
+def _login():
+    form = LoginForm(request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        result = _try_login(form)
+        if result is not None:
+            return result
+    no_accounts = documents.Account.objects.only("id").first() is None
+    return render_template("auth/login.html", form=form, no_accounts=no_accounts)
+
+
+def _logout():
+    if not csrf_ok():
+        abort(400)
+    auditlog.record("logout")
+    current_user.end_sessions()  # every session of the account, on every device
+    logout_user()
+    session.clear()
+    return redirect(url_for("login"))
+
+
+def _change_password_page():
+    form = PasswordForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        result = _change_password(form)
+        if result is not None:
+            return result
+    elif "csrf_token" in form.errors:
+        flash(gettext("页面已过期，请重新输入。"), "error")
+    return render_template("auth/password.html", form=form)
 
 
 def _try_login(form):

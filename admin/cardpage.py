@@ -16,11 +16,13 @@ from flask_babel import lazy_gettext as _l
 
 import documents
 from documents import custom_fields, masking
-from documents.deadlines import Rules, today
+from documents import deadlines as deadline_rules
+from documents.deadlines import Rules, card_deadlines
 from documents.repeat_rules import similarity
 
 from .auth import can, scoped
 from .labels import label_of
+from .views.history import _UNREAD, card_history, remember_name
 
 
 def day(value) -> str:
@@ -168,9 +170,9 @@ def _representatives(card, mask):
 
 def _deadlines(card):
     rules = Rules.for_unit(card.unit)
-    now = today()
+    now = deadline_rules.today()  # looked up when called: tests fix the date
     rows = []
-    for deadline in card.deadlines():
+    for deadline in card_deadlines(card, rules):
         text, state = remaining(deadline.due, now, deadline.done_on, deadline.office)
         if deadline.problem:
             text, state = deadline.problem, "unknown"
@@ -237,18 +239,20 @@ def _related(view, card):
     )
     rows = []
     for other in cards:
+        remember_name(documents.CaseCard, other)
         rows.append(
             {
                 "number": other.number or "",
                 "title": f"{other.petitioner}：{other.subject}",
                 "registered_on": day(other.registered_on),
+                "_registered_on": other.registered_on,
                 "status": other.status or "",
                 "finalized": other.finalized,
                 "reason": related_reason(card, other, stored.get(str(other.pk))),
                 "href": view.get_url(".details_view", id=other.pk),
             }
         )
-    rows.sort(key=lambda r: r["registered_on"], reverse=True)
+    rows.sort(key=lambda r: r["_registered_on"] or datetime.date.min, reverse=True)
     return rows
 
 
@@ -259,10 +263,14 @@ def _moves(card):
     return [s for s in procedure.allowed(card.step) if s != card.step]
 
 
-def card_page(view, card, history) -> dict:
-    """What the template of the card page shows."""
+def card_page(view, card, where, field_set=_UNREAD) -> dict:
+    """What the template of the card page shows; ``where`` names the page in the audit log of
+    full personal-data views, ``field_set`` is the unit's own fields (read here unless given)."""
+    if field_set is _UNREAD:
+        field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
     mask = not can("personal_data")
-    field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
+    related = _related(view, card)  # read first: the history names these cards without reading
+    history = card_history(card, where, field_set)
     own = _own_fields(card, field_set, mask)
     handling = _rows(card, HANDLING, mask)
     if card.extension_days:
@@ -304,7 +312,7 @@ def card_page(view, card, history) -> dict:
         ],
         "follow_up": _rows(card, FOLLOW_UP, mask) + own.pop("progress", []),
         "other": [row for rows in own.values() for row in rows],
-        "related": _related(view, card),
+        "related": related,
         "history": history,
     }
 

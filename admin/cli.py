@@ -32,13 +32,20 @@ def main(argv=None) -> int:
 
     commands.add_parser("seed", help="载入五个来源单位的示例数据（可重复运行）")
 
-    export = commands.add_parser("export", help="把实施方案、一案一卡等导出为 PDF")
+    export = commands.add_parser(
+        "export", help="把实施方案、一案一卡等导出为 PDF（公文也可导出为 Word、OFD）"
+    )
     export.add_argument(
         "what",
         choices=("plan", "schedule", "cards", "blank-form"),
         help="plan 公文；schedule 接访日程安排表；cards 一案一卡；blank-form 空白登记表",
     )
-    export.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    export.add_argument("-o", "--output", required=True, help="输出的文件")
+    export.add_argument(
+        "--format",
+        choices=("pdf", "docx", "ofd"),
+        help="公文的格式：pdf、docx（Word，可编辑）或 ofd；默认按输出文件的扩展名，否则 pdf",
+    )
     export.add_argument("--id", action="append", default=[], help="记录编号（可重复）")
     export.add_argument("--title", help="按标题查找实施方案")
     export.add_argument("--unit", help="单位名称")
@@ -283,8 +290,13 @@ def _export_data(args, printing) -> bytes:
     import bson
 
     import documents
+    import exports
 
     fonts = printing.font_overrides()
+    suffix = args.output.rsplit(".", 1)[-1].lower() if "." in args.output else ""
+    fmt = args.format or (suffix if suffix in ("docx", "ofd") else "pdf")
+    if fmt != "pdf" and args.what != "plan":
+        raise _NotFound("只有公文（plan）可以导出为 Word 或 OFD，其余只导出 PDF")
     unit = None
     if args.unit:
         unit = _unit_named(args.unit)
@@ -294,22 +306,14 @@ def _export_data(args, printing) -> bytes:
     if bad:
         raise _NotFound(f"记录编号无效：{'、'.join(bad)}")
     if args.what in ("plan", "schedule"):
-        query = documents.Plan.objects
-        if args.id:
-            query = query(pk=args.id[0])
-        elif args.title:
-            query = query(title__contains=args.title)
-        elif unit is not None:
-            query = query(unit=unit)
-        else:
-            raise _NotFound("请用 --id、--title 或 --unit 指定实施方案")
-        if unit is not None:
-            query = query(unit=unit)
-        plan = query.first()
-        if plan is None:
-            raise _NotFound("没有找到这份实施方案")
+        plan = _plan_to_export(args, unit)
         if args.what == "plan":
-            return printing.plan_pdf(plan, args.style, fonts)
+            if fmt == "pdf":
+                return printing.plan_pdf(plan, args.style, fonts)
+            try:
+                return printing.plan_document(plan, fmt, args.style, fonts)
+            except exports.EmptyDocument as exc:
+                raise _NotFound(str(exc)) from exc
         return printing.schedule_pdf(plan, fonts)
     if args.what == "blank-form":
         if unit is None:
@@ -324,6 +328,26 @@ def _export_data(args, printing) -> bytes:
     if not cards:
         raise _NotFound("没有找到一案一卡")
     return printing.cards_pdf(cards, fonts)
+
+
+def _plan_to_export(args, unit):
+    import documents
+
+    query = documents.Plan.objects
+    if args.id:
+        query = query(pk=args.id[0])
+    elif args.title:
+        query = query(title__contains=args.title)
+    elif unit is not None:
+        query = query(unit=unit)
+    else:
+        raise _NotFound("请用 --id、--title 或 --unit 指定实施方案")
+    if unit is not None:
+        query = query(unit=unit)
+    plan = query.first()
+    if plan is None:
+        raise _NotFound("没有找到这份实施方案")
+    return plan
 
 
 def _import(app, args) -> int:

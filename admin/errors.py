@@ -13,6 +13,7 @@ import mongoengine
 from flask import current_app, request
 from flask_babel import gettext
 
+import exports
 from documents import custom_fields
 
 from .labels import label_of
@@ -53,6 +54,11 @@ def explain(exc: BaseException) -> str | None:
         return gettext("不是有效的数字")
     if isinstance(exc, UnicodeError):
         return gettext("含有无法识别的字符")
+    if isinstance(exc, exports.EmptyDocument):
+        return {
+            "title": gettext("文件没有标题，无法生成公文：请先填写标题。"),
+            "text": gettext("文件没有正文，无法生成公文：请先填写正文。"),
+        }[exc.reason]
     if isinstance(exc, ValueError):  # a date that does not exist or is out of range, mostly
         return gettext("日期或数值无效，或超出了可以处理的范围")
     return None

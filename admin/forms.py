@@ -9,13 +9,14 @@ list of strings becomes a text area with one item a line, and long strings get a
 import datetime
 import json
 import math
+import re
 
 from flask_admin.contrib.mongoengine import EmbeddedForm
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.contrib.mongoengine.form import ModelSelectField as _ModelSelectField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from mongoengine import Document, EmbeddedDocumentField, ListField, StringField
+from mongoengine import DateField, Document, EmbeddedDocumentField, IntField, ListField, StringField
 from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
@@ -178,6 +179,69 @@ class LinesField(fields.TextAreaField):
                 )
 
 
+class NumbersField(fields.StringField):
+    """Edits a list of whole numbers as one line: 1、4 or 8, 25 (第一、四周; 每月8日、25日)."""
+
+    def __init__(self, label=None, validators=None, min_value=None, max_value=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.min_value, self.max_value = min_value, max_value
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "、".join(str(n) for n in self.data or [])
+
+    def process_formdata(self, valuelist):
+        self.data, self.bad = [], []
+        for item in re.split(r"[\s,，、;；]+", valuelist[0] if valuelist else ""):
+            if item:
+                (self.data if item.isdigit() else self.bad).append(
+                    int(item) if item.isdigit() else item
+                )
+
+    def pre_validate(self, form):
+        if getattr(self, "bad", None):
+            raise validators.ValidationError(gettext("“%(item)s”不是数字", item=self.bad[0]))
+        for n in self.data or []:
+            if (self.min_value is not None and n < self.min_value) or (
+                self.max_value is not None and n > self.max_value
+            ):
+                raise validators.ValidationError(
+                    gettext(
+                        "%(n)s 不在 %(low)s 到 %(high)s 之间",
+                        n=n,
+                        low=self.min_value,
+                        high=self.max_value,
+                    )
+                )
+
+
+class DatesField(LinesField):
+    """Edits a list of dates, one a line (2024-10-19)."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "\n".join(d.isoformat() for d in self.data or [])
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.raw_lines, dates = list(self.data), []
+        for line in self.raw_lines:
+            try:
+                dates.append(datetime.date.fromisoformat(line))
+            except ValueError:
+                dates.append(None)
+        self.data = dates
+
+    def pre_validate(self, form):
+        for line, day in zip(self.raw_lines if self.raw_data else [], self.data, strict=False):
+            if day is None:
+                raise validators.ValidationError(
+                    gettext("“%(line)s”不是日期，请写成 2024-10-19", line=line)
+                )
+
+
 class ModelSelectField(_ModelSelectField):
     """Flask-Admin's reference drop-down, offering only records the account may see, and
     refusing a malformed id or one outside that scope instead of failing with a 500.
@@ -309,6 +373,12 @@ class XinfangConverter(CustomModelConverter):
         if isinstance(inner, StringField) and not inner.choices:
             kwargs.setdefault("description", _l("每行一项"))
             return LinesField(max_item_length=inner.max_length, **kwargs)
+        if isinstance(inner, IntField) and not inner.choices:
+            kwargs.setdefault("description", _l("可写多个，以顿号或逗号分隔"))
+            return NumbersField(min_value=inner.min_value, max_value=inner.max_value, **kwargs)
+        if isinstance(inner, DateField):
+            kwargs.setdefault("description", _l("每行一个日期，如 2024-10-19"))
+            return DatesField(**kwargs)
         return super().conv_List(model, field, kwargs)
 
 

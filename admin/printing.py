@@ -52,6 +52,14 @@ def plan_notes(plan, style=None) -> list[str]:
     return [_note_text(what, value, doc["style"]) for what, value in notes]
 
 
+def plan_document(plan, fmt="pdf", style=None, fonts=None) -> bytes:
+    """The plan (or 活动总结) as a circular in ``fmt``: pdf, docx (Word) or ofd."""
+    doc = printable.plan(plan)
+    if style in ("2012", "1999"):
+        doc["style"] = style
+    return exports.render(doc, fmt, fonts)
+
+
 def schedule_pdf(plan, fonts=None) -> bytes:
     attachment = printable.attachment(
         plan, documents.Attachment(title="接访日程安排表", kind="schedule")
@@ -83,14 +91,14 @@ def blank_form_pdf(unit, fonts=None) -> bytes:
     return forms.render_case_cards([printable.blank_card(unit, field_set)], fonts, blank=True)
 
 
-def pdf_response(data: bytes, filename: str, download: bool):
+def pdf_response(data: bytes, filename: str, download: bool, fmt: str = "pdf"):
     from urllib.parse import quote
 
     from flask import Response
 
-    disposition = "attachment" if download else "inline"
+    disposition = "attachment" if download or fmt != "pdf" else "inline"
     return Response(
         data,
-        mimetype="application/pdf",
+        mimetype=exports.FORMATS[fmt][0],
         headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"},
     )

@@ -452,6 +452,33 @@ class ReportsView(BaseView):
             data, f"{report.title}.pdf", download=request.args.get("download") == "1"
         )
 
+    @expose("/<report_id>/export/<fmt>")
+    def export(self, report_id, fmt):
+        """The report as a Word (to edit) or OFD (to send) circular."""
+        if fmt not in ("docx", "ofd"):
+            abort(404)
+        auth.require("print")
+        report = _object(reports.Report, report_id)
+        audit("print", report, f"{report.title}.{fmt}")
+        try:
+            data = exports.render(
+                printable.report(report, reader_tables(report)), fmt, printing.font_overrides()
+            )
+        except Exception as problem:  # noqa: BLE001 - said in Chinese, never a 500
+            reference = errors.reference()
+            errors.log_failure(problem, reference, "export failed")
+            flash(
+                gettext(
+                    "生成 %(format)s 文件失败（编号 %(reference)s）：%(error)s",
+                    format=exports.FORMATS[fmt][2],
+                    reference=reference,
+                    error=errors.explain(problem) or gettext("内部错误，已记录"),
+                ),
+                "error",
+            )
+            return redirect(url_for(".report", report_id=report.pk))
+        return printing.pdf_response(data, f"{report.title}.{fmt}", True, fmt)
+
     @expose("/<report_id>/xlsx")
     def xlsx(self, report_id):
         auth.require("export")

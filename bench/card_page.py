@@ -164,12 +164,11 @@ def main(count=10_000):
     from flask_login import login_user
 
     from admin import cardpage
-    from admin.views.history import card_history
 
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "casecard")
     with app.test_request_context(f"/admin/casecard/details/?id={card.pk}"):
         login_user(documents.Account.objects.get(username="xiangxinfang"))
-        context = cardpage.card_page(view, card, card_history(card, "bench"))
+        context = cardpage.card_page(view, card, "bench")
     median, low, high = _anchor(app, context, runs * 4)
     print(
         f"anchor (bare Flask + Jinja, same data): median {median:.1f} ms"

@@ -231,19 +231,7 @@ class CaseCard(Document):
     # --- checks and what is computed on save ---
 
     def clean(self):
-        problems = {}
-        if len(self.representatives) > MAX_REPRESENTATIVES:
-            problems["representatives"] = (
-                f"代表人数不得超过{MAX_REPRESENTATIVES}人（《信访工作条例》第二十条：多人采用走访形式提出"
-                f"共同的信访事项的，应当推选代表，代表人数不超过5人），现为{len(self.representatives)}人"
-            )
-        if self.id_number:
-            self.id_number = self.id_number.strip().upper()
-            if problem := id_number_problem(self.id_number):
-                problems["id_number"] = f"证件号码{problem}"
-        for number, phone in enumerate(self.phones, start=1):
-            if problem := phone_problem(phone):
-                problems["phones"] = f"第{number}个电话{problem}"
+        problems = self._petitioner_problems()
         if self.classification == "routed":
             self.outcome = "不予受理"
         if self.outcome == "不予受理" and not self.channel:
@@ -272,6 +260,23 @@ class CaseCard(Document):
         if rules is not None:
             self._compute_deadlines(rules)
         self.finalized = self.rereview_answered_on is not None
+
+    def _petitioner_problems(self):
+        """Representatives, ID number and phones (the ID number is normalised)."""
+        problems = {}
+        if len(self.representatives) > MAX_REPRESENTATIVES:
+            problems["representatives"] = (
+                f"代表人数不得超过{MAX_REPRESENTATIVES}人（《信访工作条例》第二十条：多人采用走访形式提出"
+                f"共同的信访事项的，应当推选代表，代表人数不超过5人），现为{len(self.representatives)}人"
+            )
+        if self.id_number:
+            self.id_number = self.id_number.strip().upper()
+            if problem := id_number_problem(self.id_number):
+                problems["id_number"] = f"证件号码{problem}"
+        for number, phone in enumerate(self.phones, start=1):
+            if problem := phone_problem(phone):
+                problems["phones"] = f"第{number}个电话{problem}"
+        return problems
 
     _DATE_ORDER = (
         ("registered_on", "decided_on", "受理或不予受理告知日期不能早于登记日期"),

@@ -286,47 +286,61 @@ def json_schema(fields) -> dict:
     return schema
 
 
+def _text_schema(field, schema):
+    schema["type"] = "string"
+    if field.required:
+        schema["minLength"] = max(1, getattr(field, "min_length", None) or 0)
+    elif getattr(field, "min_length", None):
+        schema["minLength"] = field.min_length
+    if getattr(field, "max_length", None):
+        schema["maxLength"] = field.max_length
+    if getattr(field, "pattern", None):
+        schema["pattern"] = field.pattern
+
+
+def _number_schema(field, schema):
+    schema["type"] = "number"
+    for bound in ("minimum", "maximum"):
+        value = getattr(field, bound, None)
+        # NaN or infinity, stored before they were refused, bound nothing
+        if value is not None and math.isfinite(value):
+            schema[bound] = value
+
+
+def _multichoice_schema(field, schema):
+    schema.update(type="array", items={"enum": list(field.choices)}, uniqueItems=True)
+    if field.required:
+        schema["minItems"] = 1
+
+
+def _table_schema(field, schema):
+    columns = {c.key: _schema_of(c) for c in field.columns}
+    row = {"type": "object", "properties": columns, "additionalProperties": False}
+    needed = [c.key for c in field.columns if c.required and c.type != "boolean"]
+    if needed:
+        row["required"] = needed
+    schema.update(type="array", items=row)
+    if field.required:
+        schema["minItems"] = 1
+
+
+_SCHEMAS = {
+    "text": _text_schema,
+    "textarea": _text_schema,
+    "number": _number_schema,
+    "date": lambda field, schema: schema.update(type="string", format="date"),
+    "boolean": lambda field, schema: schema.update(type="boolean"),
+    "choice": lambda field, schema: schema.update(type="string", enum=list(field.choices)),
+    "multichoice": _multichoice_schema,
+    "person": lambda field, schema: schema.update(type="string", pattern="^[0-9a-f]{24}$"),
+    "table": _table_schema,
+}
+
+
 def _schema_of(field) -> dict:
-    kind = field.type
     schema: dict = {"title": field.label}
-    if kind in ("text", "textarea"):
-        schema["type"] = "string"
-        if field.required:
-            schema["minLength"] = max(1, getattr(field, "min_length", None) or 0)
-        elif getattr(field, "min_length", None):
-            schema["minLength"] = field.min_length
-        if getattr(field, "max_length", None):
-            schema["maxLength"] = field.max_length
-        if getattr(field, "pattern", None):
-            schema["pattern"] = field.pattern
-    elif kind == "number":
-        schema["type"] = "number"
-        for bound in ("minimum", "maximum"):
-            value = getattr(field, bound, None)
-            # NaN or infinity, stored before they were refused, bound nothing
-            if value is not None and math.isfinite(value):
-                schema[bound] = value
-    elif kind == "date":
-        schema.update(type="string", format="date")
-    elif kind == "boolean":
-        schema["type"] = "boolean"
-    elif kind == "choice":
-        schema.update(type="string", enum=list(field.choices))
-    elif kind == "multichoice":
-        schema.update(type="array", items={"enum": list(field.choices)}, uniqueItems=True)
-        if field.required:
-            schema["minItems"] = 1
-    elif kind == "person":
-        schema.update(type="string", pattern="^[0-9a-f]{24}$")
-    elif kind == "table":
-        columns = {c.key: _schema_of(c) for c in field.columns}
-        row = {"type": "object", "properties": columns, "additionalProperties": False}
-        needed = [c.key for c in field.columns if c.required and c.type != "boolean"]
-        if needed:
-            row["required"] = needed
-        schema.update(type="array", items=row)
-        if field.required:
-            schema["minItems"] = 1
+    if field.type in _SCHEMAS:
+        _SCHEMAS[field.type](field, schema)
     return schema
 
 
@@ -443,77 +457,105 @@ def validate_values(fields, values: dict) -> list[str]:
 # --- converting and showing values ----------------------------------------------------------------
 
 
+def _parse_text(field, raw):
+    return raw if isinstance(raw, str) else str(raw)
+
+
+def _parse_number(field, raw):
+    if isinstance(raw, bool):
+        raise ValueError("不是数字")
+    if isinstance(raw, int | float):
+        return _storable_number(raw, raw)
+    text = str(raw).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"「{_short(text)}」不是数字") from None
+    if not number.is_finite():
+        raise ValueError(f"「{_short(text)}」不是有限的数字")
+    try:
+        integral = number == number.to_integral_value()
+    except DecimalException:  # an exponent beyond what decimal computes with
+        integral = number.adjusted() > 0
+    if integral:
+        # checked before int(): 1e999999 has a million digits
+        if number.adjusted() > 18 or abs(number) > INT64_MAX:
+            raise ValueError(f"「{_short(text)}」超出了可以保存的范围（整数不能超过 18 位）")
+        return int(number)
+    return _storable_number(float(number), text)
+
+
+def _parse_date(field, raw):
+    if isinstance(raw, datetime.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
+    text = str(raw).strip().replace("/", "-").replace(".", "-")
+    text = text.replace("年", "-").replace("月", "-")
+    match = re.match(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})日?$", text)
+    if not match:
+        raise ValueError(f"「{raw}」不是日期")
+    try:
+        return datetime.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        raise ValueError(f"「{raw}」不是有效的日期") from None
+
+
+def _parse_boolean(field, raw):
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("是", "yes", "true", "1", "y"):
+        return True
+    if text in ("否", "no", "false", "0", "n"):
+        return False
+    raise ValueError(f"「{raw}」不是“是”或“否”")
+
+
+def _parse_choice(field, raw):
+    if raw not in field.choices:
+        raise ValueError(f"「{raw}」不是可选的值")
+    return raw
+
+
+def _parse_multichoice(field, raw):
+    items = raw if isinstance(raw, list) else re.split(r"[、,，;；\s]+", str(raw).strip())
+    items = [i for i in items if i]
+    wrong = [i for i in items if i not in field.choices]
+    if wrong:
+        raise ValueError(f"「{'、'.join(wrong)}」不是可选的值")
+    return items
+
+
+def _parse_table(field, raw):
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        raise ValueError("不是表格")
+    return raw
+
+
+_PARSERS = {
+    "text": _parse_text,
+    "textarea": _parse_text,
+    "person": _parse_text,
+    "number": _parse_number,
+    "date": _parse_date,
+    "boolean": _parse_boolean,
+    "choice": _parse_choice,
+    "multichoice": _parse_multichoice,
+    "table": _parse_table,
+}
+
+
 def parse_value(field, raw):
     """A value typed as text (a default, a value to migrate) as the field's type; ValueError if not.
 
     Values that are already of the right type pass unchanged.
     """
-    kind = field.type
     if raw is None or raw == "":
         return None
-    if kind in ("text", "textarea", "person"):
-        return raw if isinstance(raw, str) else str(raw)
-    if kind == "number":
-        if isinstance(raw, bool):
-            raise ValueError("不是数字")
-        if isinstance(raw, int | float):
-            return _storable_number(raw, raw)
-        text = str(raw).strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"「{_short(text)}」不是数字") from None
-        if not number.is_finite():
-            raise ValueError(f"「{_short(text)}」不是有限的数字")
-        try:
-            integral = number == number.to_integral_value()
-        except DecimalException:  # an exponent beyond what decimal computes with
-            integral = number.adjusted() > 0
-        if integral:
-            # checked before int(): 1e999999 has a million digits
-            if number.adjusted() > 18 or abs(number) > INT64_MAX:
-                raise ValueError(f"「{_short(text)}」超出了可以保存的范围（整数不能超过 18 位）")
-            return int(number)
-        return _storable_number(float(number), text)
-    if kind == "date":
-        if isinstance(raw, datetime.datetime):
-            return raw.date().isoformat()
-        if isinstance(raw, datetime.date):
-            return raw.isoformat()
-        text = str(raw).strip().replace("/", "-").replace(".", "-")
-        text = text.replace("年", "-").replace("月", "-")
-        match = re.match(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})日?$", text)
-        if not match:
-            raise ValueError(f"「{raw}」不是日期")
-        try:
-            return datetime.date(*map(int, match.groups())).isoformat()
-        except ValueError:
-            raise ValueError(f"「{raw}」不是有效的日期") from None
-    if kind == "boolean":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in ("是", "yes", "true", "1", "y"):
-            return True
-        if text in ("否", "no", "false", "0", "n"):
-            return False
-        raise ValueError(f"「{raw}」不是“是”或“否”")
-    if kind == "choice":
-        if raw not in field.choices:
-            raise ValueError(f"「{raw}」不是可选的值")
-        return raw
-    if kind == "multichoice":
-        items = raw if isinstance(raw, list) else re.split(r"[、,，;；\s]+", str(raw).strip())
-        items = [i for i in items if i]
-        wrong = [i for i in items if i not in field.choices]
-        if wrong:
-            raise ValueError(f"「{'、'.join(wrong)}」不是可选的值")
-        return items
-    if kind == "table":
-        if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-            raise ValueError("不是表格")
-        return raw
-    raise ValueError(f"未知的字段类型「{kind}」")
+    if field.type not in _PARSERS:
+        raise ValueError(f"未知的字段类型「{field.type}」")
+    return _PARSERS[field.type](field, raw)
 
 
 INT64_MAX = 2**63 - 1  # MongoDB stores integers of 8 bytes

@@ -116,7 +116,7 @@ def _linear(steps):
 def _plan_steps(unit):
     if unit is None:
         return []
-    for plan in Plan.objects(unit=unit).order_by("-date_written"):
+    for plan in Plan.objects(unit=unit).only("procedure").order_by("-date_written"):
         if plan.procedure:
             return [step.name for step in plan.procedure]
     return []

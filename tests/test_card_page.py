@@ -105,7 +105,8 @@ def test_the_card_page_reads_as_the_card_in_words(site):
     for internal in ("版本", "字段版本", "已归档", "归档人", "期限无法计算的原因", "终结提示"):
         assert internal + " " not in text, internal
     assert "None" not in text and not re.search(r"\b[0-9a-f]{24}\b", text)
-    english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"PDF", "XXX"}
+    # PDF a format's name, XXX the sample township's, tester a test account's user's
+    english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"PDF", "XXX", "tester"}
     assert english == set(), english
     # the history in words: names and labels, related card by its number, timeline as read
     history = text[text.index("修改记录") :]
@@ -227,3 +228,14 @@ def test_earlier_cards_of_a_returning_petitioner_are_found_scoped_and_masked(sit
     leader = signed_in(site, "nieguanjun")
     found = leader.get(f"/admin/casecard/earlier/?id_number={mine.id_number}").get_json()
     assert found == {"cards": []}
+
+
+def test_an_archived_card_reads_the_same_with_its_units_fields(site):
+    township = documents.Unit.objects.get(name="XXX乡")
+    card = _group_card(township)
+    card.archive()
+    html = signed_in(site, "xiangxinfang").get(f"/admin/archivedcasecard/details/?id={card.pk}")
+    text = visible_text(html.get_data(as_text=True))
+    assert "这张卡片已归档" in text and card.number in text
+    assert "所在村 南村" in text and "稳控风险等级 中" in text
+    assert "转到“" not in text  # an archived card is not moved

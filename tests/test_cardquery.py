@@ -344,7 +344,7 @@ def test_pages_put_together_are_the_whole_list(store):
         whole = CardQuery(sort=sort, descending=descending)
         total, everything = cardquery.find(whole)
         pages = []
-        for number in range(0, total // 25 + 2):
+        for number in range(total // 25 + 2):
             page_total, ids = cardquery.find(whole.page(number, 25))
             assert page_total == total
             pages += ids

@@ -25,10 +25,6 @@ KNOWN = {
     ("07_county_phases_longmen", "phases", "missed"),
     ("12_city_vice_mayor_date", "rules", "missed"),  # no year
     ("14_town_market_days", "title", "wrong"),  # a news headline taken as the title
-    ("19_city_table_tongcheng", "rules", "missed"),  # dates in a table pasted as text
-    ("21_county_15th_2008", "rule place", "missed"),
-    ("21_county_15th_2008", "duties", "missed"),  # 1月15日前…报县信访局: a one-off duty
-    ("21_county_15th_2008", "duties", "wrong"),  # … read as monthly
     ("23_subdistrict_tuesday_luohu", "rules", "missed"),  # no year
 }
 
@@ -155,3 +151,40 @@ def test_save_of_a_rule_naming_no_leader_saves_the_rest_and_says_what_to_fill_in
     assert plan.receptions == []
     # the rule's words are kept
     assert any("农历初一和十五" in f"{s.heading}{s.text}" for s in plan.sections)
+
+
+def test_rates_set_as_targets_are_read_once_each():
+    from documents.importer import import_text
+
+    result = import_text(
+        "实施方案\n一、工作目标\n化解率达到95%以上，按时报结率100%，息访率95%以上。"
+        "二、要求\n化解率不低于90%。"
+    )
+    assert result.targets == [
+        {"name": "化解率", "metric": "resolution_rate", "comparator": ">=", "value": "95%"},
+        {"name": "按时报结率", "comparator": ">=", "value": "100%"},
+        {"name": "息访率", "comparator": ">=", "value": "95%"},
+    ]
+    assert result.plan(None).targets[1].value == "100%"
+
+
+def test_phases_with_dates_said_in_sentences():
+    from documents.importer import import_text
+
+    result = import_text(
+        "关于开展“基层大接访”活动的实施方案\n"
+        "2011年4月1日至4月15日开展活动。4月1日至3日为排查阶段，4月7日至15日为实施阶段。"
+    )
+    assert [(p["name"], p["start_date"], p["end_date"]) for p in result.phases] == [
+        ("排查阶段", datetime.date(2011, 4, 1), datetime.date(2011, 4, 3)),
+        ("实施阶段", datetime.date(2011, 4, 7), datetime.date(2011, 4, 15)),
+    ]
+
+
+def test_a_genuine_question_mark_is_not_flagged_as_a_lost_character():
+    from documents.importer import import_text
+
+    flagged = import_text("关于大接访的通知\n群众反映的问题是否属实?\n怎样才能化解?”他问。")
+    assert not any("无法识别" in w for w in flagged.warnings)
+    damaged = import_text("关于大接访的通知\n确?;顒尤〉脤嵭。")
+    assert any("第2行有无法识别的字符" in w for w in damaged.warnings)

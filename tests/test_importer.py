@@ -6,6 +6,7 @@ import datetime
 import io
 import pathlib
 import re
+from html.parser import HTMLParser
 
 import docx
 import pytest
@@ -464,50 +465,51 @@ def test_a_zip_that_is_not_a_word_document_is_refused():
 # --- the review page ----------------------------------------------------------------------------
 
 
+class _ReviewForm(HTMLParser):
+    """The fields of the review form as a browser would post them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.inside, self.textarea, self.select = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "confirm" in (attrs.get("action") or ""):
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") != "submit":
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value", "on")))
+            else:
+                self.fields.append((name, attrs.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = name
+            self.fields.append((name, ""))
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            name, value = self.fields[-1]
+            self.fields[-1] = (name, value + data)
+
+
 def _review_form(html) -> list:
     """The fields of the review form as a browser would post them."""
-    from html.parser import HTMLParser
-
-    class Form(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.fields, self.inside, self.textarea, self.select = [], False, None, None
-
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            if tag == "form" and "confirm" in (attrs.get("action") or ""):
-                self.inside = True
-            if not self.inside:
-                return
-            name = attrs.get("name")
-            if tag == "input" and name and attrs.get("type") != "submit":
-                if attrs.get("type") in ("checkbox", "radio"):
-                    if "checked" in attrs:
-                        self.fields.append((name, attrs.get("value", "on")))
-                else:
-                    self.fields.append((name, attrs.get("value", "")))
-            elif tag == "textarea":
-                self.textarea = name
-                self.fields.append((name, ""))
-            elif tag == "select":
-                self.select = name
-            elif tag == "option" and self.select and "selected" in attrs:
-                self.fields.append((self.select, attrs.get("value", "")))
-
-        def handle_endtag(self, tag):
-            if tag == "form":
-                self.inside = False
-            elif tag == "textarea":
-                self.textarea = None
-            elif tag == "select":
-                self.select = None
-
-        def handle_data(self, data):
-            if self.textarea:
-                name, value = self.fields[-1]
-                self.fields[-1] = (name, value + data)
-
-    form = Form()
+    form = _ReviewForm()
     form.feed(html)
     return form.fields
 

@@ -128,3 +128,37 @@ def test_bad_rules_of_the_new_kinds_get_clear_messages(rule, message):
     assert any(message in p for p in schedule.rule_problems(rule))
     with pytest.raises(mongoengine.ValidationError):
         rule.validate()
+
+
+def test_the_new_kinds_round_trip_through_the_plan_form(client):
+    from .conftest import flashed_errors
+    from .test_views import PLAN_FORM, _unit
+
+    unit = _unit("表单司法局")
+    form = {
+        **PLAN_FORM,
+        "unit": str(unit.pk),
+        "receptions-0-nth": "",
+        "receptions-0-weekday": "",
+        "receptions-0-nths": "1、4",
+        "receptions-0-weekdays": "2",
+        "receptions-0-hours": "08:30-11:30",
+        "receptions-0-holiday_rule": "next_same_weekday",
+    }
+    response = client.post("/admin/plan/new/", data=form)
+    assert response.status_code == 302, flashed_errors(response)
+    (rule,) = documents.Plan.objects.get(unit=unit).receptions
+    assert (rule.nths, rule.weekdays, rule.nth, rule.weekday) == ([1, 4], [2], None, None)
+    assert (rule.hours, rule.holiday_rule) == ("08:30-11:30", "next_same_weekday")
+    edit = client.get(f"/admin/plan/edit/?id={documents.Plan.objects.get(unit=unit).pk}")
+    assert "1、4" in edit.get_data(as_text=True)
+
+    bad = {**form, "receptions-0-nths": "1、x"}
+    response = client.post("/admin/plan/new/", data=bad)
+    assert "“x”不是数字" in flashed_errors(response)
+
+    dated = {**form, "receptions-0-kind": "dates", "receptions-0-dates": "2024-10-19\n2024-11-02"}
+    response = client.post("/admin/plan/new/", data=dated)
+    assert response.status_code == 302, flashed_errors(response)
+    plan = documents.Plan.objects(unit=unit).order_by("-id").first()
+    assert plan.receptions[0].dates == [D(2024, 10, 19), D(2024, 11, 2)]

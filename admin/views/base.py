@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from mongoengine import ListField
 
 import documents
+import exports
 from exports.cells import safe_cell
 
 from .. import auditlog, errors, printing
@@ -197,8 +198,9 @@ class XinfangModelView(ModelViewAdapter):
             kwargs.setdefault("xf_print_notes", self.print_notes(kwargs["model"]))
         return super().render(template, **kwargs)
 
-    def printed(self, make_pdf, filename, download=None):
-        """A PDF response, or back to the list with the reason when it cannot be made."""
+    def printed(self, make_pdf, filename, download=None, fmt="pdf"):
+        """A PDF (or Word, OFD) response, or back to the list with the reason when it cannot be
+        made."""
         require("print")
         auditlog.record("print", self.model.__name__, detail=filename)
         try:
@@ -206,18 +208,25 @@ class XinfangModelView(ModelViewAdapter):
         except Exception as exc:  # a font or layout failure must not become a 500
             reference = errors.reference()
             errors.log_failure(exc, reference, "printing failed")
-            flash(
-                gettext(
+            error = errors.explain(exc) or gettext("内部错误，已记录")
+            if fmt == "pdf":
+                message = gettext(
                     "生成 PDF 失败（编号 %(reference)s）：%(error)s",
                     reference=reference,
-                    error=errors.explain(exc) or gettext("内部错误，已记录"),
-                ),
-                "error",
-            )
+                    error=error,
+                )
+            else:
+                message = gettext(
+                    "生成 %(format)s 文件失败（编号 %(reference)s）：%(error)s",
+                    format=exports.FORMATS[fmt][2],
+                    reference=reference,
+                    error=error,
+                )
+            flash(message, "error")
             return redirect(self.get_url(".index_view"))
         if download is None:
             download = bool(request.args.get("download"))
-        return printing.pdf_response(data, filename, download)
+        return printing.pdf_response(data, filename, download, fmt)
 
     def search_placeholder(self):
         # Flask-Admin's MongoEngine view has none and shows "None" in the search box

@@ -25,7 +25,7 @@ from ..filters import DeadlineStatusFilter
 from ..forms import VersionField
 from ..labels import label_of
 from .base import ScopedListMixin, XinfangModelView
-from .history import _PERSONAL_FORMATTERS, PERSONAL_FIELDS, _log_personal_view, card_history
+from .history import _PERSONAL_FORMATTERS, PERSONAL_FIELDS, _log_personal_view
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     def render(self, template, **kwargs):
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
-            kwargs["xf_card"] = cardpage.card_page(self, model, card_history(model, "详情"))
+            kwargs["xf_card"] = cardpage.card_page(self, model, "详情", self.scope_field_set())
         if template in (self.create_template, self.edit_template) and "form" in kwargs:
             field_set = self.scope_field_set()  # the unit whose own fields the form holds
             kwargs["xf_form_parts"] = cardpage.form_parts(kwargs["form"], field_set)
@@ -313,7 +313,6 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
     column_searchable_list = ("number", "petitioner", "subject", "category", "department")
     column_filters = ("registered_on", "source", "case_type", "category", "status", "outcome")
     column_default_sort = ("registered_on", True)
-    column_export_exclude_list = ("extra",)
     form_columns = (  # 编号 is given on registration (documents.numbering)
         "unit",
         "plan",
@@ -385,7 +384,7 @@ class ArchivedCaseCardView(CardListMixin, XinfangModelView):
     def render(self, template, **kwargs):
         model = kwargs.get("model")
         if template == self.details_template and model is not None:
-            kwargs["xf_card"] = cardpage.card_page(self, model, card_history(model, "归档卡片详情"))
+            kwargs["xf_card"] = cardpage.card_page(self, model, "归档卡片详情")
         return super().render(template, **kwargs)
 
     @action("restore", _l("恢复选中的卡片"))

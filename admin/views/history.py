@@ -46,12 +46,18 @@ def _history_row(entry, field_set, mask):
     return {"at": entry.at, "actor": entry.actor, "action": entry.action, "changes": changes}
 
 
-def card_history(card, where):
+_UNREAD = object()
+
+
+def card_history(card, where, field_set=_UNREAD):
     """The rows of a card's history. A full view of personal data on the page (the card's or
-    its history's) goes to the audit log, once."""
+    its history's) goes to the audit log, once. ``field_set``: the unit's, when the caller has
+    read it already."""
     mask = not can("personal_data")
-    field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
-    entries = list(documents.CaseCardHistory.for_card(card))
+    if field_set is _UNREAD:
+        field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
+    # the entries' values are kept as plain data: nothing in them is a reference to follow
+    entries = list(documents.CaseCardHistory.for_card(card).no_dereference())
     personal = {d.key for d in field_set.fields if d.holds_personal_data} if field_set else set()
     if not mask and (
         card.id_number
@@ -146,6 +152,12 @@ _NAME_FIELDS = {
     documents.Person: ("name", "title"),
     documents.Unit: ("name", "short_name"),
 }
+
+
+def remember_name(model, record):
+    """A record's name already read (a related card on the card page): not read again."""
+    if has_request_context():
+        g.setdefault("xf_record_names", {})[model, str(record.pk)] = str(record)
 
 
 def _record_name(model, value):

@@ -214,6 +214,8 @@ class PlanView(ScopedListMixin, XinfangModelView):
         return [
             (gettext("预览公文"), self.get_url(".pdf_view", id=record.pk), True),
             (gettext("下载 PDF"), self.get_url(".pdf_view", id=record.pk, download=1), False),
+            (gettext("下载 Word"), self.get_url(".export_view", id=record.pk, fmt="docx"), False),
+            (gettext("下载 OFD"), self.get_url(".export_view", id=record.pk, fmt="ofd"), False),
             (gettext("按2012版格式"), self.get_url(".pdf_view", id=record.pk, style="2012"), False),
             (
                 gettext("按1999版格式（主题词）"),
@@ -232,6 +234,22 @@ class PlanView(ScopedListMixin, XinfangModelView):
         return self.printed(
             lambda: printing.plan_pdf(plan, request.args.get("style"), printing.font_overrides()),
             f"{plan.title}.pdf",
+        )
+
+    @expose("/export/")
+    def export_view(self):
+        """The circular as Word (to edit) or OFD (to send), in the unit's style or ``style``."""
+        fmt = request.args.get("fmt", "")
+        if fmt not in ("docx", "ofd"):
+            abort(404)
+        plan = self.get_one(request.args.get("id", ""))
+        return self.printed(
+            lambda: printing.plan_document(
+                plan, fmt, request.args.get("style"), printing.font_overrides()
+            ),
+            f"{plan.title}.{fmt}",
+            download=True,
+            fmt=fmt,
         )
 
     @expose("/schedule/")

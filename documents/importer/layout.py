@@ -16,6 +16,11 @@ _CITED_NUMBER = re.compile(
 )
 
 
+# A character lost in conversion leaves a ? inside the text (确?;顒, ?F将, 当?shù); a question
+# mark that ends a sentence (是否属实?” / 怎么办?) is a genuine one and is not flagged.
+_LOST = re.compile(r"\?(?![\s”’」）)]|$)")
+
+
 def prepare(text: str) -> tuple[list[str], list[str]]:
     """(clean lines, warnings): Simplified, artifacts removed, empty lines dropped."""
     warnings = []
@@ -33,7 +38,7 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
         if line:
             lines.append(line)
     for number, line in enumerate(lines, start=1):
-        if "?" in line or "\ufffd" in line:
+        if _LOST.search(line) or "\ufffd" in line:
             warnings.append(
                 f"第{number}行有无法识别的字符（?），可能是转换时丢失的字，请对照原件核对："
                 f"{line[:30]}"
@@ -53,7 +58,7 @@ def split_documents(text: str) -> list[tuple[str, str]]:
         if match:
             if any(x.strip() for x in current):
                 parts.append((name, "\n".join(current)))
-            name, current = line.strip(), []
+            name, current = clean(line.strip()), []  # named in Simplified, as shown
         else:
             current.append(line)
     if any(x.strip() for x in current):

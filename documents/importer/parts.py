@@ -118,6 +118,17 @@ def _phases(result, text, year):
         if start and end and name not in names:
             names.add(name)
             result.phases.append({"name": name, "start_date": start, "end_date": end})
+    # 4月1日至3日为排查阶段，4月7日至15日为实施阶段
+    for match in re.finditer(
+        rf"(\d{{1,2}})月(\d{{1,2}})日(?:至|到|—|-|～)(?:(\d{{1,2}})月)?(\d{{1,2}})日"
+        rf"为([{CJK}“”]{{2,12}}?阶段)",
+        text,
+    ):
+        m1, d1, m2, d2, name = match.groups()
+        start, end = _date_in(year, m1, d1), _date_in(year, m2 or m1, d2)
+        if start and end and start <= end and name not in names:
+            names.add(name)
+            result.phases.append({"name": name, "start_date": start, "end_date": end})
     for match in re.finditer(
         r"(\d{1,2})月份?为[^“。\n]{0,30}“([^”\n]{1,30})”[，,]?([^，。\n]{0,60})", text
     ):
@@ -249,20 +260,40 @@ def _duty_name(duty, sentence, year):
     duty["name"] = name
 
 
+def _one_off(sentence, year):
+    """请各单位在1月15日前将本单位领导接待日安排方案以文件形式报县信访局: a report due once, when
+    the clause that asks for it names a day and no cadence."""
+    clause = next(
+        (c for c in re.split("[，,]", sentence) if re.search(rf"报(?=[{CJK}])|上报|报送", c)), ""
+    )
+    day = re.search(r"(\d{1,2})月(\d{1,2})日前", clause)
+    if not day or re.search(r"每天|每日|每周|次月|每月", clause):
+        return None
+    duty = {"cadence": "once", "deadline": f"{day.group(1)}月{day.group(2)}日前"}
+    what = re.search(rf"将([{CJK}、]{{2,24}}?)(?:以|报|上报|报送)", clause)
+    duty["name"] = what.group(1) if what else "报送材料"
+    due = _date_in(year, day.group(1), day.group(2)) if year else None
+    if due:
+        duty["start_date"] = duty["end_date"] = due
+    return duty
+
+
 def _duties(result, text, year):
     names = {d["name"] for d in result.reporting_duties}
     for sentence in re.split(r"[。；\n]", text):
         if not re.search(r"报告|上报|报送|报(?=[" + CJK + "])", sentence):
             continue
-        if not re.search(r"每天|每日|每周|次月|每月", sentence):
+        once = _one_off(sentence, year)
+        if once is None and not re.search(r"每天|每日|每周|次月|每月", sentence):
             continue
-        duty = _duty_cadence(sentence)
+        duty = once or _duty_cadence(sentence)
         recipients = re.search(
             rf"(?:向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)", sentence
         )
         if recipients:
             duty["recipients"] = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
-        _duty_name(duty, sentence, year)
+        if "name" not in duty:
+            _duty_name(duty, sentence, year)
         if result.period_end and duty.get("cadence") != "once":
             duty.setdefault("start_date", result.period_start)
             duty.setdefault("end_date", result.period_end)
@@ -272,14 +303,23 @@ def _duties(result, text, year):
             result.reporting_duties.append(duty)
 
 
+_RATE = re.compile(
+    r"((?:按时|一次性|群众)?(?:化解率|息访率|报结率|办结率|满意率|受理率|答复率|到位率))"
+    r"(?:要|须|必须)?(?:达到|不低于|保持在|在|为)?\s*(\d{1,3}(?:\.\d)?)\s*[%％]"
+)
+
+
 def _targets(result, text):
-    rate = re.search(r"化解率(?:达到|不低于|在)?(\d{1,3})%", text)
-    if rate:
-        result.targets.append(
-            {
-                "name": "化解率",
-                "metric": "resolution_rate",
-                "comparator": ">=",
-                "value": f"{rate.group(1)}%",
-            }
-        )
+    """化解率达到95%; 按时报结率100%; 息访率95%以上: each rate once, the 化解率 measured by the
+    panel's own figure."""
+    seen = set()
+    for m in _RATE.finditer(text):
+        name = m.group(1)
+        if name in seen:
+            continue
+        seen.add(name)
+        target = {"name": name, "comparator": ">=", "value": f"{m.group(2)}%"}
+        if name == "化解率":
+            target = {"name": name, "metric": "resolution_rate", **target}
+            target = {k: target[k] for k in ("name", "metric", "comparator", "value")}
+        result.targets.append(target)

@@ -144,10 +144,10 @@ def _complete(result, rule, paragraphs, document):
 def _text_tables(text):
     """Rows of a table pasted as text (cells between |), and of a Word document's tables."""
     tables, rows = [], []
-    for line in [*text.split("\n"), ""]:
+    for line in [*text.split("\n"), "end"]:
         if line.count("|") >= 2:
             rows.append(line)
-        elif rows:
+        elif rows and line.strip():  # the body's paragraphs are joined with blank lines
             tables.append(rows)
             rows = []
     return tables

@@ -203,8 +203,13 @@ def labelled_place(lines):
         value = re.sub(r"^[（(]?地址[：:].*$", "", value)
         if 2 <= len(value) <= 40 and not re.search("[。！？]", value):
             return value
-    inline = re.search(r"(?:接访|接待)地点[：:]([^。；;\n]{2,40})", "\n".join(lines))
-    return inline.group(1).strip() if inline else ""
+    text = "\n".join(lines)
+    inline = re.search(r"(?:接访|接待)地点[：:]([^。；;\n]{2,40})", text)
+    if inline:
+        return inline.group(1).strip()
+    # 接待群众的地点设在……接待室: the one place the document names
+    named = {m.group(1) for m in re.finditer(r"地点(?:设在|定在|为)([^，。；;,或\n]{2,40})", text)}
+    return named.pop() if len(named) == 1 else ""
 
 
 def place_in(paragraph):
