@@ -110,6 +110,9 @@ def _configure(app, test_config):
         SESSION_COOKIE_SECURE=False,  # set XINFANG_SESSION_COOKIE_SECURE=true behind HTTPS
         PERMANENT_SESSION_LIFETIME=8 * 3600,
         FLASK_ADMIN_SWATCH="default",
+        # the audit log keeps a year (网络安全法第二十一条: network logs at least six months);
+        # older events are deleted at start; 0 keeps them all
+        AUDIT_RETENTION_DAYS=365,
     )
     app.config.from_prefixed_env("XINFANG")
     for key in ("MONGODB_URI", "SECRET_KEY"):
@@ -148,6 +151,9 @@ def _open_store(app):
     from documents.numbering import backfill_once
 
     backfill_once(CaseCard)  # cards from before numbering get their numbers, in registration order
+    from documents import accounts
+
+    accounts.forget_old_events(int(app.config["AUDIT_RETENTION_DAYS"] or 0))
     return info
 
 

@@ -88,6 +88,7 @@ def init_auth(app):
         return {"xf_csrf_field": csrf_field, "current_user": current_user}
 
     app.before_request(_require_login)
+    app.teardown_request(_forget_actor)
     app.add_url_rule("/login", "login", _login, methods=("GET", "POST"))
     app.add_url_rule("/logout", "logout", _logout, methods=("POST",))
     app.add_url_rule(
@@ -103,12 +104,23 @@ def init_auth(app):
         return render_template("error.html", message=gettext("请求无效，请刷新页面后重试")), 400
 
 
+def _forget_actor(exc=None):
+    """The request's actor ends with it: a thread serving the next request, or code running
+    after a test client's request, does not act in its name."""
+    token = g.pop("xf_actor", None)
+    if token is not None:
+        try:
+            audit.reset_actor(token)
+        except ValueError:  # set in another context (a copied one): nothing to undo here
+            pass
+
+
 def _require_login():
-    # who the history of records names for this request
+    # who the history of records names for this request (until its end: _forget_actor)
     if current_user.is_authenticated:
-        audit.set_actor(current_user.name)
+        g.xf_actor = audit.set_actor(current_user.name)
     else:
-        audit.set_actor(gettext("面板用户（%(address)s）", address=address()))
+        g.xf_actor = audit.set_actor(gettext("面板用户（%(address)s）", address=address()))
     if request.endpoint in OPEN_ENDPOINTS or _feed_token_ok():
         return None
     if not current_user.is_authenticated:

@@ -10,7 +10,6 @@ the part their definition names (``FieldDefinition.part``); those without one wi
 from __future__ import annotations
 
 import datetime
-import difflib
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ import documents
 from documents import custom_fields, masking
 from documents import deadlines as deadline_rules
 from documents.deadlines import Rules, card_deadlines
+from documents.repeat_rules import similarity
 
 from .auth import can, scoped
 from .labels import label_of
@@ -193,36 +193,39 @@ def _deadlines(card):
 
 
 def related_reason(card, other, stored=None) -> str:
-    """Why ``other`` is linked to ``card``: the reason repeat detection stored, or the one the
-    two cards show (same ID number, same name and phone, alike 案由 with its similarity)."""
-    if stored:
-        return str(stored)
-    if card.id_number and card.id_number == other.id_number:
+    """Why ``other`` is linked to ``card``: the reason repeat detection stored (a
+    ``RepeatMatch``: its reason and the similarity of the two 案由), or the one the two cards
+    show (same ID number, same name and phone, alike 案由 with its similarity)."""
+    reason = getattr(stored, "reason", None)
+    if stored and reason is None:
+        return str(stored)  # a reason kept as text
+    if reason is None:
+        if card.id_number and card.id_number == other.id_number:
+            reason = "id_number"
+        elif (
+            card.petitioner
+            and card.petitioner == other.petitioner
+            and set(card.phones) & set(other.phones)
+        ):
+            reason = "name_phone"
+        elif card.subject and other.subject:
+            reason = "subject"
+    if reason == "id_number":
         return gettext("同一证件号码")
-    if (
-        card.petitioner
-        and card.petitioner == other.petitioner
-        and set(card.phones) & set(other.phones)
-    ):
+    if reason == "name_phone":
         return gettext("同一姓名和电话")
-    if card.subject and other.subject:
-        ratio = difflib.SequenceMatcher(None, card.subject, other.subject).ratio()
+    if reason == "subject":
+        ratio = getattr(stored, "similarity", None)
+        if ratio is None:
+            ratio = similarity(card.subject, other.subject)
         return gettext("案由相似（相似度 %(p)s%%）", p=round(ratio * 100))
     return ""
 
 
 def _stored_reasons(card) -> dict:
-    """Reasons repeat detection may keep on the card: {card id: text} or [{card, reason}]."""
-    stored = getattr(card, "related_reasons", None)
-    if isinstance(stored, dict):
-        return {str(k): v for k, v in stored.items()}
-    reasons = {}
-    for item in stored or []:
-        target = item.get("card") if isinstance(item, dict) else getattr(item, "card", None)
-        reason = item.get("reason") if isinstance(item, dict) else getattr(item, "reason", None)
-        if target is not None and reason:
-            reasons[str(getattr(target, "pk", target))] = reason
-    return reasons
+    """The reasons repeat detection kept on the card (``related_reasons``, a ``RepeatMatch``
+    each): {card id: the match}."""
+    return {str(m.card.pk): m for m in card.related_reasons if m.card and m.reason}
 
 
 def _related(view, card):

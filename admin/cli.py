@@ -18,7 +18,16 @@ def main(argv=None) -> int:
     serve = commands.add_parser("serve", help="启动管理面板（内置存储为空时载入示例数据）")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--workers", type=int, default=1, help="大于 1 时用 gunicorn 多进程运行")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="gunicorn 进程数（默认 1；内置存储多进程的代价见 README）",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="每个进程的线程数（默认 8）")
+    serve.add_argument(
+        "--dev", action="store_true", help="用 Flask 的开发服务器（仅供调试，不用于实际使用）"
+    )
     serve.add_argument("--no-seed", action="store_true", help="空库时不载入示例数据和示例账号")
 
     commands.add_parser("seed", help="载入五个来源单位的示例数据（可重复运行）")
@@ -113,24 +122,31 @@ def _serve(app, args) -> int:
         print("还没有任何账号：运行 xinfang create-admin --username 用户名 新建系统管理员。")
     print(f"存储：{info.kind} {info.location}")
     print(f"管理面板：http://{args.host}:{args.port}/admin/")
-    if args.workers > 1:
+    if args.dev:
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        return 0
+    # a production WSGI server: gunicorn, threads in one process unless asked for more
+    if info.kind == "embedded":  # the files are opened anew by gunicorn's workers
         from documents.store import disconnect_all
 
         disconnect_all()
-        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        os.execv(
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    os.execv(
+        gunicorn,
+        [
             gunicorn,
-            [
-                gunicorn,
-                "-w",
-                str(args.workers),
-                "-b",
-                f"{args.host}:{args.port}",
-                "admin:create_app()",
-            ],
-        )
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
-    return 0
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(max(args.workers, 1)),
+            "--threads",
+            str(max(args.threads, 1)),
+            "--bind",
+            f"{args.host}:{args.port}",
+            "admin:create_app()",
+        ],
+    )
+    return 0  # not reached: gunicorn runs in this process
 
 
 def _check(app, args) -> int:
@@ -194,10 +210,11 @@ def _check_cards(args) -> int:
         if stale or rows[0] or rows[1] or unnumbered:
             print("  运行 xinfang check --fix 可重新计算、修复、补编号。")
         return int(bool(stale)) + int(bool(rows[0] or rows[1])) + int(bool(unnumbered))
+    # the list index first: numbering looks up the numbers in use there
+    if table is not None:
+        print(f"  已修复列表索引：{card_index.check()} 条")
     print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
     print(f"  已按登记顺序补编号：{numbering.backfill(CaseCard)} 张")
-    if table is not None:
-        print(f"  已修复列表索引：{card_index.sync()} 条")
     return 0
 
 

@@ -11,7 +11,12 @@ def actor() -> str:
 
 
 def set_actor(name: str):
+    """Name who acts from here on; the token given back undoes it (``reset_actor``)."""
     return _actor.set(name or "系统")
+
+
+def reset_actor(token):
+    _actor.reset(token)
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@
 with its deadlines, the petitions it repeats, and a history that loses nothing."""
 
 import datetime
-import difflib
 
 from mongoengine import (
     CASCADE,
@@ -13,6 +12,7 @@ from mongoengine import (
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
+    FloatField,
     IntField,
     ListField,
     ReferenceField,
@@ -28,6 +28,7 @@ from .choices import CASE_MARKS, CASE_TYPES, OUTCOMES, SOURCES, STATUSES
 from .deadlines import DeadlineRuleSet, Rules, card_deadlines, next_office_deadline
 from .fields import LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .plan import Plan
+from .repeat_rules import REPEAT_REASONS, SIMILAR_SUBJECT, similarity
 from .unit import Person, Unit
 from .validators import id_number_problem, phone_problem
 
@@ -48,11 +49,17 @@ DEFAULT_CATEGORIES = (
     "其他",
 )
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》第二十条
-SIMILAR_SUBJECT = 0.85  # 案由 this alike is the same matter
+REPEAT_REASON_LABELS = {
+    "id_number": "同一证件号码",
+    "name_phone": "同一姓名和电话",
+    "subject": "案由相似",
+}
 
 
 class ConcurrentEdit(Exception):
     """Someone else saved the card since it was opened; nothing was saved."""
+
+    nothing_written = True
 
     def __init__(self, card, seen_version):
         self.card, self.seen_version = card, seen_version
@@ -90,6 +97,20 @@ class TimelineEntry(EmbeddedDocument):
         return f"{self.date} {self.actor}：{self.content}"
 
 
+class RepeatMatch(EmbeddedDocument):
+    """Why a card was linked to an earlier one it repeats, found on registration."""
+
+    card = ReferenceField("CaseCard")
+    reason = StringField(choices=REPEAT_REASONS)
+    similarity = FloatField()  # of the two 案由, 0 to 1
+
+    def __str__(self):
+        label = REPEAT_REASON_LABELS.get(self.reason, "")
+        if self.reason == "subject" and self.similarity is not None:
+            return f"{label}（相似度 {self.similarity:.0%}）"
+        return label
+
+
 class CardQuerySet(QuerySet):
     """Cards written or deleted without ``CaseCard.save`` (``update``, ``delete`` on a query or a
     card) keep the list index in step too, under the same write lock."""
@@ -99,14 +120,14 @@ class CardQuerySet(QuerySet):
         return list(self.clone().scalar("id")) if store.card_index_path() is not None else []
 
     def update(self, *args, **kwargs):
-        with store.write_lock():
+        with store.write_lock(), signals.writing():
             ids = self._ids()
             result = super().update(*args, **kwargs)
             signals.cards_changed.send(self._document, ids=ids)
         return result
 
     def modify(self, *args, **kwargs):
-        with store.write_lock():
+        with store.write_lock(), signals.writing():
             ids = self._ids()
             result = super().modify(*args, **kwargs)
             signals.cards_changed.send(self._document, ids=ids)
@@ -115,8 +136,9 @@ class CardQuerySet(QuerySet):
     def delete(self, *args, **kwargs):
         with store.write_lock():
             ids = self._ids()
-            result = super().delete(*args, **kwargs)
-            signals.cards_changed.send(self._document, ids=ids)
+            with signals.writing(-len(ids)):
+                result = super().delete(*args, **kwargs)
+                signals.cards_changed.send(self._document, ids=ids)
         return result
 
 
@@ -178,6 +200,7 @@ class CaseCard(Document):
     deadline_problem = StringField(max_length=TEXT)
     finalized = BooleanField(default=False)  # 复核 answered: the same facts are not accepted again
     related_cards = ListField(ReferenceField("self"))
+    related_reasons = EmbeddedDocumentListField(RepeatMatch)  # why each was linked
     finality_warning = StringField(max_length=TEXT)
 
     version = IntField(default=0)  # optimistic locking: the version the editor saw
@@ -319,40 +342,59 @@ class CaseCard(Document):
 
     # --- repeat petitions ---
 
-    def find_repeats(self):
-        """Earlier cards of the unit for the same petitioner, or with a near-identical 案由."""
+    def repeat_matches(self, limit=None) -> list[tuple["CaseCard", "RepeatMatch"]]:
+        """The earlier cards of the unit this one repeats, best first, each with why (the same
+        ID number, the same name and phone, a near-identical 案由 with its similarity): the
+        rules of ``repeat_rules``, asked of the list index on the embedded store
+        (``documents.cardquery.repeats``, through ``signals.repeats``: it imports this module)."""
         if self.unit is None:
             return []
-        others = CaseCard.objects(unit=self.unit, archived__ne=True)
-        if self.pk is not None:
-            others = others.filter(pk__ne=self.pk)
-        found = {}
-        if self.id_number:
-            for card in others.filter(id_number=self.id_number):
-                found[card.pk] = card
-        if self.petitioner and self.phones:
-            for card in others.filter(petitioner=self.petitioner, phones__in=list(self.phones)):
-                found[card.pk] = card
-        if self.subject:
-            for card in others.only("subject"):
-                if card.pk not in found and _alike(card.subject, self.subject):
-                    found[card.pk] = CaseCard.objects.get(pk=card.pk)
-        return sorted(found.values(), key=lambda c: c.registered_on or datetime.date.min)
+        found = signals.repeats(
+            self.unit.pk,
+            exclude=self.pk,
+            id_number=(self.id_number or "").strip().upper() or None,
+            petitioner=self.petitioner,
+            phones=list(self.phones or ()),
+            subject=self.subject,
+            limit=limit,
+        )
+        by_id = {str(c.pk): c for c in CaseCard.objects(pk__in=[m.id for m in found])}
+        return [
+            (by_id[m.id], RepeatMatch(card=by_id[m.id], reason=m.reason, similarity=m.similarity))
+            for m in found
+            if m.id in by_id
+        ]
+
+    def find_repeats(self, limit=None):
+        """The earlier cards this one repeats, best first (see ``repeat_matches``)."""
+        return [card for card, _ in self.repeat_matches(limit)]
+
+    def related_matches(self) -> list[tuple["CaseCard", str]]:
+        """The related cards with the reason each was linked for, in words (empty for a link
+        made by hand or before reasons were kept)."""
+        reasons = {m.card.pk: str(m) for m in self.related_reasons if m.card}
+        return [(card, reasons.get(card.pk, "")) for card in self.related_cards if card]
 
     def link_repeats(self):
         """Link a new card to the petitions it repeats; warn when the matter was 终结."""
-        repeats = self.find_repeats()
-        if not repeats:
+        matches = self.repeat_matches()
+        if not matches:
             return []
+        repeats = [card for card, _ in matches]
         self.related_cards = [
             *self.related_cards,
             *[c for c in repeats if c not in self.related_cards],
+        ]
+        linked = {m.card.pk for m in self.related_reasons if m.card}
+        self.related_reasons = [
+            *self.related_reasons,
+            *[m for _, m in matches if m.card.pk not in linked],
         ]
         if self.case_type in (None, "", "初访"):
             self.case_type = "重复访"
         finished = [c for c in repeats if c.finalized and _alike(c.subject, self.subject)]
         if finished:
-            card = finished[-1]
+            card = max(finished, key=lambda c: c.rereview_answered_on or datetime.date.min)
             self.finality_warning = (
                 f"该事项已于{card.rereview_answered_on:%Y年%-m月%-d日}复核终结"
                 f"（{card.number or card.subject}），"
@@ -380,7 +422,7 @@ class CaseCard(Document):
             kwargs["save_condition"] = {"version": seen}
         # the card, its number, its history and its list-index row land together (the
         # embedded store); a number is taken only once the card passed its checks
-        with store.write_lock():
+        with store.write_lock(), signals.writing(1 if creating else 0):
             sequence = None
             try:
                 if creating and not self.number and self.unit is not None:
@@ -414,10 +456,7 @@ class CaseCard(Document):
 
 
 def _alike(first: str, second: str) -> bool:
-    first, second = (first or "").strip(), (second or "").strip()
-    if not first or not second:
-        return False
-    return difflib.SequenceMatcher(None, first, second).ratio() >= SIMILAR_SUBJECT
+    return similarity(first, second) >= SIMILAR_SUBJECT
 
 
 class CaseCardHistory(Document):
@@ -439,6 +478,7 @@ class CaseCardHistory(Document):
         "next_deadline_label",
         "deadline_problem",
         "finalized",
+        "related_reasons",  # the link itself shows as 关联信访件
     )
 
     @classmethod
@@ -455,7 +495,7 @@ class CaseCardHistory(Document):
         action = getattr(card, "_history_action", None) or ("登记" if not before else "修改")
         card._history_action = None
         if changes or action in ("归档", "恢复", "登记"):
-            cls(
+            entry = cls(
                 card=card,
                 at=datetime.datetime.now().replace(microsecond=0),
                 actor=audit.actor(),
@@ -463,6 +503,16 @@ class CaseCardHistory(Document):
                 version=card.version,
                 changes=changes,
             ).save()
+            signals.history_recorded.send(card.pk, entry=entry.pk)
+
+    @classmethod
+    def for_card(cls, card, **conditions):
+        """A card's history, latest first; on the embedded store through the list index's
+        table of entries by card."""
+        ids = signals.history_ids(card.pk)
+        if ids is None:
+            return cls.objects(card=card, **conditions)
+        return cls.objects(pk__in=ids, card=card, **conditions)
 
 
 def _plain(value):

@@ -19,7 +19,7 @@ import string
 
 from pymongo import ReturnDocument
 
-from . import store
+from . import signals, store
 
 DEFAULT_PATTERN = "{发文代字}信〔{年}〕{序号}号"
 PLACEHOLDERS = {
@@ -111,7 +111,11 @@ def assign(card) -> int | None:
     while True:
         sequence = next_sequence(cards._get_db(), unit_id, year)
         number = format_number(card.unit, year, sequence, pattern)
-        if not cards._get_collection().count_documents({"unit": unit_id, "number": number}):
+        # the list index on the embedded store (litemongo would decode every card to count)
+        used = signals.number_used(unit_id, number)
+        if used is None:
+            used = cards._get_collection().count_documents({"unit": unit_id, "number": number})
+        if not used:
             card.number = number
             return sequence
 

@@ -25,12 +25,14 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import bson
 import mongoengine
 
 from . import litemongo_adapter
 
 DEFAULT_DB_NAME = "xinfang"
 _card_index_path = None  # set by connect()
+_cards_file_path = None  # set by connect()
 DEFAULT_DATA_DIR = "data"
 
 # Collection, database and client methods that change data: they hold the inter-process lock.
@@ -260,9 +262,9 @@ def connect(
     ``uri`` wins when given; else ``mock`` gives an in-memory mongomock; else the embedded store
     in ``data_dir``.
     """
-    global _card_index_path
+    global _card_index_path, _cards_file_path
     mongoengine.disconnect(alias)
-    _card_index_path = None
+    _card_index_path = _cards_file_path = None
     if uri:
         name = db_name_from_uri(uri)
         mongoengine.connect(
@@ -292,6 +294,7 @@ def connect(
         uuidRepresentation="standard",
     )
     _card_index_path = folder / ".xinfang-indexes" / f"{db_name}-case-cards.sqlite3"
+    _cards_file_path = folder / db_name / "case_cards"
     return StoreInfo("embedded", str(folder), db_name)
 
 
@@ -299,6 +302,12 @@ def card_index_path():
     """Where the embedded store keeps its list index of the cards (``documents.cardquery``),
     or None on MongoDB and mongomock; a new object at each ``connect``."""
     return _card_index_path
+
+
+def cards_file_path():
+    """The embedded store's file of the cards (litemongo's, which the list index reads for its
+    start-up check without decoding a card), or None on MongoDB and mongomock."""
+    return _cards_file_path
 
 
 def _hide_password(uri: str) -> str:
@@ -316,6 +325,23 @@ def write_lock():
     except mongoengine.ConnectionFailure:
         return contextlib.nullcontext()
     return client.write_lock() if isinstance(client, EmbeddedClient) else contextlib.nullcontext()
+
+
+def delete_made_before(collection, moment) -> int:
+    """Delete the documents of a collection whose ObjectId ``_id`` was made before ``moment``.
+    On the embedded store one DELETE on the collection's file by its keys (litemongo 0.2 keys an
+    ObjectId as ``o:<hex>``, in time order), under the write lock; litemongo's connections see
+    the change as another connection's write. Elsewhere an ``_id`` range, which MongoDB indexes."""
+    boundary = bson.ObjectId.from_datetime(moment)
+    client = mongoengine.get_connection()
+    if not isinstance(client, EmbeddedClient):
+        return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
+    path = client.folder / collection.database.name / collection.name
+    with client.write_lock():
+        deleted = litemongo_adapter.delete_ids_before(path, boundary)
+    if deleted is None:  # keys litemongo does not keep in time order
+        return collection.delete_many({"_id": {"$lt": boundary}}).deleted_count
+    return deleted
 
 
 def disconnect_all():

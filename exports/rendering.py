@@ -1,11 +1,11 @@
 """WeasyPrint with the product's templates and fonts, fetching nothing from anywhere else."""
 
+import functools
 import pathlib
 import re
 import urllib.parse
 
 import jinja2
-import weasyprint
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
 
@@ -24,6 +24,8 @@ class FetchRefused(Exception):
 
 def url_fetcher(url, *args, **kwargs):
     """Serve only files under the templates folder; refuse anything else (file:, http:, …)."""
+    import weasyprint
+
     parsed = urllib.parse.urlparse(url)
     if parsed.scheme == "file":
         path = pathlib.Path(urllib.parse.unquote(parsed.path)).resolve()
@@ -32,23 +34,32 @@ def url_fetcher(url, *args, **kwargs):
     raise FetchRefused(f"refused to fetch {url}")
 
 
-class _ProductHTML(weasyprint.HTML):
-    """HTML laid out with the product's own small user-agent stylesheet (``ua.css``)."""
+@functools.cache
+def _product_html():
+    """weasyprint.HTML laid out with the product's own small user-agent stylesheet
+    (``ua.css``). WeasyPrint is imported on the first document, not when the panel starts
+    (its import is most of a cold start)."""
+    import weasyprint
 
-    _stylesheet = None
+    class ProductHTML(weasyprint.HTML):
+        _stylesheet = None
 
-    def _ua_stylesheets(self, forms=False):
-        if _ProductHTML._stylesheet is None:
-            _ProductHTML._stylesheet = weasyprint.CSS(filename=str(TEMPLATES / "ua.css"))
-        return [_ProductHTML._stylesheet]
+        def _ua_stylesheets(self, forms=False):
+            if ProductHTML._stylesheet is None:
+                ProductHTML._stylesheet = weasyprint.CSS(filename=str(TEMPLATES / "ua.css"))
+            return [ProductHTML._stylesheet]
+
+    return ProductHTML
 
 
-def render_pdf(template: str, context: dict, stylesheet: str = "") -> weasyprint.Document:
-    """Lay out a template; the caller writes the PDF (``document.write_pdf()``)."""
+def render_pdf(template: str, context: dict, stylesheet: str = ""):
+    """Lay out a template (a weasyprint.Document); the caller writes the PDF
+    (``document.write_pdf()``)."""
     # Whitespace between tags is layout noise; inside a footnote (the 版记) WeasyPrint even lays it
     # out as empty lines. The templates put no meaningful space between tags, and user text
     # cannot hold a bare ">" (it is escaped), so this only touches the markup.
     html = re.sub(r">\s+<", "><", environment.get_template(template).render(**context))
-    return _ProductHTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=url_fetcher).render(
-        stylesheets=[weasyprint.CSS(string=stylesheet)] if stylesheet else None
-    )
+    import weasyprint
+
+    document = _product_html()(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=url_fetcher)
+    return document.render(stylesheets=[weasyprint.CSS(string=stylesheet)] if stylesheet else None)

@@ -118,12 +118,29 @@ def _reopen(data):
     )
 
 
-def _serve_without_running(monkeypatch, argv, capsys):
-    import flask
+def _serve_without_running(monkeypatch, argv, capsys, started=None):
+    """``xinfang serve`` up to where it hands over to gunicorn (``started`` gets its argv)."""
+    import os
 
-    monkeypatch.setattr(flask.Flask, "run", lambda self, **kwargs: None)
+    started = [] if started is None else started
+    monkeypatch.setattr(os, "execv", lambda path, argv: started.append(argv))
     assert main(argv) == 0
     return capsys.readouterr().out
+
+
+def test_serve_runs_gunicorn_with_threads_in_one_process_by_default(tmp_path, monkeypatch, capsys):
+    started = []
+    data = str(tmp_path / "data")
+    _serve_without_running(monkeypatch, ["--data-dir", data, "serve", "--no-seed"], capsys, started)
+    (argv,) = started
+    assert argv[0].endswith("gunicorn") and argv[-1] == "admin:create_app()"
+    options = dict(zip(argv[1:-1:2], argv[2:-1:2], strict=True))
+    assert options == {
+        "--worker-class": "gthread",
+        "--workers": "1",
+        "--threads": "8",
+        "--bind": "127.0.0.1:5000",
+    }
 
 
 def test_a_store_for_real_use_has_no_account_until_create_admin(tmp_path, monkeypatch, capsys):

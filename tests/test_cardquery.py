@@ -206,7 +206,7 @@ def expected(query):
     def value(doc):
         return _plain((doc.get("extra") or {}).get(field) if column != field else doc.get(column))
 
-    chosen.sort(key=lambda d: str(d["_id"]))
+    chosen.sort(key=lambda d: str(d["_id"]), reverse=True)
     chosen.sort(key=lambda d: _plain(d["registered_on"]), reverse=True)
     with_value = [d for d in chosen if value(d) not in (None, "")]
     without = [d for d in chosen if value(d) in (None, "")]
@@ -450,7 +450,9 @@ def test_start_up_repairs_rows_that_differ_from_the_cards(tmp_path):
     changed = documents.CaseCard(unit=unit, petitioner="原名", subject="乙").save()
     gone = documents.CaseCard(unit=unit, petitioner="删掉", subject="丙").save()
     collection = documents.CaseCard._get_collection()
-    # behind the index's back: a restored backup, a process killed between the two writes
+    # behind the index's back: a process killed between the card's write and its row's (the
+    # index marked as being written, the mark never taken away), a restored backup
+    index.current().mark_writing()
     collection.update_one(
         {"_id": changed.pk}, {"$set": {"petitioner": "改名"}, "$inc": {"version": 1}}
     )
@@ -481,3 +483,151 @@ def test_queries_the_contract_cannot_answer_are_refused():
     ):
         with pytest.raises(QueryError):
             CardQuery(**bad)
+
+
+# --- repeat petitions --------------------------------------------------------------------------
+
+
+def _expected_repeats(unit, exclude, id_number, petitioner, phones, subject, limit):
+    """The rules of repeat petitions, read plainly: every card of the unit compared."""
+    import difflib
+
+    def alike(other):
+        first, second = (subject or "").strip(), (other or "").strip()
+        if not first or not second:
+            return 0.0
+        return difflib.SequenceMatcher(None, first, second).ratio()
+
+    found = []
+    for doc in documents.CaseCard._get_collection().find({"unit": unit.pk}):
+        if doc.get("archived") or doc["_id"] == exclude:
+            continue
+        if id_number and doc.get("id_number") == id_number:
+            rank = 0
+        elif (
+            petitioner
+            and doc.get("petitioner") == petitioner
+            and set(phones) & set(doc.get("phones") or [])
+        ):
+            rank = 1
+        elif alike(doc.get("subject")) >= rules.SIMILAR_SUBJECT:
+            rank = 2
+        else:
+            continue
+        score = round(alike(doc.get("subject")), 3)
+        found.append((rank, -score, _plain(doc["registered_on"]), str(doc["_id"])))
+    found.sort(key=lambda f: (f[2], f[3]), reverse=True)
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [(f[3], rules.REPEAT_REASONS[f[0]], -f[1]) for f in found[:limit]]
+
+
+def test_repeats_are_the_best_few_with_their_reason_on_every_store(store):
+    unit = documents.Unit(name="重复乡").save()
+    other_unit = documents.Unit(name="别的乡").save()
+    rng = random.Random(19)
+    subjects = [
+        "反映村委会账目不公开的问题",
+        "反映村委会账目不公开问题",
+        "反映村委会帐目不公开的问题。",
+        "反映村委会账目长期不公开的问题",
+        "要求解决拖欠工资问题",
+        "申请低保救助",
+        "",
+    ]
+    docs = []
+    for n in range(300):
+        registered = D(2023, 1, 1) + datetime.timedelta(days=rng.randrange(0, 400))
+        docs.append(
+            {
+                "_id": bson.ObjectId(),
+                "unit": (unit if n % 10 else other_unit).pk,
+                "version": 1,
+                "registered_on": _dt(registered),
+                "petitioner": rng.choice(["张三", "李四", "王五"]),
+                "id_number": rng.choice([None, "11010519491231002X", "110105194912310039"]),
+                "phones": rng.sample(["13800138000", "13900139000", "13700137000"], 1),
+                "subject": rng.choice(subjects) + rng.choice(["", "", "，多次反映"]),
+                "archived": n % 13 == 0,
+            }
+        )
+    documents.CaseCard._get_collection().insert_many(docs)
+    index.sync()
+    asked = [
+        ("11010519491231002X", "张三", ["13800138000"], "反映村委会账目不公开的问题", 5),
+        (None, "李四", ["13900139000", "13700137000"], "要求解决拖欠工资问题", 8),
+        (None, None, [], "反映村委会账目不公开问题，多次反映", 12),
+        (None, "王五", [], "申请低保救助。", 5),
+        ("110105194912310039", None, [], "", 3),
+    ]
+    for id_number, petitioner, phones, subject, limit in asked:
+        exclude = docs[1]["_id"]
+        want = _expected_repeats(unit, exclude, id_number, petitioner, phones, subject, limit)
+        assert want, (id_number, petitioner, subject)  # each question finds something
+        got = cardquery.repeats(
+            unit.pk,
+            exclude=exclude,
+            id_number=id_number,
+            petitioner=petitioner,
+            phones=phones,
+            subject=subject,
+            limit=limit,
+        )
+        assert [(r.id, r.reason, r.similarity) for r in got] == want
+
+
+def test_a_registered_card_links_the_best_few_with_the_reason_shown(embedded_app):
+    unit = documents.Unit(name="关联乡").save()
+    for n in range(12):
+        documents.CaseCard(
+            unit=unit,
+            petitioner=f"信访人{n}",
+            subject="反映村委会账目不公开的问题",
+            registered_on=D(2024, 1, 1) + datetime.timedelta(days=n),
+        ).save()
+    same_id = documents.CaseCard(
+        unit=unit, petitioner="赵某", id_number="11010519491231002X", subject="另一件事"
+    ).save()
+    card = documents.CaseCard(
+        unit=unit,
+        petitioner="钱某",
+        id_number="11010519491231002X",
+        subject="反映村委会账目不公开问题",
+    ).save()
+    card.reload()
+    assert len(card.related_cards) == rules.REPEATS_SHOWN  # not all thirteen earlier cards
+    assert card.related_cards[0] == same_id and card.case_type == "重复访"
+    reasons = card.related_matches()
+    assert reasons[0] == (same_id, "同一证件号码")
+    assert all(reason == "案由相似（相似度 96%）" for _, reason in reasons[1:])
+    # the latest of the alike, for they are all as alike
+    assert [c.petitioner for c, _ in reasons[1:]] == ["信访人11", "信访人10", "信访人9", "信访人8"]
+
+
+def test_a_start_after_clean_writes_reads_no_card_and_one_after_a_cut_write_repairs(tmp_path):
+    import mongoengine
+
+    from admin import create_app
+    from tests.conftest import _make_app
+
+    data = str(tmp_path / "data")
+    _make_app({"DATA_DIR": data})
+    unit = documents.Unit(name="标记乡").save()
+    card = documents.CaseCard(unit=unit, petitioner="甲", subject="甲事").save()
+    card.petitioner = "乙"
+    card.save()
+    with pytest.raises(mongoengine.ValidationError):  # refused: nothing written, no mark left
+        documents.CaseCard(unit=unit, petitioner="丙", subject="丙事", id_number="1").save()
+    documents.CaseCard.objects(pk=card.pk).update(set__subject="乙事")
+    assert not index.current().needs_check()
+    # a card written and the process killed before its row: the mark stays
+    with pytest.raises(RuntimeError), index.writing(1):
+        documents.CaseCard._get_collection().update_one(
+            {"_id": card.pk}, {"$set": {"petitioner": "丁"}, "$inc": {"version": 1}}
+        )
+        raise RuntimeError("killed")
+    assert index.current().needs_check()
+    mongoengine.disconnect_all()
+    create_app({"TESTING": True, "SECRET_KEY": "test", "DATA_DIR": data})
+    assert cardquery.find(CardQuery(search="丁"))[1] == [str(card.pk)]
+    assert not index.current().needs_check()
+    mongoengine.disconnect_all()

@@ -55,6 +55,7 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         "archived_by",
         "next_deadline_label",
         "fields_version",
+        "related_reasons",  # shown with 关联信访件
     )
     column_export_list = (
         "number",
@@ -174,8 +175,8 @@ class CaseCardView(CardListMixin, ScopedListMixin, XinfangModelView):
         return super().explain_refused_save(form, exc)
 
     def _explain_conflict(self, form, conflict):
-        changed = documents.CaseCardHistory.objects(
-            card=conflict.card, version__gt=conflict.seen_version
+        changed = documents.CaseCardHistory.for_card(
+            conflict.card, version__gt=conflict.seen_version
         )
         fields, actors = [], []
         for entry in changed:
@@ -405,7 +406,13 @@ def _related_cell(view, context, model, name):
     """The related cards the account may see (a leader: his or her own)."""
     ids = [c.pk for c in model.related_cards if c]
     cards = scoped(documents.CaseCard, documents.CaseCard.objects(pk__in=ids)) if ids else []
-    items = "".join(f"<li>{escape(str(card))}</li>" for card in cards)
+    reasons = dict(model.related_matches())
+    items = "".join(
+        f"<li>{escape(str(card))}"
+        + (f"（{escape(reasons[card])}）" if reasons.get(card) else "")
+        + "</li>"
+        for card in cards
+    )
     return Markup(f"<ol class='xf-nested'>{items}</ol>") if items else ""
 
 

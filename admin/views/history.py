@@ -57,7 +57,7 @@ def card_history(card, where, field_set=_UNREAD):
     if field_set is _UNREAD:
         field_set = documents.FieldSet.for_unit(card.unit, "case_card") if card.unit else None
     # the entries' values are kept as plain data: nothing in them is a reference to follow
-    entries = list(documents.CaseCardHistory.objects(card=card).no_dereference())
+    entries = list(documents.CaseCardHistory.for_card(card).no_dereference())
     personal = {d.key for d in field_set.fields if d.holds_personal_data} if field_set else set()
     if not mask and (
         card.id_number

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from .. import signals
 from ..case import CaseCard
 from . import index, mongo, rules
 from .rules import (
@@ -39,6 +40,7 @@ __all__ = [
     "find_cards",
     "groups",
     "index",
+    "repeats",
 ]
 
 
@@ -119,6 +121,9 @@ def find_cards(query: CardQuery, only=None) -> tuple[int, list]:
     found = CaseCard.objects(pk__in=ids)
     if only:
         found = found.only(*only)
+    if ids and query.limit is not None:
+        # a page: its units and leaders fetched at once, not one query per card and column
+        found = found.select_related(max_depth=1)
     by_id = {str(card.pk): card for card in found}
     return total, [by_id[i] for i in ids if i in by_id]
 
@@ -145,3 +150,24 @@ def deadline_selector(state: str, as_of: datetime.date | None = None) -> dict:
     """The MongoDB condition of a deadline state (for a query made outside the contract)."""
     query = CardQuery(deadline=state, as_of=as_of)
     return {"$or": [mongo._window(w) for w in rules.resolved(query).windows]}
+
+
+def repeats(
+    unit, *, exclude=None, id_number=None, petitioner=None, phones=(), subject=None, limit=None
+) -> list[rules.Repeat]:
+    """The earlier cards of ``unit`` a new card (``exclude``: its own id) repeats, best first,
+    with the reason: the rules of ``rules.py`` (same ID number; same name and phone; a
+    near-identical 案由)."""
+    if unit is None:
+        return []
+    limit = rules.REPEATS_SHOWN if limit is None else limit
+    phones = [p for p in phones or () if p]
+    table = index.current()
+    found = (table or mongo).repeat_candidates(
+        str(unit), exclude, id_number, petitioner, phones, subject, limit
+    )
+    return rules.best_repeats(found, subject, limit)
+
+
+# documents.case links a new card's repeats through this (it cannot import this package)
+signals.provide("repeats", repeats)

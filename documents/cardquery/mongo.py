@@ -111,12 +111,12 @@ def count(query, resolved):
 
 def find(query, resolved):
     """Cards with the sort value first, in its order, then those without it (both phases
-    tied by registered_on, latest first, then id): what the index's single ORDER BY does."""
+    tied by registered_on, latest first, then the newest id): what the index's ORDER BY does."""
     base = selector(query, resolved)
     column = query.sort
     with_value = {"$and": [base, {column: {"$nin": EMPTY}}]}
     without = {"$and": [base, {column: {"$in": EMPTY}}]}
-    tie = [("registered_on", -1), ("_id", 1)]
+    tie = [("registered_on", -1), ("_id", -1)]
     collection = _collection()
     first_total = collection.count_documents(with_value)
     total = first_total + collection.count_documents(without)
@@ -163,3 +163,42 @@ def groups(query, resolved, columns):
                 group[column] = found.get(column)
         result.append((group, row["n"]))
     return result
+
+
+def repeat_candidates(unit, exclude, id_number, petitioner, phones, subject, limit):
+    """(id, reason, 案由, 登记日期) of the cards that may repeat a new one. The 案由 are compared
+    one by one here: a MongoDB server has no index for near-identical Chinese text."""
+    base = {"unit": _value("unit", unit), "archived": {"$ne": True}}
+    if exclude is not None:
+        base["_id"] = {"$ne": _value("unit", exclude)}
+    fields = {"subject": 1, "registered_on": 1}
+    order = [("registered_on", -1), ("_id", -1)]
+    collection = _collection()
+    asked = []
+    if id_number:
+        asked.append(("id_number", {**base, "id_number": id_number}, rules.SAME_PERSON_CANDIDATES))
+    if petitioner and phones:
+        asked.append(
+            (
+                "name_phone",
+                {**base, "petitioner": petitioner, "phones": {"$in": phones}},
+                rules.SAME_PERSON_CANDIDATES,
+            )
+        )
+    if subject and subject.strip():
+        asked.append(("subject", base, 0))
+    found = []
+    for reason, selector, most in asked:
+        cursor = collection.find(selector, fields).sort(order)
+        if most:
+            cursor = cursor.limit(most)
+        for doc in cursor:
+            day = doc.get("registered_on")
+            found.append((str(doc["_id"]), reason, doc.get("subject"), _text_day(day)))
+    return found
+
+
+def _text_day(day):
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    return day.isoformat() if day else None

@@ -4,13 +4,15 @@
   one of the card's 编号, 信访人, 案由, 问题类别 or 部门, or in a value of one of the unit's own
   fields that is in use (not retired), holds text or choices, and is not marked 个人信息.
 - **Order**: by the chosen column; cards without a value in it come last, whichever the
-  direction; ties by 登记日期, latest first, then by the card's id.
+  direction; ties by 登记日期, latest first, then by the card's id, the newest first.
 - **Deadlines** at a day (default today): 已超期 before it; 即将到期 from it to the unit's own
   number of days ahead (期限规则 → 即将到期天数, default 3), both included; 未到期 after that;
   无期限 without a next deadline.
 - **Not equal** (``!=``, ``not contains``, ``not in``) also selects cards without a value;
   ``contains`` ignores case; ``is null`` takes an empty text for no value.
 - Archived cards are selected only when asked for, and then only they.
+- **Repeat petitions**: ``documents/repeat_rules.py`` (outside this package, since
+  ``documents.case`` reads them too), named here with the rest.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ import datetime
 from .. import deadlines
 from ..custom_fields import FieldSet
 from ..deadlines import DUE_SOON_DAYS, DeadlineRuleSet
+from ..repeat_rules import (  # noqa: F401 - the contract's rules of repeat petitions
+    REPEAT_REASONS,
+    REPEATS_SHOWN,
+    SAME_PERSON_CANDIDATES,
+    SIMILAR_CANDIDATES,
+    SIMILAR_SUBJECT,
+    Repeat,
+    alike_lengths,
+    best_repeats,
+    most_missed_bigrams,
+    similarity,
+)
 from ..unit import Unit
 
 FILTERABLE = (
