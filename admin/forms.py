@@ -20,7 +20,7 @@ from mongoengine import DateField, Document, EmbeddedDocumentField, IntField, Li
 from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
-from documents.fields import date_problem
+from documents.fields import control_problem, date_problem
 
 from .flaskadmin_adapter import add_converters
 from .labels import help_for, labels_for
@@ -305,6 +305,11 @@ class ModelSelectField(_ModelSelectField):
             raise validators.ValidationError(gettext("请选择一项"))
 
 
+def _no_control_characters(form, field):
+    if isinstance(field.data, str) and (problem := control_problem(field.data)):
+        raise validators.ValidationError(problem)
+
+
 def _date_in_range(form, field):
     if problem := date_problem(field.data):
         raise validators.ValidationError(problem)
@@ -348,6 +353,8 @@ class XinfangConverter(CustomModelConverter):
         if not field.required:
             # an empty input stores nothing, rather than "" (which a regex or choice refuses)
             kwargs["filters"] = [*kwargs.get("filters", []), _blank_is_none(str)]
+        # said next to the field with the form's other errors (the record refuses it too)
+        kwargs["validators"] = [*kwargs.get("validators", []), _no_control_characters]
         return super().conv_String(model, field, kwargs)
 
     def conv_Date(self, model, field, kwargs):

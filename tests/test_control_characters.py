@@ -71,12 +71,7 @@ def test_a_card_with_a_control_character_is_refused_and_the_form_keeps_what_was_
     )
     assert response.status_code == 200
     errors = flashed_errors(response)
-    assert (
-        "保存失败" in errors
-        and "「信访人」" in errors
-        and "控制字符" in errors
-        and "U+0000" in errors
-    )
+    assert "保存失败" in errors and "控制字符" in errors and "U+0000" in errors
     assert "反映村道年久失修" in html.unescape(response.get_data(as_text=True))
     assert documents.CaseCard.objects.count() == 0
 
@@ -105,3 +100,13 @@ def test_an_edit_with_a_control_character_leaves_the_record_as_it_was(client, un
     assert response.status_code == 200 and "U+202E" in flashed_errors(response)
     unit.reload()
     assert unit.name == "原有单位"
+
+
+def test_the_control_character_is_said_next_to_the_field_with_the_forms_other_errors(client):
+    response = client.post(
+        "/admin/casecard/new/",
+        data={"petitioner": "张\x00三", "subject": "反映问题", "registered_on": "2024-01-02"},
+    )
+    assert response.status_code == 200
+    errors = flashed_errors(response)
+    assert "必填" in errors and "U+0000" in errors  # the missing unit and the NUL at once
