@@ -148,9 +148,11 @@ def _open_store(app):
 
     refresh_for_calendar()  # new holiday data (a newer chinese-calendar): deadlines anew
     from documents.case import CaseCard
-    from documents.numbering import backfill_once
+    from documents.numbering import backfill_once, ensure_unique_index
 
     backfill_once(CaseCard)  # cards from before numbering get their numbers, in registration order
+    if problem := ensure_unique_index(CaseCard, info.kind):
+        app.logger.warning(problem)
     from documents import accounts
 
     accounts.forget_old_events(int(app.config["AUDIT_RETENTION_DAYS"] or 0))

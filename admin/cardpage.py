@@ -32,12 +32,18 @@ def day(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def remaining(due, today_, done_on=None, office=True) -> tuple[str, str]:
-    """“还剩 N 天 / 今天到期 / 已超期 N 天” and a css state for a deadline."""
+def remaining(due, today_, done_on=None, office=True, ended_on=None) -> tuple[str, str]:
+    """“还剩 N 天 / 今天到期 / 已超期 N 天” and a css state for a deadline (``ended_on``: the
+    day the card was closed with this duty open)."""
     if done_on is not None:
         return gettext("已于%(day)s完成", day=day(done_on)), "done"
     if due is None:
         return "", ""
+    if ended_on is not None:
+        if due < ended_on:
+            late = (ended_on - due).days
+            return gettext("未登记完成；办结时已超期 %(n)s 天", n=late), "ended_late"
+        return gettext("未登记完成；%(day)s办结时终止", day=day(ended_on)), "done"
     days = (due - today_).days
     if days < 0:
         if not office:  # the petitioner's window to ask for a review closed
@@ -173,7 +179,9 @@ def _deadlines(card):
     now = deadline_rules.today()  # looked up when called: tests fix the date
     rows = []
     for deadline in card_deadlines(card, rules):
-        text, state = remaining(deadline.due, now, deadline.done_on, deadline.office)
+        text, state = remaining(
+            deadline.due, now, deadline.done_on, deadline.office, deadline.ended_on
+        )
         if deadline.problem:
             text, state = deadline.problem, "unknown"
         elif state == "pending" and (deadline.due - now).days <= rules.due_soon_days:

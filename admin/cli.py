@@ -202,20 +202,31 @@ def _check_cards(args) -> int:
         print(f"  无法检查：{exc}")
         return 1
     unnumbered = numbering.unnumbered(CaseCard).count()
+    shared = numbering.duplicates(CaseCard)
     print(f"  期限与现行期限规则、节假日数据不一致：{stale} 张")
     print(f"  没有编号的卡片：{unnumbered} 张")
+    print(f"  重复的编号：{len(shared)} 个")
+    if shared:  # numbers are given on registration: a duplicate came with imported data
+        print("    （编号在登记时生成，重复的多来自导入或合并的数据，请核对）")
+    for row in shared[:20]:
+        print(f"    {row['number']}：{row['count']} 张卡片")
     if table is not None:
         print(f"  列表索引与卡片不一致：{len(rows[0]) + len(rows[1])} 条")
     if not args.fix:
         if stale or rows[0] or rows[1] or unnumbered:
             print("  运行 xinfang check --fix 可重新计算、修复、补编号。")
-        return int(bool(stale)) + int(bool(rows[0] or rows[1])) + int(bool(unnumbered))
+        return (
+            int(bool(stale))
+            + int(bool(rows[0] or rows[1]))
+            + int(bool(unnumbered))
+            + int(bool(shared))
+        )
     # the list index first: numbering looks up the numbers in use there
     if table is not None:
         print(f"  已修复列表索引：{card_index.check()} 条")
     print(f"  已重新计算期限：{CaseCard.recompute_deadlines()} 张")
     print(f"  已按登记顺序补编号：{numbering.backfill(CaseCard)} 张")
-    return 0
+    return int(bool(shared))  # which of two cards keeps the number is the clerk's call
 
 
 def _create_admin(app, args) -> int:

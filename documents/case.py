@@ -25,7 +25,13 @@ from mongoengine.queryset import QuerySet
 from . import audit, calendar, numbering, signals, store
 from . import deadlines as deadline_rules
 from .choices import CASE_MARKS, CASE_TYPES, OUTCOMES, SOURCES, STATUSES
-from .deadlines import DeadlineRuleSet, Rules, card_deadlines, next_office_deadline
+from .deadlines import (
+    DEADLINE_LOGIC,
+    DeadlineRuleSet,
+    Rules,
+    card_deadlines,
+    next_office_deadline,
+)
 from .fields import LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .plan import Plan
 from .repeat_rules import REPEAT_REASONS, SIMILAR_SUBJECT, similarity
@@ -430,6 +436,9 @@ class CaseCard(Document):
                         self.validate(clean=kwargs.get("clean", True))
                         kwargs["validate"] = False
                     sequence = numbering.assign(self)
+                elif creating and self.number and numbering.taken(self):
+                    problem = f"编号{self.number}已被本单位另一张卡片使用"
+                    raise ValidationError(problem, errors={"number": problem})
                 result = super().save(*args, **kwargs)
             except SaveConditionError:
                 self.version = seen
@@ -541,7 +550,9 @@ def refresh_for_calendar() -> int | None:
     with, compute them anew (once, whichever process starts first). The number of cards
     rewritten; None when the data were the same."""
     settings = CaseCard._get_db()["xinfang_settings"]
-    now = calendar.fingerprint()
+    # the holiday data, and how the deadlines are worked out from them (a release that changes
+    # the rules, such as closing a card ending its open duties, recomputes them once)
+    now = f"{calendar.fingerprint()}:{DEADLINE_LOGIC}"
     with store.write_lock():
         stored = settings.find_one({"_id": "holiday_calendar"})
         if stored is not None and stored.get("fingerprint") == now:

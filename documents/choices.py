@@ -7,6 +7,7 @@ CASE_TYPES = ("初访", "重复访", "越级访", "集体访", "赴京访")
 CASE_MARKS = ("越级访", "集体访", "赴京访", "赴省访", "非正常访", "群体性事件")
 OUTCOMES = ("化解", "息访罢访", "稳控", "不予受理")
 STATUSES = ("登记", "办理中", "已答复", "已办结")
+CLOSED = STATUSES[-1]  # 已办结: the card is closed, its open duties end
 
 # the parts of a plan's body drawn from its structure (documents.plan_parts), with their
 # default headings, in the default order

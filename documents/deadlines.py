@@ -21,6 +21,7 @@ from mongoengine import (
 )
 
 from .calendar import CalendarDataMissing, add_days, subtract_days
+from .choices import CLOSED
 from .fields import NAME, TEXT, StringField
 from .unit import Unit
 
@@ -120,6 +121,11 @@ class Rules:
         return cls(specs, stored.due_soon_days if stored else DUE_SOON_DAYS)
 
 
+# raised when how deadlines are derived from a card changes: stored ones are computed anew once
+# (documents.case.refresh_for_calendar); 2: a closed card's open duties end with it
+DEADLINE_LOGIC = 2
+
+
 @dataclass
 class Deadline:
     key: str
@@ -129,14 +135,20 @@ class Deadline:
     office: bool
     basis: str
     problem: str = ""  # why no date could be computed
+    # the card was closed (已办结) on this day with this duty of the office still open: it
+    # stops running then (neither the list nor the figures count it as due any more)
+    ended_on: datetime.date | None = None
 
     def status(self, today: datetime.date, due_soon_days=DUE_SOON_DAYS) -> str:
-        """done, overdue, due_soon, pending, expired (a petitioner's window that closed),
-        or unknown (no calendar data)."""
+        """done, ended (open when the card was closed), ended_late (and already past due
+        then), overdue, due_soon, pending, expired (a petitioner's window that closed), or
+        unknown (no calendar data)."""
         if self.problem:
             return "unknown"
         if self.done_on is not None:
             return "done"
+        if self.ended_on is not None:
+            return "ended_late" if self.due < self.ended_on else "ended"
         if self.due < today:
             return "overdue" if self.office else "expired"
         if (self.due - today).days <= due_soon_days:
@@ -146,6 +158,8 @@ class Deadline:
 
 STATUS_LABELS = {
     "done": "已完成",
+    "ended": "随办结终止",
+    "ended_late": "办结时已超期",
     "overdue": "已超期",
     "due_soon": "即将到期",
     "pending": "未到期",
@@ -219,10 +233,18 @@ def card_deadlines(card, rules: Rules) -> list[Deadline]:
                 before=True,
             )
         )
+    if card.status == CLOSED and card.closed_on:
+        for deadline in result:  # what the office had not recorded as done ends with the card
+            if deadline.office and deadline.done_on is None:
+                deadline.ended_on = card.closed_on
     return result
 
 
 def next_office_deadline(deadlines: list[Deadline]) -> Deadline | None:
     """The earliest open duty of the office (what the list sorts and flags by)."""
-    open_ones = [d for d in deadlines if d.office and d.done_on is None and d.due is not None]
+    open_ones = [
+        d
+        for d in deadlines
+        if d.office and d.done_on is None and d.ended_on is None and d.due is not None
+    ]
     return min(open_ones, key=lambda d: d.due, default=None)

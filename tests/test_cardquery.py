@@ -54,7 +54,7 @@ def _data():
     ]
     rng = random.Random(14)
     texts = [None, "", "土地", "Land ABC", "land abc", "工资拖欠", "征地补偿款", "ÄÖ Straße"]
-    docs = []
+    docs, numbers = [], set()
     for n in range(240):
         unit = (fast, fields, plain)[n % 3]
         registered = AS_OF - datetime.timedelta(days=rng.randrange(0, 400))
@@ -81,6 +81,11 @@ def _data():
             "closed_on": _dt(rng.choice([None, registered + datetime.timedelta(days=20)])),
             "archived": n % 17 == 0,
         }
+        # a number is the unit's own (a unique index on MongoDB); equal ones in other units
+        # leave ties for the sort's tie-break
+        if doc["number"] and (unit.pk, doc["number"]) in numbers:
+            doc["number"] = None
+        numbers.add((unit.pk, doc["number"]))
         if rng.random() < 0.3:
             doc["responsible_leader"] = rng.choice(leaders).pk
         if rng.random() < 0.2:

@@ -654,3 +654,77 @@ def test_new_holiday_data_recompute_stored_deadlines_once(embedded_app, monkeypa
     stored = documents.CaseCard.objects.get(pk=card.pk)
     assert stored.next_deadline == card.next_deadline and stored.deadline_problem is None
     assert refresh_for_calendar() is None  # once
+
+
+# --- a closed card --------------------------------------------------------------------------------
+
+
+def test_a_closed_card_s_open_duties_end_with_it_in_lists_figures_and_on_its_page(
+    app, client, unit, monkeypatch
+):
+    """已办结 with the reply never recorded: the 办理 duty no longer runs. The list shows no
+    deadline, the overdue filter and the dashboard figure leave it out, and the card page says
+    the duty was open when the card was closed (and whether it was already late then)."""
+    from documents import figures
+
+    monkeypatch.setattr(deadlines, "today", lambda: D(2024, 8, 1))
+    late = _card(
+        unit,
+        petitioner="迟办结人",
+        registered_on=D(2024, 2, 1),
+        decided_on=D(2024, 2, 5),
+        status="已办结",
+        closed_on=D(2024, 6, 3),
+    ).save()
+    in_time = _card(
+        unit,
+        petitioner="按时办结人",
+        registered_on=D(2024, 3, 1),
+        decided_on=D(2024, 3, 4),
+        status="已办结",
+        closed_on=D(2024, 3, 20),
+    ).save()
+    still_open = _card(
+        unit, petitioner="未办结人", registered_on=D(2024, 2, 1), decided_on=D(2024, 2, 5)
+    ).save()
+    assert late.next_deadline is None and in_time.next_deadline is None
+    assert still_open.next_deadline is not None and still_open.next_deadline < D(2024, 8, 1)
+    handle = _due(late, "handle")
+    assert handle.ended_on == D(2024, 6, 3) and handle.status(D(2024, 8, 1)) == "ended_late"
+    assert _due(in_time, "handle").status(D(2024, 8, 1)) == "ended"
+    # the petitioner's windows are not the office's: closing does not end them
+    assert all(
+        d.ended_on is None for d in card_deadlines(late, Rules.for_unit(unit)) if not d.office
+    )
+
+    overdue = figures.open_cards([unit], D(2024, 8, 1), "overdue")
+    assert [c.petitioner for c in overdue[1]] == ["未办结人"]
+    page = client.get(f"/admin/casecard/details/?id={late.pk}").get_data(as_text=True)
+    handle_due = _due(late, "handle").due
+    assert f"办结时已超期 {(D(2024, 6, 3) - handle_due).days} 天" in page
+    assert "已超期" not in page.replace("办结时已超期", "")
+    page = client.get(f"/admin/casecard/details/?id={in_time.pk}").get_data(as_text=True)
+    assert "2024年3月20日办结时终止" in page and "已超期" not in page
+
+
+def test_cards_closed_before_this_rule_are_recomputed_once_at_start(embedded_app):
+    """A store whose closed cards still carry a running deadline (from a release before a closed
+    card ended its duties) gets them recomputed once, whichever process starts first."""
+    from documents.case import refresh_for_calendar
+
+    unit = documents.Unit(name="旧版本乡").save()
+    card = _card(
+        unit, registered_on=D(2024, 2, 1), decided_on=D(2024, 2, 5), status="已办结"
+    ).save()
+    collection = documents.CaseCard._get_collection()
+    collection.update_one(
+        {"_id": card.pk}, {"$set": {"next_deadline": datetime.datetime(2024, 5, 6)}}
+    )
+    settings = collection.database["xinfang_settings"]
+    stored = settings.find_one({"_id": "holiday_calendar"})["fingerprint"]
+    settings.update_one(  # as the release before left it: the calendar's fingerprint alone
+        {"_id": "holiday_calendar"}, {"$set": {"fingerprint": stored.split(":")[0]}}
+    )
+    assert refresh_for_calendar() == 1
+    assert documents.CaseCard.objects.get(pk=card.pk).next_deadline is None
+    assert refresh_for_calendar() is None

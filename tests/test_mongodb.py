@@ -26,3 +26,18 @@ def test_seed_and_browse_on_a_real_server(server_app):
     assert client.get(f"/admin/plan/edit/?id={plan.pk}").status_code == 200
     with pytest.raises(mongoengine.NotUniqueError):
         documents.Unit(name="XXX乡").save()
+
+
+def test_card_numbers_are_held_unique_by_the_server(server_app):
+    from pymongo.errors import DuplicateKeyError
+
+    from documents import numbering
+
+    collection = documents.CaseCard._get_collection()
+    assert numbering.UNIQUE_INDEX in collection.index_information()
+    unit = documents.Unit(name="唯一编号乡", doc_code="唯").save()
+    card = documents.CaseCard(unit=unit, petitioner="张三", subject="宅基地").save()
+    raw = collection.find_one({"_id": card.pk})
+    raw.pop("_id")
+    with pytest.raises(DuplicateKeyError):
+        collection.insert_one(raw)

@@ -191,3 +191,59 @@ def test_the_counter_counts_per_unit_and_year_on_mongomock(app):
         assert numbering.next_sequence(db, second.pk, 2026) == 1
         assert numbering.next_sequence(db, first.pk, 2025) == 1
         assert numbering.next_sequence(db, first.pk, 2026) == 51
+
+
+def test_a_typed_number_another_card_has_is_refused_and_check_lists_shared_ones(tmp_path, capsys):
+    """No two cards of a unit share a number: a new card carrying a number in use is refused on
+    both stores, and cards that came to share one anyway (merged data) are listed by check."""
+    from admin.cli import main
+
+    folder = tmp_path / "d"
+    store.connect(data_dir=folder)
+    unit = _unit(doc_code="乡")
+    first = _card(unit, registered_on=datetime.date(2026, 2, 1))
+    with pytest.raises(mongoengine.ValidationError) as refused:
+        _card(unit, number=first.number, registered_on=datetime.date(2026, 2, 2))
+    assert "已被本单位另一张卡片使用" in str(refused.value)
+    other_unit = _unit("另一乡", doc_code="乡")  # the same number in another unit is its own
+    assert _card(other_unit, number=first.number).number == first.number
+    assert numbering.duplicates(documents.CaseCard) == []
+    # a copy written past the checks (a merge of two stores)
+    raw = documents.CaseCard._get_collection().find_one({"_id": first.pk})
+    raw.pop("_id")
+    documents.CaseCard._get_collection().insert_one(raw)
+    assert numbering.duplicates(documents.CaseCard) == [
+        {"unit": unit.pk, "number": first.number, "count": 2}
+    ]
+    mongoengine.disconnect_all()
+    assert main(["--data-dir", str(folder), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "重复的编号：1 个" in out and f"{first.number}：2 张卡片" in out
+    assert main(["--data-dir", str(folder), "check", "--fix"]) == 1  # not for the fix to choose
+    mongoengine.disconnect_all()
+
+
+def test_on_mongodb_a_unique_index_keeps_numbers_apart(app):
+    """MongoDB (here mongomock, with MONGODB_TEST_URI a real server: test_mongodb) holds a unique
+    index on the unit and the number: a write that bypasses the checks cannot duplicate one,
+    while cards without a number are not held by it."""
+    from pymongo.errors import DuplicateKeyError
+
+    with app.app_context():
+        collection = documents.CaseCard._get_collection()
+        assert numbering.UNIQUE_INDEX in collection.index_information()
+        unit = _unit(doc_code="乡")
+        card = _card(unit, registered_on=datetime.date(2026, 2, 1))
+        raw = collection.find_one({"_id": card.pk})
+        raw.pop("_id")
+        with pytest.raises(DuplicateKeyError):
+            collection.insert_one(dict(raw))
+        for _ in range(2):  # two cards without a number (before backfill) do not clash
+            collection.insert_one({**raw, "number": None})
+            collection.insert_one({**{k: v for k, v in raw.items() if k != "number"}})
+        # a store whose cards already share a number: the index is not built, and it says why
+        collection.drop_index(numbering.UNIQUE_INDEX)
+        collection.insert_one(dict(raw))
+        problem = numbering.ensure_unique_index(documents.CaseCard, "mongomock")
+        assert problem and "xinfang check" in problem
+        assert numbering.ensure_unique_index(documents.CaseCard, "embedded") is None

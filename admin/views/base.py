@@ -239,6 +239,11 @@ class XinfangModelView(ModelViewAdapter):
             for message in validation_messages(self.model, exc, record):
                 flash(gettext("保存失败：%(message)s", message=message), "error")
             return True
+        if isinstance(exc, mongoengine.NotUniqueError) and isinstance(record, documents.CaseCard):
+            # the unique index of card numbers (MongoDB): the number is given back, a retry
+            # takes the next free one
+            flash(gettext("保存失败：编号已被本单位另一张卡片使用，请再保存一次。"), "error")
+            return True
         if isinstance(exc, mongoengine.NotUniqueError):
             flash(
                 gettext(
