@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from wtforms import Form, fields, validators, widgets
 
 import documents
-from documents import custom_fields
+from documents import custom_fields, custom_schema, custom_values
 from exports.cells import safe_cell
 
 from .auth import can, scoped
@@ -57,10 +57,10 @@ def form_field(definition, unit, stored=None):
     )
     # Flask-Admin prints a description as markup: the unit's text goes in escaped
     description = escape(getattr(definition, "help_text", None) or "")
-    if stored is not None and not custom_fields.fits(definition, stored):
+    if stored is not None and not custom_values.fits(definition, stored):
         description += gettext(
             "（原值「%(value)s」与当前类型不符，保留不变，直到填写新值或迁移）",
-            value=custom_fields.display(None, stored),
+            value=custom_values.display(None, stored),
         )
     options = {"label": definition.label, "description": description, "validators": checks}
     if kind in ("text", "textarea"):
@@ -113,7 +113,7 @@ def _matches(pattern):
     JSON Schema's unanchored search), not wtforms' Regexp (Python's backtracking re)."""
 
     def check(form, field):
-        if field.data and not custom_fields.matches(pattern, field.data):
+        if field.data and not custom_schema.matches(pattern, field.data):
             raise validators.ValidationError(gettext("格式不正确"))
 
     return check
@@ -133,7 +133,7 @@ def _storable_number(definition):
         if field.data is None:
             return
         try:
-            custom_fields.parse_value(definition, str(field.data))
+            custom_values.parse_value(definition, str(field.data))
         except ValueError as problem:
             field.errors[:] = []
             raise validators.StopValidation(str(problem)) from None
@@ -158,7 +158,7 @@ def form_value(definition, value):
     if value is None:
         return None
     try:
-        value = custom_fields.parse_value(definition, value)
+        value = custom_values.parse_value(definition, value)
     except ValueError:
         return None  # a value of an older type: the form starts empty, the value is kept
     if definition.type == "date":
@@ -176,7 +176,7 @@ def stored_value(definition, data):
     if data is None or data == "" or data == []:
         return None if kind != "boolean" else bool(data)
     if kind == "number":
-        return custom_fields.parse_value(definition, str(data))
+        return custom_values.parse_value(definition, str(data))
     if kind == "date":
         return data.isoformat()
     if kind == "table":
@@ -263,7 +263,7 @@ class ExtraNumberFilter(ExtraFilter):
         return True
 
     def clean(self, value):
-        return custom_fields.parse_value(custom_fields.FieldDefinition(type="number"), value)
+        return custom_values.parse_value(custom_fields.FieldDefinition(type="number"), value)
 
 
 class ExtraNumberEqual(ExtraNumberFilter):
@@ -447,11 +447,11 @@ class CustomFieldsMixin(RequestScopedView):
         field_set = self.scope_field_set()
         definition = field_set.field(key) if field_set else None
         value = (model.extra or {}).get(key)
-        text = custom_fields.display(definition, value, mask=not can("personal_data"))
+        text = custom_values.display(definition, value, mask=not can("personal_data"))
         if (
             definition is not None
             and value is not None
-            and not custom_fields.fits(definition, value)
+            and not custom_values.fits(definition, value)
             and context is not None
         ):
             return Markup(
@@ -548,7 +548,7 @@ class CustomFieldsMixin(RequestScopedView):
             value = stored_value(definition, form[name].data)
             old = extra.get(definition.key)
             if value is None:
-                if old is not None and not custom_fields.fits(definition, old):
+                if old is not None and not custom_values.fits(definition, old):
                     continue  # a value of an older type stays until replaced or migrated
                 extra.pop(definition.key, None)
             else:
@@ -556,13 +556,13 @@ class CustomFieldsMixin(RequestScopedView):
         kept_old = {
             d.key
             for d in field_set.active
-            if d.key not in submitted and not custom_fields.fits(d, extra.get(d.key))
+            if d.key not in submitted and not custom_values.fits(d, extra.get(d.key))
         }
         hidden = {d.key for d in visible_fields(field_set)} - {
             d.key for d in editable_fields(field_set)
         }  # personal data this account cannot see
         checked = [d for d in field_set.active if d.key not in kept_old | hidden]
-        problems = custom_fields.validate_values(
+        problems = custom_schema.validate_values(
             checked, {d.key: extra[d.key] for d in checked if d.key in extra}
         )
         if problems:
