@@ -413,7 +413,7 @@ def form_parts(form, field_set) -> list[dict]:
     """The form's fields in the parts of the card, the first visit's first. A folded part
     opens when it holds a required field still empty or a field with an error (the browser
     could not submit a form whose required field is out of sight)."""
-    from .custom import PREFIX
+    from .custom_forms import PREFIX
 
     own, wide = {}, set(_WIDE_INPUTS)
     folded_parts = {part for _, _, part, folded in FORM_PARTS if folded and part}
