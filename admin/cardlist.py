@@ -15,7 +15,7 @@ from documents import cardquery
 
 from . import filters as xf_filters
 from .auth import card_query
-from .custom import ExtraFilter
+from .custom_filters import ExtraFilter
 
 # an offset no store refuses (SQLite and MongoDB take 64-bit integers)
 _LAST_OFFSET = 2**53

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import documents
-from documents import custom_fields, masking
+from documents import custom_values, masking
 from documents import deadlines as deadline_rules
 from documents.deadlines import Rules, card_deadlines
 from documents.repeat_rules import similarity
@@ -138,8 +138,8 @@ def _own_fields(card, field_set, mask):
         value = extra.get(definition.key)
         if value in (None, "", []):
             continue
-        text = custom_fields.display(definition, value, mask)
-        if not custom_fields.fits(definition, value):
+        text = custom_values.display(definition, value, mask)
+        if not custom_values.fits(definition, value):
             text += gettext("（旧类型的值）")
         elif definition.type == "date":
             text = day(datetime.date.fromisoformat(value))
@@ -413,7 +413,7 @@ def form_parts(form, field_set) -> list[dict]:
     """The form's fields in the parts of the card, the first visit's first. A folded part
     opens when it holds a required field still empty or a field with an error (the browser
     could not submit a form whose required field is out of sight)."""
-    from .custom import PREFIX
+    from .custom_forms import PREFIX
 
     own, wide = {}, set(_WIDE_INPUTS)
     folded_parts = {part for _, _, part, folded in FORM_PARTS if folded and part}

@@ -7,350 +7,38 @@ and searching). Flask-Admin computes its columns and filters once, at start-up; 
 properties that add the scoped unit's fields for the current request only (kept in ``flask.g``),
 so a definition change shows on the next page load, without a restart, and one unit's fields
 never appear in another unit's pages.
+
+Here is the view mixin that does this (columns, details, exports, sorting, search and the forms'
+scope); the form fields it adds and the values between form and store are in ``custom_forms``,
+the filters on the fields' values in ``custom_filters``.
 """
 
-import math
 import re
 
 import bson
 import mongoengine
 from flask import g, request
-from flask_admin.contrib.mongoengine import filters as me_filters
 from flask_admin.contrib.mongoengine.tools import parse_like_term
 from flask_admin.helpers import get_form_data
-from flask_admin.model.fields import InlineFieldList, InlineFormField
 from flask_babel import gettext
 from markupsafe import Markup, escape
-from wtforms import Form, fields, validators, widgets
 
 import documents
-from documents import custom_fields
+from documents import custom_schema, custom_values
 from exports.cells import safe_cell
 
 from .auth import can, scoped
+from .custom_filters import filters_for
+from .custom_forms import (
+    PREFIX,
+    _populate_core_fields,
+    editable_fields,
+    form_field,
+    form_value,
+    stored_value,
+    visible_fields,
+)
 from .flaskadmin_adapter import RequestScopedView
-
-PREFIX = "x__"  # form field names of custom fields, apart from the core fields
-
-
-# --- form fields ---
-
-
-def visible_fields(field_set):
-    return field_set.active if field_set else []
-
-
-def editable_fields(field_set):
-    """The active fields a form offers: who may not see personal data may not change it."""
-    allowed = can("personal_data")
-    return [f for f in visible_fields(field_set) if allowed or not f.holds_personal_data]
-
-
-def form_field(definition, unit, stored=None):
-    """An unbound WTForms field for one definition (a column of a table too)."""
-    kind = definition.type
-    required = definition.required and kind != "boolean"
-    checks = (
-        [validators.InputRequired(message=gettext("该字段是必填字段。"))]
-        if required
-        else [validators.Optional()]
-    )
-    # Flask-Admin prints a description as markup: the unit's text goes in escaped
-    description = escape(getattr(definition, "help_text", None) or "")
-    if stored is not None and not custom_fields.fits(definition, stored):
-        description += gettext(
-            "（原值「%(value)s」与当前类型不符，保留不变，直到填写新值或迁移）",
-            value=custom_fields.display(None, stored),
-        )
-    options = {"label": definition.label, "description": description, "validators": checks}
-    if kind in ("text", "textarea"):
-        low, high = getattr(definition, "min_length", None), getattr(definition, "max_length", None)
-        if low or high:
-            checks.append(validators.Length(min=low or -1, max=high or -1))
-        if getattr(definition, "pattern", None):
-            checks.append(_matches(definition.pattern))
-        return (fields.TextAreaField if kind == "textarea" else fields.StringField)(**options)
-    if kind == "number":
-        checks.append(_storable_number(definition))
-        low, high = (_finite(getattr(definition, name, None)) for name in ("minimum", "maximum"))
-        if low is not None or high is not None:
-            checks.append(validators.NumberRange(min=low, max=high))
-        return fields.DecimalField(**options)
-    if kind == "date":
-        return fields.DateField(**options)
-    if kind == "boolean":
-        options["validators"] = []
-        return fields.BooleanField(**options)
-    if kind == "choice":
-        choices = [(c, c) for c in definition.choices]
-        if not required:
-            choices.insert(0, ("", "—"))
-        return fields.SelectField(choices=choices, **options)
-    if kind == "multichoice":
-        return ChoicesField(
-            choices=[(c, c) for c in definition.choices],
-            widget=widgets.ListWidget(prefix_label=False),
-            option_widget=widgets.CheckboxInput(),
-            **options,
-        )
-    if kind == "person":
-        people = documents.Person.objects(unit=unit).only("name", "title") if unit else []
-        choices = [("", "—")] + [(str(p.pk), str(p)) for p in people]
-        return fields.SelectField(choices=choices, **options)
-    if kind == "table":
-        row_form = type(
-            "RowForm",
-            (Form,),
-            {column.key: form_field(column, unit) for column in definition.columns},
-        )
-        options["validators"] = []
-        return InlineFieldList(InlineFormField(row_form), min_entries=0, **options)
-    raise ValueError(f"unknown field type {kind}")
-
-
-def _matches(pattern):
-    """The 格式 check of a text field, as the stored values are checked (RE2, linear time,
-    JSON Schema's unanchored search), not wtforms' Regexp (Python's backtracking re)."""
-
-    def check(form, field):
-        if field.data and not custom_fields.matches(pattern, field.data):
-            raise validators.ValidationError(gettext("格式不正确"))
-
-    return check
-
-
-def _finite(bound):
-    """A bound of a number field; NaN or infinity (refused since, perhaps stored before) is none:
-    comparing with NaN failed every save."""
-    return bound if bound is not None and math.isfinite(bound) else None
-
-
-def _storable_number(definition):
-    """A validator: the number is one MongoDB stores (no NaN or infinity, integers of 8 bytes);
-    the chain stops here, as comparing NaN with the bounds fails."""
-
-    def check(form, field):
-        if field.data is None:
-            return
-        try:
-            custom_fields.parse_value(definition, str(field.data))
-        except ValueError as problem:
-            field.errors[:] = []
-            raise validators.StopValidation(str(problem)) from None
-
-    return check
-
-
-class ChoicesField(fields.SelectMultipleField):
-    """Several choices as check boxes, refusing unknown ones in Chinese."""
-
-    def pre_validate(self, form):
-        allowed = {str(value) for value, _ in self.choices}
-        wrong = [str(v) for v in self.data or [] if str(v) not in allowed]
-        if wrong:
-            raise validators.ValidationError(
-                gettext("「%(values)s」不是有效的选择", values="、".join(wrong))
-            )
-
-
-def form_value(definition, value):
-    """A stored value as the form field wants it."""
-    if value is None:
-        return None
-    try:
-        value = custom_fields.parse_value(definition, value)
-    except ValueError:
-        return None  # a value of an older type: the form starts empty, the value is kept
-    if definition.type == "date":
-        import datetime
-
-        return datetime.date.fromisoformat(value)
-    if definition.type == "table":
-        return [dict(row) for row in value]
-    return value
-
-
-def stored_value(definition, data):
-    """What a form field's data is stored as (None when empty)."""
-    kind = definition.type
-    if data is None or data == "" or data == []:
-        return None if kind != "boolean" else bool(data)
-    if kind == "number":
-        return custom_fields.parse_value(definition, str(data))
-    if kind == "date":
-        return data.isoformat()
-    if kind == "table":
-        rows = []
-        for row in data:
-            values = {}
-            for column in definition.columns:
-                value = stored_value(column, row.get(column.key))
-                if value is not None and value is not False:
-                    values[column.key] = value
-            if values:
-                rows.append(values)
-        return rows or None
-    return data
-
-
-def _populate_core_fields(form, obj):
-    """The form's populate_obj for the document's own fields; custom ones go to ``extra``."""
-    for name, field in form._fields.items():
-        if not name.startswith(PREFIX):
-            field.populate_obj(obj, name)
-
-
-# --- filters ---
-
-
-class ExtraFilter(me_filters.BaseMongoEngineFilter):
-    """A filter on a custom field's value in ``extra``."""
-
-    operator = None  # the MongoDB operator, or a callable building the condition
-
-    def __init__(self, key, name, options=None, data_type=None, label=None):
-        super().__init__(f"extra.{key}", name, options=options, data_type=data_type)
-        self.key = key
-        self.label = label
-
-    def condition(self, value):
-        return {self.operator: value}
-
-    def apply(self, query, value):
-        return query.filter(__raw__={self.column: self.condition(value)})
-
-    def card_condition(self, value):
-        """The condition as the card-query contract takes it: (key, operator, value)."""
-        return self.key, _CONTRACT_OPERATORS[self.operator], value
-
-    def operation(self):
-        return self.label
-
-
-_CONTRACT_OPERATORS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$lt": "<", "$gte": ">=", "$lte": "<="}
-
-
-class ExtraEqual(ExtraFilter):
-    operator = "$eq"
-
-
-class ExtraNotEqual(ExtraFilter):
-    operator = "$ne"
-
-
-class ExtraContains(ExtraFilter):
-    def condition(self, value):
-        return {"$regex": re.escape(value), "$options": "i"}
-
-    def card_condition(self, value):
-        return self.key, "contains", value
-
-
-class ExtraGreater(ExtraFilter):
-    operator = "$gt"
-
-
-class ExtraSmaller(ExtraFilter):
-    operator = "$lt"
-
-
-class ExtraNumberFilter(ExtraFilter):
-    def validate(self, value):
-        try:
-            float(value)
-        except ValueError:
-            return False
-        return True
-
-    def clean(self, value):
-        return custom_fields.parse_value(custom_fields.FieldDefinition(type="number"), value)
-
-
-class ExtraNumberEqual(ExtraNumberFilter):
-    operator = "$eq"
-
-
-class ExtraNumberGreater(ExtraNumberFilter):
-    operator = "$gt"
-
-
-class ExtraNumberSmaller(ExtraNumberFilter):
-    operator = "$lt"
-
-
-class ExtraDateFilter(ExtraFilter):
-    def __init__(self, key, name, label=None):
-        super().__init__(key, name, data_type="datepicker", label=label)
-
-    def validate(self, value):
-        return bool(re.match(r"^\d{4}-\d{2}-\d{2}$", value))
-
-
-class ExtraDateEqual(ExtraDateFilter):
-    operator = "$eq"
-
-
-class ExtraDateAfter(ExtraDateFilter):
-    operator = "$gte"
-
-
-class ExtraDateBefore(ExtraDateFilter):
-    operator = "$lte"
-
-
-class ExtraBoolean(ExtraFilter):
-    def __init__(self, key, name, label=None):
-        options = [("1", gettext("是")), ("0", gettext("否"))]
-        super().__init__(key, name, options=options, label=label)
-
-    def condition(self, value):
-        return {"$eq": True} if value == "1" else {"$ne": True}
-
-    def card_condition(self, value):
-        return self.key, "=" if value == "1" else "!=", True
-
-
-class ExtraHasItem(ExtraFilter):
-    operator = "$eq"  # on an array, equality matches an item
-
-
-def filters_for(definition):
-    """The filters a custom field offers, by its type."""
-    key, name, kind = definition.key, definition.label, definition.type
-    equal, not_equal = gettext("等于"), gettext("不等于")
-    if kind in ("text", "textarea"):
-        return [ExtraContains(key, name, label=gettext("包含")), ExtraEqual(key, name, label=equal)]
-    if kind == "number":
-        return [
-            ExtraNumberEqual(key, name, label=equal),
-            ExtraNumberGreater(key, name, label=gettext("大于")),
-            ExtraNumberSmaller(key, name, label=gettext("小于")),
-        ]
-    if kind == "date":
-        return [
-            ExtraDateEqual(key, name, label=equal),
-            ExtraDateAfter(key, name, label=gettext("不早于")),
-            ExtraDateBefore(key, name, label=gettext("不晚于")),
-        ]
-    if kind == "boolean":
-        return [ExtraBoolean(key, name, label=equal)]
-    if kind == "choice":
-        options = [(c, c) for c in definition.choices]
-        return [
-            ExtraEqual(key, name, options=options, label=equal),
-            ExtraNotEqual(key, name, options=options, label=not_equal),
-        ]
-    if kind == "multichoice":
-        options = [(c, c) for c in definition.choices]
-        return [ExtraHasItem(key, name, options=options, label=gettext("包含"))]
-    if kind == "person":
-        people = documents.Person.objects(unit=g.xf_scope_unit).only("name", "title")
-        options = [(str(p.pk), str(p)) for p in people]
-        return [ExtraEqual(key, name, options=options, label=equal)]
-    return []
-
-
-# --- the view mixin ---
 
 
 class CustomFieldsMixin(RequestScopedView):
@@ -447,11 +135,11 @@ class CustomFieldsMixin(RequestScopedView):
         field_set = self.scope_field_set()
         definition = field_set.field(key) if field_set else None
         value = (model.extra or {}).get(key)
-        text = custom_fields.display(definition, value, mask=not can("personal_data"))
+        text = custom_values.display(definition, value, mask=not can("personal_data"))
         if (
             definition is not None
             and value is not None
-            and not custom_fields.fits(definition, value)
+            and not custom_values.fits(definition, value)
             and context is not None
         ):
             return Markup(
@@ -548,7 +236,7 @@ class CustomFieldsMixin(RequestScopedView):
             value = stored_value(definition, form[name].data)
             old = extra.get(definition.key)
             if value is None:
-                if old is not None and not custom_fields.fits(definition, old):
+                if old is not None and not custom_values.fits(definition, old):
                     continue  # a value of an older type stays until replaced or migrated
                 extra.pop(definition.key, None)
             else:
@@ -556,13 +244,13 @@ class CustomFieldsMixin(RequestScopedView):
         kept_old = {
             d.key
             for d in field_set.active
-            if d.key not in submitted and not custom_fields.fits(d, extra.get(d.key))
+            if d.key not in submitted and not custom_values.fits(d, extra.get(d.key))
         }
         hidden = {d.key for d in visible_fields(field_set)} - {
             d.key for d in editable_fields(field_set)
         }  # personal data this account cannot see
         checked = [d for d in field_set.active if d.key not in kept_old | hidden]
-        problems = custom_fields.validate_values(
+        problems = custom_schema.validate_values(
             checked, {d.key: extra[d.key] for d in checked if d.key in extra}
         )
         if problems:

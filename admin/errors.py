@@ -14,7 +14,7 @@ from flask import current_app, request
 from flask_babel import gettext
 
 import exports
-from documents import custom_fields
+from documents import custom_schema
 
 from .labels import label_of
 
@@ -49,7 +49,7 @@ def explain(exc: BaseException) -> str | None:
     if isinstance(exc, bson.errors.BSONError):
         return gettext("内容含有无法保存的字符或数值")
     if isinstance(exc, jsonschema.ValidationError):
-        return custom_fields.schema_message(exc.validator)
+        return custom_schema.schema_message(exc.validator)
     if isinstance(exc, decimal.InvalidOperation):
         return gettext("不是有效的数字")
     if isinstance(exc, UnicodeError):

@@ -7,7 +7,7 @@ attachment reads the reception sessions), and the documents need not know how th
 import datetime
 
 from .choices import PART_HEADINGS
-from .custom_fields import display
+from .custom_values import display
 from .masking import mask_id, mask_phone
 from .plan_parts import part_text
 from .schedule import ReceptionSession

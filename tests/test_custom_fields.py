@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 
 import documents
-from documents import custom_fields
+from documents import custom_fields, custom_schema, custom_values
 from documents.custom_fields import ColumnDefinition as Column
 from documents.custom_fields import FieldDefinition as Field
 
@@ -123,7 +123,7 @@ def test_duplicate_keys_are_refused():
 
 def test_good_definitions_pass_and_become_a_json_schema():
     assert custom_fields.check_definitions(ALL_TYPES) == []
-    schema = custom_fields.json_schema(ALL_TYPES)
+    schema = custom_schema.json_schema(ALL_TYPES)
     assert schema["required"] == ["risk"]
     assert schema["properties"]["risk"]["enum"] == ["高", "中", "低"]
     assert schema["properties"]["visit"]["format"] == "date"
@@ -131,7 +131,7 @@ def test_good_definitions_pass_and_become_a_json_schema():
 
 
 def test_values_are_checked_against_the_schema_with_labels_in_messages():
-    problems = custom_fields.validate_values(
+    problems = custom_schema.validate_values(
         ALL_TYPES,
         {
             "note": "123",
@@ -156,7 +156,7 @@ def test_values_are_checked_against_the_schema_with_labels_in_messages():
         "「联系人」第1行「姓名」不能为空",
     ):
         assert expected in text, text
-    assert custom_fields.validate_values(ALL_TYPES, {}) == ["「风险等级」不能为空"]
+    assert custom_schema.validate_values(ALL_TYPES, {}) == ["「风险等级」不能为空"]
 
 
 def test_a_unit_saves_definitions_with_chinese_errors_in_the_panel(client, units):
@@ -516,14 +516,14 @@ def test_retired_values_migrate_to_a_field_converting_what_fits(client, units):
 
 def test_parse_value_handles_common_chinese_input():
     date = Field(key="d", label="日期", type="date")
-    assert custom_fields.parse_value(date, "2024年3月5日") == "2024-03-05"
-    assert custom_fields.parse_value(date, datetime.date(2024, 3, 5)) == "2024-03-05"
+    assert custom_values.parse_value(date, "2024年3月5日") == "2024-03-05"
+    assert custom_values.parse_value(date, datetime.date(2024, 3, 5)) == "2024-03-05"
     with pytest.raises(ValueError, match="不是有效的日期"):
-        custom_fields.parse_value(date, "2024-02-30")
+        custom_values.parse_value(date, "2024-02-30")
     yes_no = Field(key="b", label="是否", type="boolean")
-    assert custom_fields.parse_value(yes_no, "是") is True
+    assert custom_values.parse_value(yes_no, "是") is True
     several = Field(key="m", label="多选", type="multichoice", choices=["甲", "乙"])
-    assert custom_fields.parse_value(several, "甲、乙") == ["甲", "乙"]
+    assert custom_values.parse_value(several, "甲、乙") == ["甲", "乙"]
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -609,10 +609,10 @@ def test_catastrophic_patterns_are_matched_in_linear_time(pattern):
     field = Field(key="code", label="编码", type="text", pattern=pattern)
     assert custom_fields.check_definitions([field]) == []
     with _at_most(20):
-        assert custom_fields.validate_values([field], {"code": "a" * 5000 + "!"}) == [
+        assert custom_schema.validate_values([field], {"code": "a" * 5000 + "!"}) == [
             "「编码」格式不正确"
         ]
-    assert custom_fields.validate_values([field], {"code": "aaab"}) in ([], ["「编码」格式不正确"])
+    assert custom_schema.validate_values([field], {"code": "aaab"}) in ([], ["「编码」格式不正确"])
 
 
 @pytest.mark.parametrize(
@@ -642,6 +642,6 @@ def test_a_pattern_is_searched_as_json_schema_says_in_form_and_store_alike(clien
     # unanchored: "contains a digit", both in the form and in the stored-value check
     field = Field(key="room", label="房号", type="text", pattern=r"[0-9]")
     _define(township, field)
-    assert custom_fields.validate_values([field], {"room": "东楼3室"}) == []
+    assert custom_schema.validate_values([field], {"room": "东楼3室"}) == []
     response = client.post("/admin/casecard/new/", data=_card_form(township, x__room="东楼3室"))
     assert response.status_code == 302, flashed_errors(response)

@@ -169,7 +169,7 @@ def test_each_source_unit_has_its_distinctive_parts(app):
         "cadre",
     ]
     for card in cards:
-        assert documents.custom_fields.validate_values(field_set.active, card.extra) == []
+        assert documents.custom_schema.validate_values(field_set.active, card.extra) == []
         assert card.fields_version == 1
     cadre = documents.Person.objects.get(pk=cards.get(number="XXX乡〔2008〕2号").extra["cadre"])
     assert cadre.name == "崔伟明"

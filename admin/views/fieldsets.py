@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 import documents
-from documents import custom_fields
+from documents import custom_fields, custom_values
 
 from ..auth import csrf_ok, require
 from .base import XinfangModelView, _unit_filter
@@ -133,7 +133,7 @@ class FieldSetView(XinfangModelView):
             if source not in dict(sources) or target is None or target.retired:
                 flash(gettext("请选择要迁移的字段和目标字段。"), "error")
             else:
-                moved, failures = custom_fields.migrate(records, source, target, _save_quietly)
+                moved, failures = custom_values.migrate(records, source, target, _save_quietly)
                 flash(
                     gettext(
                         "已迁移 %(moved)s 条记录的值，%(failed)s 条未能迁移。",

@@ -7,7 +7,7 @@ from flask import g, has_request_context
 from flask_babel import gettext
 
 import documents
-from documents import custom_fields, masking
+from documents import custom_values, masking
 
 from .. import auditlog
 from ..auth import can, scoped
@@ -111,8 +111,8 @@ def _extra_changes(field_set, before, after, mask):
         rows.append(
             {
                 "label": label,
-                "before": custom_fields.display(definition, before.get(key), mask) or "（空）",
-                "after": custom_fields.display(definition, after.get(key), mask) or "（空）",
+                "before": custom_values.display(definition, before.get(key), mask) or "（空）",
+                "after": custom_values.display(definition, after.get(key), mask) or "（空）",
             }
         )
     return rows
