@@ -29,6 +29,7 @@ import pathlib
 import re
 import sqlite3
 import threading
+import time
 
 import bson
 from mongoengine import signals as mongoengine_signals
@@ -138,6 +139,27 @@ def _object_id(value):
     return bson.ObjectId(str(value)) if bson.ObjectId.is_valid(str(value)) else value
 
 
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _use_wal(db, attempts=600):
+    """Put the table in WAL mode (once: the mode stays with the file). Switching the mode
+    needs the file to itself, and SQLite answers "database is locked" at once, without waiting
+    out its busy timeout, when it would otherwise deadlock with another process's write (two
+    processes upgrading their locks). Seen once on a loaded machine when three processes opened
+    a new index while registering cards: ask first, and retry for a quiet moment."""
+    for _ in range(attempts):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in _BUSY:
+                raise
+            time.sleep(0.05)
+    db.execute("PRAGMA journal_mode=WAL")  # still busy after half a minute: say so
+
+
 class CardIndex(RowWritingMixin, CheckingMixin, ReadingMixin):
     def __init__(self, path, source=None):
         self.path = pathlib.Path(path)
@@ -147,7 +169,7 @@ class CardIndex(RowWritingMixin, CheckingMixin, ReadingMixin):
         self._keys = {}  # unit id → (searchable keys), for the rows written by this process
         self.opened_for = None  # the store's card_index_path() it was opened for (current())
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(db)
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 db.execute("DROP TABLE IF EXISTS cards")
                 db.execute("DROP TABLE IF EXISTS card_text")
