@@ -178,7 +178,7 @@ class CardIndex(RowWritingMixin, CheckingMixin, ReadingMixin):
             db.execute(
                 "CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, version INTEGER, "
                 + ", ".join(f"{c} {'INTEGER' if c == 'archived' else 'TEXT'}" for c in COLUMNS)
-                + ", digest INTEGER)"  # the CRC-32 of the card's stored BSON (see ``stamp``)
+                + ", digest INTEGER)"  # the CRC-32 of the card's stored BSON (writing._stamp)
             )
             db.execute(TEXT_TABLE)
             # which history entries are a card's (litemongo would look through all of them)
