@@ -1,6 +1,7 @@
 """The structured parts read from the body: principles, period, phases, procedure, reporting
 duties and targets."""
 
+import calendar
 import datetime
 import re
 
@@ -78,8 +79,6 @@ def _date_in(year, month, day):
 
 
 def _month_end(year, month):
-    import calendar
-
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 

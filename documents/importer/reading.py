@@ -81,8 +81,9 @@ def docx_text(data: bytes) -> str:
         )
     check_docx_size(data)
     try:
+        # python-docx loads lxml and its whole object model: only when a .docx is read
         import docx
-        from docx.oxml.ns import qn
+        from docx.oxml.ns import qn  # python-docx too
 
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - any failure to open is the same answer

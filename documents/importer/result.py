@@ -3,6 +3,20 @@
 import datetime
 from dataclasses import dataclass, field
 
+from ..group import GroupMember, LeadershipGroup
+from ..plan import (
+    Attachment,
+    Phase,
+    Plan,
+    ProcedureStep,
+    ReceptionArrangement,
+    ReportingDuty,
+    Section,
+    Target,
+    normalize_doc_number,
+)
+from ..unit import Person
+
 
 @dataclass
 class Imported:
@@ -62,22 +76,9 @@ class Imported:
 
     def plan(self, unit):
         """An unsaved plan of ``unit`` holding everything recognised."""
-        from ..plan import (
-            Attachment,
-            Phase,
-            Plan,
-            ProcedureStep,
-            ReceptionArrangement,
-            ReportingDuty,
-            Section,
-            Target,
-        )
-
         values = {name: getattr(self, name) for name in self.PLAN_FIELDS}
         values["title"] = values["title"] or "（未识别出标题）"
         if values["doc_number"]:
-            from ..plan import normalize_doc_number
-
             values["doc_number"] = normalize_doc_number(values["doc_number"])
         return Plan(
             unit=unit,
@@ -93,9 +94,6 @@ class Imported:
 
     def leadership_group(self, unit):
         """(unsaved LeadershipGroup, people to create) when a group was recognised."""
-        from ..group import GroupMember, LeadershipGroup
-        from ..unit import Person
-
         if not self.group.get("members"):
             return None, []
         people, members = [], []
