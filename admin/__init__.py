@@ -144,7 +144,7 @@ def _open_store(app):
     from documents.cardquery import index as card_index
 
     card_index.sync()  # the embedded store's list index, rebuilt if a process died mid-write
-    from documents.case import refresh_for_calendar
+    from documents.case_deadlines import refresh_for_calendar
 
     refresh_for_calendar()  # new holiday data (a newer chinese-calendar): deadlines anew
     from documents.case import CaseCard

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 import documents
-from documents import deadlines, schedule
+from documents import deadlines, schedule, schedule_followup
 from documents.fields import FIRST_DAY, LAST_DAY
 
 from . import auditlog, auth, errors
@@ -98,9 +98,9 @@ class ScheduleView(BaseView):
             ),  # a leader: his or her own days
             statuses=dict(schedule.SESSION_STATUSES),
             activity_kinds=schedule.ACTIVITY_KINDS,
-            quotas=schedule.quotas(plan),
-            compliance=_own_rows(schedule.compliance(plan, first.year, first.month)),
-            notices=schedule.notices_due(plan.unit, deadlines.today(), scope=auth.scoped),
+            quotas=schedule_followup.quotas(plan),
+            compliance=_own_rows(schedule_followup.compliance(plan, first.year, first.month)),
+            notices=schedule_followup.notices_due(plan.unit, deadlines.today(), scope=auth.scoped),
             can_write=auth.can("schedule:write"),
             feed_token=auth.feed_token,
         )
@@ -157,7 +157,7 @@ class ScheduleView(BaseView):
             documents.ReceptionSession,
             documents.ReceptionSession.objects(unit=unit, status__ne="cancelled"),
         )  # a leader's feed: his or her own days
-        return _feed(schedule.ical(sessions, f"{unit.name}接访日程"), unit.name)
+        return _feed(schedule_followup.ical(sessions, f"{unit.name}接访日程"), unit.name)
 
     @expose("/feed-key/", methods=("POST",))
     def reset_feed(self):
@@ -182,7 +182,7 @@ class ScheduleView(BaseView):
             documents.ReceptionSession,
             documents.ReceptionSession.objects(unit=unit, leader=leader, status__ne="cancelled"),
         )
-        return _feed(schedule.ical(sessions, f"{unit.name}{leader}接访日程"), leader)
+        return _feed(schedule_followup.ical(sessions, f"{unit.name}{leader}接访日程"), leader)
 
 
 def _unit(unit_id):

@@ -1,9 +1,11 @@
 """The domain: MongoEngine documents of xinfang and the rules that belong to them (no Flask)."""
 
-# the list index follows every card write from here on (documents.signals)
-from . import cardquery  # noqa: F401
+# from here on, the list index follows every card write (documents.signals), and the cards'
+# stored deadlines every change of a unit's rules (documents.case_deadlines)
+from . import cardquery, case_deadlines  # noqa: F401
 from .accounts import Account, AuditEvent, Role
-from .case import CaseCard, CaseCardHistory, ConcurrentEdit, Representative, TimelineEntry
+from .case import CaseCard, ConcurrentEdit, Representative, TimelineEntry
+from .case_history import CaseCardHistory
 from .custom_fields import ColumnDefinition, FieldDefinition, FieldSet, FieldSetVersion
 from .deadlines import DeadlineRule, DeadlineRuleSet
 from .group import GroupMember, LeadershipGroup

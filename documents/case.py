@@ -1,5 +1,11 @@
 """Case cards (一案一卡): one card per petition, followed through the unit's procedure to its end,
-with its deadlines, the petitions it repeats, and a history that loses nothing."""
+with its deadlines, the petitions it repeats, and a history that loses nothing.
+
+``CaseCard`` is here with its checks, its stored deadlines and its saving (optimistic locking);
+its siblings hold the rest of the card, each importing no more than what it needs:
+``case_repeats`` the petitions a card repeats (a mixin of ``CaseCard``), ``case_history`` the
+history entries ``save`` records, and ``case_deadlines`` what keeps the stored deadlines in step
+with the rules and the holiday calendar (it imports this module)."""
 
 import datetime
 
@@ -12,29 +18,22 @@ from mongoengine import (
     Document,
     EmbeddedDocument,
     EmbeddedDocumentListField,
-    FloatField,
     IntField,
     ListField,
     ReferenceField,
     ValidationError,
 )
-from mongoengine import signals as mongoengine_signals
 from mongoengine.errors import SaveConditionError
 from mongoengine.queryset import QuerySet
 
-from . import audit, calendar, numbering, signals, store
+from . import audit, numbering, signals, store
 from . import deadlines as deadline_rules
+from .case_history import CaseCardHistory
+from .case_repeats import CardRepeatsMixin, RepeatMatch
 from .choices import CASE_MARKS, CASE_TYPES, OUTCOMES, SOURCES, STATUSES
-from .deadlines import (
-    DEADLINE_LOGIC,
-    DeadlineRuleSet,
-    Rules,
-    card_deadlines,
-    next_office_deadline,
-)
+from .deadlines import Rules, card_deadlines, next_office_deadline
 from .fields import LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .plan import Plan
-from .repeat_rules import REPEAT_REASONS, SIMILAR_SUBJECT, similarity
 from .unit import Person, Unit
 from .validators import id_number_problem, phone_problem
 
@@ -55,11 +54,6 @@ DEFAULT_CATEGORIES = (
     "其他",
 )
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》第二十条
-REPEAT_REASON_LABELS = {
-    "id_number": "同一证件号码",
-    "name_phone": "同一姓名和电话",
-    "subject": "案由相似",
-}
 
 
 class ConcurrentEdit(Exception):
@@ -103,20 +97,6 @@ class TimelineEntry(EmbeddedDocument):
         return f"{self.date} {self.actor}：{self.content}"
 
 
-class RepeatMatch(EmbeddedDocument):
-    """Why a card was linked to an earlier one it repeats, found on registration."""
-
-    card = ReferenceField("CaseCard")
-    reason = StringField(choices=REPEAT_REASONS)
-    similarity = FloatField()  # of the two 案由, 0 to 1
-
-    def __str__(self):
-        label = REPEAT_REASON_LABELS.get(self.reason, "")
-        if self.reason == "subject" and self.similarity is not None:
-            return f"{label}（相似度 {self.similarity:.0%}）"
-        return label
-
-
 class CardQuerySet(QuerySet):
     """Cards written or deleted without ``CaseCard.save`` (``update``, ``delete`` on a query or a
     card) keep the list index in step too, under the same write lock."""
@@ -148,7 +128,7 @@ class CardQuerySet(QuerySet):
         return result
 
 
-class CaseCard(Document):
+class CaseCard(CardRepeatsMixin, Document):
     """One petition followed from registration to its end."""
 
     unit = ReferenceField(Unit, required=True, reverse_delete_rule=DENY)
@@ -346,68 +326,6 @@ class CaseCard(Document):
     def deadlines(self):
         return card_deadlines(self, Rules.for_unit(self.unit))
 
-    # --- repeat petitions ---
-
-    def repeat_matches(self, limit=None) -> list[tuple["CaseCard", "RepeatMatch"]]:
-        """The earlier cards of the unit this one repeats, best first, each with why (the same
-        ID number, the same name and phone, a near-identical 案由 with its similarity): the
-        rules of ``repeat_rules``, asked of the list index on the embedded store
-        (``documents.cardquery.repeats``, through ``signals.repeats``: it imports this module)."""
-        if self.unit is None:
-            return []
-        found = signals.repeats(
-            self.unit.pk,
-            exclude=self.pk,
-            id_number=(self.id_number or "").strip().upper() or None,
-            petitioner=self.petitioner,
-            phones=list(self.phones or ()),
-            subject=self.subject,
-            limit=limit,
-        )
-        by_id = {str(c.pk): c for c in CaseCard.objects(pk__in=[m.id for m in found])}
-        return [
-            (by_id[m.id], RepeatMatch(card=by_id[m.id], reason=m.reason, similarity=m.similarity))
-            for m in found
-            if m.id in by_id
-        ]
-
-    def find_repeats(self, limit=None):
-        """The earlier cards this one repeats, best first (see ``repeat_matches``)."""
-        return [card for card, _ in self.repeat_matches(limit)]
-
-    def related_matches(self) -> list[tuple["CaseCard", str]]:
-        """The related cards with the reason each was linked for, in words (empty for a link
-        made by hand or before reasons were kept)."""
-        reasons = {m.card.pk: str(m) for m in self.related_reasons if m.card}
-        return [(card, reasons.get(card.pk, "")) for card in self.related_cards if card]
-
-    def link_repeats(self):
-        """Link a new card to the petitions it repeats; warn when the matter was 终结."""
-        matches = self.repeat_matches()
-        if not matches:
-            return []
-        repeats = [card for card, _ in matches]
-        self.related_cards = [
-            *self.related_cards,
-            *[c for c in repeats if c not in self.related_cards],
-        ]
-        linked = {m.card.pk for m in self.related_reasons if m.card}
-        self.related_reasons = [
-            *self.related_reasons,
-            *[m for _, m in matches if m.card.pk not in linked],
-        ]
-        if self.case_type in (None, "", "初访"):
-            self.case_type = "重复访"
-        finished = [c for c in repeats if c.finalized and _alike(c.subject, self.subject)]
-        if finished:
-            card = max(finished, key=lambda c: c.rereview_answered_on or datetime.date.min)
-            self.finality_warning = (
-                f"该事项已于{card.rereview_answered_on:%Y年%-m月%-d日}复核终结"
-                f"（{card.number or card.subject}），"
-                "信访人以同一事实和理由再次提出的，不再受理（《信访工作条例》第三十六条）"
-            )
-        return repeats
-
     # --- saving: versions and history ---
 
     def save(self, *args, **kwargs):
@@ -464,111 +382,5 @@ class CaseCard(Document):
         return self.save()
 
 
-def _alike(first: str, second: str) -> bool:
-    return similarity(first, second) >= SIMILAR_SUBJECT
-
-
-class CaseCardHistory(Document):
-    """One change of a card: who, when, and each field before and after. Never edited."""
-
-    card = ReferenceField(CaseCard, required=True, reverse_delete_rule=CASCADE)
-    at = DateTimeField(required=True)
-    actor = StringField(max_length=NAME)
-    action = StringField(max_length=SHORT)
-    version = IntField()
-    changes = ListField(DictField())  # {"field", "before", "after"}
-
-    meta = {"collection": "case_card_history", "ordering": ["-at"], "indexes": [("card", "-at")]}
-
-    IGNORED = (
-        "_id",
-        "version",
-        "next_deadline",
-        "next_deadline_label",
-        "deadline_problem",
-        "finalized",
-        "related_reasons",  # the link itself shows as 关联信访件
-    )
-
-    @classmethod
-    def record(cls, card, before):
-        after = card.to_mongo().to_dict()
-        before = before or {}
-        changes = []
-        for key in sorted(set(before) | set(after)):
-            if key in cls.IGNORED or before.get(key) == after.get(key):
-                continue
-            changes.append(
-                {"field": key, "before": _plain(before.get(key)), "after": _plain(after.get(key))}
-            )
-        action = getattr(card, "_history_action", None) or ("登记" if not before else "修改")
-        card._history_action = None
-        if changes or action in ("归档", "恢复", "登记"):
-            entry = cls(
-                card=card,
-                at=datetime.datetime.now().replace(microsecond=0),
-                actor=audit.actor(),
-                action=action,
-                version=card.version,
-                changes=changes,
-            ).save()
-            signals.history_recorded.send(card.pk, entry=entry.pk)
-
-    @classmethod
-    def for_card(cls, card, **conditions):
-        """A card's history, latest first; on the embedded store through the list index's
-        table of entries by card."""
-        ids = signals.history_ids(card.pk)
-        if ids is None:
-            return cls.objects(card=card, **conditions)
-        return cls.objects(pk__in=ids, card=card, **conditions)
-
-
-def _plain(value):
-    """A stored value in a form the history can keep and show."""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if hasattr(value, "binary"):  # an ObjectId
-        return str(value)
-    return value
-
-
-# --- stored deadlines follow the rules and the calendar ---------------------------------------
-
-
-def _rules_changed(sender, document, **kwargs):
-    if document.unit is not None:
-        CaseCard.recompute_deadlines(document.unit.pk)
-
-
-def refresh_for_calendar() -> int | None:
-    """At start: when the holiday data differ from those the stored deadlines were computed
-    with, compute them anew (once, whichever process starts first). The number of cards
-    rewritten; None when the data were the same."""
-    settings = CaseCard._get_db()["xinfang_settings"]
-    # the holiday data, and how the deadlines are worked out from them (a release that changes
-    # the rules, such as closing a card ending its open duties, recomputes them once)
-    now = f"{calendar.fingerprint()}:{DEADLINE_LOGIC}"
-    with store.write_lock():
-        stored = settings.find_one({"_id": "holiday_calendar"})
-        if stored is not None and stored.get("fingerprint") == now:
-            return None
-        changed = CaseCard.recompute_deadlines()
-        settings.replace_one(
-            {"_id": "holiday_calendar"},
-            {"_id": "holiday_calendar", "fingerprint": now},
-            upsert=True,
-        )
-    return changed
-
-
-def _watch_rules():
-    mongoengine_signals.post_save.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
-    mongoengine_signals.post_delete.connect(_rules_changed, sender=DeadlineRuleSet, weak=False)
-
-
-_watch_rules()
+# a card's history goes with it; declared here, for the history knows the card by name only
+CaseCard.register_delete_rule(CaseCardHistory, "card", CASCADE)

@@ -122,7 +122,7 @@ class Rules:
 
 
 # raised when how deadlines are derived from a card changes: stored ones are computed anew once
-# (documents.case.refresh_for_calendar); 2: a closed card's open duties end with it
+# (documents.case_deadlines.refresh_for_calendar); 2: a closed card's open duties end with it
 DEADLINE_LOGIC = 2
 
 

@@ -1,5 +1,5 @@
 """The rules of repeat petitions (重复访), stated once: what makes an earlier card one a new card
-repeats, which are linked, in which order. ``documents.case`` links them on registration;
+repeats, which are linked, in which order. ``documents.case_repeats`` links them on registration;
 ``documents.cardquery`` finds them (its list index on the embedded store, ``mongo.py`` on
 MongoDB), both by these rules; ``documents.cardquery.rules`` names them with the contract's
 other rules. Nothing here imports another module of xinfang.

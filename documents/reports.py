@@ -27,7 +27,8 @@ from .deadlines import Rules
 from .fields import LONG, NAME, SHORT, DateField, DictField, StringField
 from .metrics import QUOTA_METRICS
 from .plan import Attachment, Plan, ReportingDuty, Section
-from .schedule import ReceptionSession, compliance, quotas
+from .schedule import ReceptionSession
+from .schedule_followup import compliance, quotas
 from .unit import Unit
 
 REPORT_STATES = (("draft", "草稿"), ("submitted", "已报送"))

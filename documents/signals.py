@@ -1,7 +1,8 @@
 """What the documents announce when they are written, for what must follow without the writer
 knowing it: the embedded store's list index (``documents.cardquery.index``) follows the cards
-and their history. And the few things ``documents.case`` asks of the modules above it (hooks
-they provide): the list index's mark around a write, a card's history ids, its repeats.
+and their history. And the few things ``documents.case`` and its siblings ask of the modules
+above them (hooks they provide): the list index's mark around a write, a card's history ids,
+its repeats.
 
 Both are sent under the store's write lock, after the write, so that a receiver writing too
 (the index row) lands together with the card. Receivers are called in the sending thread, in

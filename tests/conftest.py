@@ -62,7 +62,7 @@ def _make_app(config, signed_in=True):
         db[name].count_documents({}) == 0
         for name in db.list_collection_names()
         if name != "xinfang_settings"
-    )  # what the store was opened with (case.py)
+    )  # what the store was opened with (case_deadlines.py)
     if signed_in:
         app.config["TEST_ACCOUNT"] = str(make_account("tester", "admin").pk)
     app.test_client_class = SignedInClient

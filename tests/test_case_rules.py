@@ -639,7 +639,7 @@ def test_changing_a_unit_s_rules_moves_its_stored_deadlines_and_lists_follow(
 
 def test_new_holiday_data_recompute_stored_deadlines_once(embedded_app, monkeypatch):
     from documents import calendar
-    from documents.case import refresh_for_calendar
+    from documents.case_deadlines import refresh_for_calendar
 
     unit = documents.Unit(name="新日历乡").save()
     card = _card(unit, registered_on=D(2024, 3, 1), source="上级交办").save()
@@ -710,7 +710,7 @@ def test_a_closed_card_s_open_duties_end_with_it_in_lists_figures_and_on_its_pag
 def test_cards_closed_before_this_rule_are_recomputed_once_at_start(embedded_app):
     """A store whose closed cards still carry a running deadline (from a release before a closed
     card ended its duties) gets them recomputed once, whichever process starts first."""
-    from documents.case import refresh_for_calendar
+    from documents.case_deadlines import refresh_for_calendar
 
     unit = documents.Unit(name="旧版本乡").save()
     card = _card(

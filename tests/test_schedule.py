@@ -9,7 +9,7 @@ import mongoengine
 import pytest
 
 import documents
-from documents import calendar, schedule
+from documents import calendar, schedule, schedule_followup
 from documents.plan import ReceptionArrangement as Rule
 
 from .conftest import flashed_errors
@@ -327,7 +327,10 @@ def test_the_swap_action_in_the_panel(client, seeded):
 
 def test_quotas_and_compliance_per_leader_and_month(seeded):
     plan = _plan("山西省隰县民兵农建营")
-    assert schedule.quotas(plan) == {"visit_out": ("每月下访", 2), "reception": ("每月接访天数", 3)}
+    assert schedule_followup.quotas(plan) == {
+        "visit_out": ("每月下访", 2),
+        "reception": ("每月接访天数", 3),
+    }
     schedule.regenerate(plan)
     for session in documents.ReceptionSession.objects(
         plan=plan, leader="营长", date__lt=D(2012, 4, 1)
@@ -339,7 +342,7 @@ def test_quotas_and_compliance_per_leader_and_month(seeded):
     documents.LeaderActivity(
         unit=plan.unit, leader="支部书记", kind="visit_out", date=D(2012, 3, 20)
     ).save()
-    rows = {row["leader"]: row for row in schedule.compliance(plan, 2012, 3)}
+    rows = {row["leader"]: row for row in schedule_followup.compliance(plan, 2012, 3)}
     assert rows["营长"]["ok"] and rows["营长"]["counts"]["reception"] == 3
     assert not rows["支部书记"]["ok"]
     assert rows["支部书记"]["checks"] == {"visit_out": False, "reception": False}
@@ -358,7 +361,7 @@ def test_notices_due_to_leaders_and_petitioners(seeded):
         step="申请",
         reception_date=first.date,
     ).save()
-    notices = schedule.notices_due(plan.unit, today)
+    notices = schedule_followup.notices_due(plan.unit, today)
     leader = next(n for n in notices if n["whom"] == first.leader)
     assert leader["due"] == first.date - datetime.timedelta(days=2)
     petitioner = next(n for n in notices if n["whom"] == "周某")
@@ -366,7 +369,7 @@ def test_notices_due_to_leaders_and_petitioners(seeded):
     assert petitioner["kind"] == "书面通知信访人"
     card.petitioner_notified_on = today
     card.save()
-    assert not any(n["whom"] == "周某" for n in schedule.notices_due(plan.unit, today))
+    assert not any(n["whom"] == "周某" for n in schedule_followup.notices_due(plan.unit, today))
 
 
 def test_ical_feeds_per_unit_and_per_leader(client, seeded):

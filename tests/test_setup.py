@@ -302,7 +302,7 @@ def test_labels_of_the_observed_defects(client):
     html = client.get(f"/admin/reports/?unit={unit.pk}").get_data(as_text=True)
     assert "start=2026-01-01&amp;end=2027-01-04" in html
     # a plan without quotas: a leader who received no one is not 达标
-    from documents.schedule import compliance
+    from documents.schedule_followup import compliance
 
     assert [row["ok"] for row in compliance(plan, 2026, 3)] == [None]
     page = client.get(f"/admin/schedule/?plan={plan.pk}&month=2026-03").get_data(as_text=True)

@@ -169,5 +169,5 @@ def repeats(
     return rules.best_repeats(found, subject, limit)
 
 
-# documents.case links a new card's repeats through this (it cannot import this package)
+# documents.case_repeats links a new card's repeats through this (it cannot import this package)
 signals.provide("repeats", repeats)

@@ -35,7 +35,8 @@ import bson
 from mongoengine import signals as mongoengine_signals
 
 from .. import signals, store
-from ..case import CaseCard, CaseCardHistory
+from ..case import CaseCard
+from ..case_history import CaseCardHistory
 from ..custom_fields import FieldSet
 from .checking import CheckingMixin
 from .columns import COLUMNS, _lower, _unit_token, grams, unit_grams

@@ -12,7 +12,7 @@
   ``contains`` ignores case; ``is null`` takes an empty text for no value.
 - Archived cards are selected only when asked for, and then only they.
 - **Repeat petitions**: ``documents/repeat_rules.py`` (outside this package, since
-  ``documents.case`` reads them too), named here with the rest.
+  ``documents.case_repeats`` reads them too), named here with the rest.
 """
 
 from __future__ import annotations
