@@ -12,7 +12,17 @@ from mongoengine import NotUniqueError, Q, ValidationError
 
 import documents
 import exports
-from documents import cardquery, deadlines, figures, metrics, printable, reports
+from documents import (
+    cardquery,
+    deadlines,
+    figures,
+    metrics,
+    printable,
+    report_content,
+    report_periods,
+    report_targets,
+    reports,
+)
 from documents.fields import FIRST_DAY, LAST_DAY
 
 from . import auditlog, auth, errors, printing
@@ -99,7 +109,7 @@ def reader_tables(report):
         visible |= {str(card.pk), card.number} - {None, ""}
     person = auth.current_user.person
     leaders = {n for n in (person.name, person.title) if n} if person else set()
-    return reports.narrowed_tables(report.tables, visible, leaders)
+    return report_content.narrowed_tables(report.tables, visible, leaders)
 
 
 def scoped_units():
@@ -172,7 +182,7 @@ def dashboard(units, unit):
         return {"unit": None, "start": start, "end": end, "choices": choices}
     plan = plan_for(plans, start, end)
     as_of = min(end, today)
-    current, previous = reports.unit_figures(unit, start, end, as_of)
+    current, previous = report_content.unit_figures(unit, start, end, as_of)
     own = auth.can("case:own")
     # a leader sees the unit's figures, but only the cards he or she is responsible for
     open_cards = {
@@ -215,8 +225,8 @@ def dashboard(units, unit):
     due.sort(key=lambda r: r["period"].due)
     targets, quotas = [], None
     if plan is not None:
-        quotas = reports.leader_quotas(plan, start, end)
-        targets = reports.target_results(plan, start, end, as_of, current, previous, quotas)
+        quotas = report_targets.leader_quotas(plan, start, end)
+        targets = report_targets.target_results(plan, start, end, as_of, current, previous, quotas)
     series_start = (end.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     series = figures.monthly_series([unit], min(series_start, start.replace(day=1)), end)
     charts = {
@@ -262,10 +272,10 @@ def dashboard(units, unit):
 def _last_due(duty, plan):
     """The day the duty's last report is due: a monthly report of the period's last month is
     due in the month after, and the list shows a report by its due day."""
-    first, last = reports.duty_range(duty, plan)
+    first, last = report_periods.duty_range(duty, plan)
     if not (first and last):
         return last
-    periods = reports.periods(duty, plan, last, last + datetime.timedelta(days=62))
+    periods = report_periods.periods(duty, plan, last, last + datetime.timedelta(days=62))
     return max([last, *(p.due.date() for p in periods if p.start <= last)])
 
 
@@ -310,7 +320,7 @@ class ReportsView(BaseView):
             page = 1
         pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         ranges = [
-            (d, *reports.duty_range(d, p), _last_due(d, p))
+            (d, *report_periods.duty_range(d, p), _last_due(d, p))
             for p in plans
             for d in p.reporting_duties
         ]
@@ -345,7 +355,7 @@ class ReportsView(BaseView):
         period = next(
             (
                 p
-                for p in reports.periods(duty, plan, day, day + datetime.timedelta(days=62))
+                for p in report_periods.periods(duty, plan, day, day + datetime.timedelta(days=62))
                 if p.start == day
             ),
             None,
@@ -508,13 +518,15 @@ class ReportsView(BaseView):
         if not request.args.get("start") and plan.period_start and plan.period_end:
             start, end = plan.period_start, plan.period_end  # a plan's targets are for its period
         as_of = min(end, deadlines.today())
-        current, previous = reports.unit_figures(plan.unit, start, end, as_of)
-        quotas = reports.leader_quotas(plan, start, end)
-        results = reports.target_results(plan, start, end, as_of, current, previous, quotas)
+        current, previous = report_content.unit_figures(plan.unit, start, end, as_of)
+        quotas = report_targets.leader_quotas(plan, start, end)
+        results = report_targets.target_results(plan, start, end, as_of, current, previous, quotas)
         if request.args.get("format") == "xlsx":
             auth.require("export")
             audit("export", plan, "目标完成情况")
-            title = f"{plan.unit.name}目标完成情况（{reports.Period(start, end, None).label}）"
+            title = (
+                f"{plan.unit.name}目标完成情况（{report_periods.Period(start, end, None).label}）"
+            )
             return _xlsx(
                 exports.tables_xlsx(title, target_tables(results, quotas, current, previous)), title
             )
@@ -531,7 +543,7 @@ class ReportsView(BaseView):
             previous=previous,
             label=metrics.label,
             shown=metrics.shown,
-            main=reports.MAIN_FIGURES,
+            main=report_content.MAIN_FIGURES,
             can_write=auth.can(self.write_permission),
             can_export=auth.can("export"),
         )
@@ -546,7 +558,7 @@ class ReportsView(BaseView):
         except ValueError:
             flash(gettext("请填写有效的总结期间。"), "error")
             return redirect(url_for(".targets", plan=plan.pk))
-        summary = reports.draft_summary(plan, min(start, end), max(start, end))
+        summary = report_targets.draft_summary(plan, min(start, end), max(start, end))
         summary.save()
         audit("create", summary)
         flash(gettext("已根据数据起草活动总结，请修改后打印。"), "success")
@@ -598,7 +610,7 @@ def target_tables(results, quotas, current, previous) -> list[dict]:
             "headers": ["项目", "本期", "上期"],
             "rows": [
                 [metrics.label(k), metrics.shown(k, current[k]), metrics.shown(k, previous[k])]
-                for k in reports.MAIN_FIGURES
+                for k in report_content.MAIN_FIGURES
             ],
         }
     )
