@@ -32,7 +32,8 @@ class HomeView(AdminIndexView):
     def index(self):
         from documents import figures
 
-        from .reports import chosen_unit, dashboard
+        from .reports.common import chosen_unit
+        from .reports.dashboard import dashboard
 
         units = list(
             scoped(documents.Unit, documents.Unit.objects.only("name", "short_name", "kind"))

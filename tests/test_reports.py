@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 import documents
 import exports
-from documents import deadlines, figures, printable, reports
+from documents import deadlines, figures, printable, report_targets, reports
 from documents.plan import ReceptionArrangement, ReportingDuty, Target
 from documents.schedule import LeaderActivity, ReceptionSession
 
@@ -331,7 +331,7 @@ def test_monthly_series_and_previous_periods(town):
 
 def test_targets_against_the_figures(town):
     unit, plan = town
-    rows = {r["name"]: r for r in reports.target_results(plan, *MAY)}
+    rows = {r["name"]: r for r in report_targets.target_results(plan, *MAY)}
     assert (rows["化解率"]["actual"], rows["化解率"]["met"]) == ("40%", False)
     assert (rows["信访总量下降"]["actual"], rows["信访总量下降"]["previous"]) == ("6", "3")
     assert rows["信访总量下降"]["met"] is False
@@ -341,18 +341,20 @@ def test_targets_against_the_figures(town):
     assert rows["不发生恶性事件"]["met"] is None and "人工" in rows["不发生恶性事件"]["note"]
     # 每月下访 ≥ 2: 书记 2 (met), 镇长 1 (not met)
     assert rows["每月下访"]["actual"] == "1/2人达标" and rows["每月下访"]["met"] is False
-    quotas = reports.leader_quotas(plan, *MAY)
+    quotas = report_targets.leader_quotas(plan, *MAY)
     by_leader = {q["leader"]: q for q in quotas["rows"]}
     assert by_leader["书记"]["counts"]["visit_out"] == 2 and by_leader["书记"]["ok"]
     assert by_leader["镇长"]["counts"]["visit_out"] == 1 and not by_leader["镇长"]["ok"]
     # over two months the quota doubles: 书记 2 of 4
     two = {
-        q["leader"]: q for q in reports.leader_quotas(plan, D(2024, 4, 1), D(2024, 5, 31))["rows"]
+        q["leader"]: q
+        for q in report_targets.leader_quotas(plan, D(2024, 4, 1), D(2024, 5, 31))["rows"]
     }
     assert two["书记"]["required"]["visit_out"] == 4 and not two["书记"]["ok"]
     # December to February, over the new year: three months, three times the quota
     three = {
-        q["leader"]: q for q in reports.leader_quotas(plan, D(2023, 12, 15), D(2024, 2, 10))["rows"]
+        q["leader"]: q
+        for q in report_targets.leader_quotas(plan, D(2023, 12, 15), D(2024, 2, 10))["rows"]
     }
     assert three["书记"]["required"]["visit_out"] == 6
 
@@ -524,7 +526,7 @@ def test_report_tables_export_to_xlsx_and_print_as_a_document(town):
 
 def test_the_summary_is_drafted_in_the_bureaus_shape_and_prints(town):
     unit, plan = town
-    summary = reports.draft_summary(plan, *MAY)
+    summary = report_targets.draft_summary(plan, *MAY)
     summary.save()
     assert summary.kind == "总结" and summary.unit == unit
     assert [s.heading for s in summary.sections] == ["指导思想", "目标任务", "活动情况", "主要数据"]
