@@ -147,3 +147,18 @@ def test_documents_and_exports_never_import_flask_nor_the_panel():
                 tops = {n.split(".")[0] for n in names}
                 assert not tops & set(forbidden), f"{path.relative_to(ROOT)}:{node.lineno}"
     assert not any(m.startswith("admin") for m in graph["documents"])
+
+
+MAX_LINES = 500  # seeds/ (transcribed sample data) is not in PACKAGES
+
+
+def test_no_module_is_over_500_lines():
+    """A module a newcomer can read whole: over 500 lines, split it by what its parts do (as
+    documents/cardquery/ and documents/importer/ are)."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
