@@ -111,11 +111,7 @@ def assign(card) -> int | None:
     while True:
         sequence = next_sequence(cards._get_db(), unit_id, year)
         number = format_number(card.unit, year, sequence, pattern)
-        # the list index on the embedded store (litemongo would decode every card to count)
-        used = signals.number_used(unit_id, number)
-        if used is None:
-            used = cards._get_collection().count_documents({"unit": unit_id, "number": number})
-        if not used:
+        if not _in_use(cards, unit_id, number):
             card.number = number
             return sequence
 
@@ -125,12 +121,15 @@ def taken(card) -> bool:
     hand, an import's): a new card may not take it."""
     if card.unit is None or not card.number:
         return False
-    unit_id = card.unit.pk
-    used = signals.number_used(unit_id, card.number)
+    return _in_use(type(card), card.unit.pk, card.number)
+
+
+def _in_use(cards, unit_id, number) -> bool:
+    """Whether a card of the unit has ``number``: the list index on the embedded store
+    (litemongo would decode every card to count), else a count on the store."""
+    used = signals.number_used(unit_id, number)
     if used is None:
-        used = (
-            type(card)._get_collection().count_documents({"unit": unit_id, "number": card.number})
-        )
+        used = cards._get_collection().count_documents({"unit": unit_id, "number": number})
     return bool(used)
 
 
