@@ -4,7 +4,7 @@
 nothing to print is refused in Chinese (``EmptyDocument``) rather than written as an empty file.
 """
 
-from . import circular, ofd, word
+from . import circular
 from .checks import EmptyDocument, check_printable  # noqa: F401 (EmptyDocument: re-exported)
 
 FORMATS = {
@@ -23,9 +23,14 @@ def render(doc: dict, fmt: str = "pdf", font_overrides=None) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"未知的格式：{fmt}（可选 pdf、docx、ofd）")
     check_printable(doc)
+    # python-docx and the PDF reader are imported on the first such export, not at start
     if fmt == "docx":
+        from . import word
+
         return word.render_circular_docx(doc, font_overrides)
     if fmt == "ofd":
+        from . import ofd
+
         return ofd.render_circular_ofd(doc, font_overrides)
 
     return circular.render_circular(doc, font_overrides)

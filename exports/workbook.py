@@ -3,10 +3,6 @@
 import io
 import re
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from .cells import UNSAFE_CHARACTERS, safe_cell
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -31,6 +27,11 @@ def _cell(value):
 
 def tables_xlsx(title: str, tables: list[dict]) -> bytes:
     """``tables``: [{"title", "headers", "rows"}] → the workbook's bytes."""
+    # openpyxl is imported on the first spreadsheet, not at start (a tenth of a cold start)
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     used = set()

@@ -728,3 +728,51 @@ def test_cards_closed_before_this_rule_are_recomputed_once_at_start(embedded_app
     assert refresh_for_calendar() == 1
     assert documents.CaseCard.objects.get(pk=card.pk).next_deadline is None
     assert refresh_for_calendar() is None
+
+
+def test_a_new_table_is_filled_in_bulk_with_the_rows_a_card_s_save_writes(
+    embedded_app, monkeypatch
+):
+    """A new schema or a restored backup leaves most rows to make: the table is made anew in
+    one go (``rebuild``: rows and digests in one read of the file, the indexes made after),
+    and must come out as the rows written card by card: lists, search, the digests that
+    spare the next start its check, and repeats by a similar 案由 through the text index."""
+    from documents.cardquery import checking
+    from documents.cardquery import index as card_index
+    from documents.cardquery.columns import INDEXES, index_name
+
+    unit = documents.Unit(name="批量乡").save()
+    cards = [
+        _card(unit, petitioner=f"信访人{n}", subject=f"东庄土地补偿问题{n % 3}").save()
+        for n in range(12)
+    ]
+    index = card_index.current()
+    with index._connect() as db:
+        written = db.execute("SELECT * FROM cards ORDER BY id").fetchall()
+        text = db.execute("SELECT rowid, * FROM card_text ORDER BY rowid").fetchall()
+    assert len(written) == 12 and all(row[-1] is not None for row in written)  # digests
+    monkeypatch.setattr(checking, "BULK_FROM", 3)
+    rebuilt = []
+    real = index.rebuild
+    monkeypatch.setattr(index, "rebuild", lambda c: rebuilt.append(1) or real(c))
+    with index._connect() as db:  # as a new table: empty, and marked to be checked
+        db.execute("DELETE FROM cards")
+        db.execute("DELETE FROM card_text")
+    index.mark_writing()
+    assert card_index.sync() == 12 and rebuilt == [1]
+    with index._connect() as db:
+        assert db.execute("SELECT * FROM cards ORDER BY id").fetchall() == written
+        rows = dict(db.execute("SELECT id, rowid FROM cards"))
+        again = db.execute("SELECT rowid, * FROM card_text ORDER BY rowid").fetchall()
+        names = [r[1] for r in db.execute("PRAGMA index_list(cards)")]
+    assert sorted(r[1:] for r in again) == sorted(r[1:] for r in text)
+    assert set(rows) == {str(c.pk) for c in cards}
+    assert all(index_name(columns) in names for columns in INDEXES)
+    index.mark_writing()
+    assert card_index.sync() == 0  # the digests were recorded: nothing differs
+    client = embedded_app.test_client()
+    page = client.get(f"/admin/casecard/?unit={unit.pk}&search=土地补偿").get_data(as_text=True)
+    assert all(f"信访人{n}" in page for n in range(12))
+    repeat = _card(unit, petitioner="新来人", subject="东庄土地补偿问题1").save()
+    assert {str(c.pk) for c in repeat.related_cards} <= {str(c.pk) for c in cards}
+    assert repeat.related_cards and repeat.related_reasons

@@ -16,7 +16,25 @@ import sqlite3
 import bson
 from mongoengine.errors import SaveConditionError, ValidationError
 
-from .columns import _CHUNK, _NAMES, COLUMNS, _crc
+from .columns import (
+    _CHUNK,
+    _NAMES,
+    COLUMNS,
+    TEXT_TABLE,
+    _crc,
+    _unit_token,
+    create_indexes,
+    drop_indexes,
+    grams,
+    unit_grams,
+)
+
+# the page cache while the table is made anew (then back to SQLite's default, about 2 MB)
+REBUILD_CACHE_KB = 64 * 1024
+# from this many rows to repair, the file is read once instead of by ids; and when they are
+# also a quarter of the table or more, the table is made anew (``rebuild``)
+BULK_FROM = 5 * _CHUNK
+REBUILD_CHUNK = 2000  # cards made at a time while the ones before are written
 
 
 class CheckingMixin:
@@ -34,13 +52,20 @@ class CheckingMixin:
         """Every card as stored: straight from litemongo's file where there is one (BSON
         decoded in C, several times faster than a query through litemongo, which would also
         build its in-memory query index), else through the collection."""
+        for doc, _digest in self._all_stored(collection):
+            yield doc
+
+    def _all_stored(self, collection):
+        """(card, CRC-32 of its stored BSON) of every card, in one read of the file; the
+        digest is None without a file (as ``digests`` gives none)."""
         if self.source is None or not self.source.exists():
-            yield from collection.find({})
+            for doc in collection.find({}):
+                yield doc, None
             return
         source, _prefix = self._raw()
         try:
             for (blob,) in source.execute("SELECT doc FROM documents ORDER BY ROWID"):
-                yield bson.decode(blob)
+                yield bson.decode(blob), _crc(blob)
         except sqlite3.OperationalError:  # no table yet: no cards
             return
         finally:
@@ -190,9 +215,13 @@ class CheckingMixin:
     def repair(self, collection) -> int:
         """Make the rows agree with the collection: one transaction, only what differs."""
         stale, gone = self.differences(collection)
+        if len(stale) > BULK_FROM and len(stale) * 4 >= self.count_rows():
+            # a new table (a new schema), a restored backup: the whole table made anew
+            self.rebuild(collection)
+            return len(stale) + len(gone)
         if stale:
             self._keys.clear()
-            if len(stale) > 5 * _CHUNK:  # a new table, a restored backup: read the file once
+            if len(stale) > BULK_FROM:  # many differ: the file read once
                 wanted = set(stale)
                 docs = (d for d in self._all_documents(collection) if str(d["_id"]) in wanted)
             else:
@@ -210,20 +239,57 @@ class CheckingMixin:
         return len(stale) + len(gone)
 
     def rebuild(self, collection) -> int:
-        """Make the table anew from the collection, in one transaction."""
+        """Make the table anew from the collection, in one transaction. The rows and their
+        text-index entries are made in a second thread (decoding, Python) while this one
+        writes the previous ones (SQLite, which lets go of the interpreter meanwhile); the
+        secondary indexes are made after, from the full table (one sort each instead of
+        100,000 insertions into each). Nothing holds the whole table in memory."""
         self._keys.clear()
-        rows = [self.row(doc) for doc in self._all_documents(collection)]
-        placeholders = ", ".join("?" * (len(COLUMNS) + 2))
-        with self._connect() as db:
-            db.execute("DELETE FROM cards")
-            db.execute("DELETE FROM card_text")
-            db.executemany(f"INSERT INTO cards ({_NAMES}) VALUES ({placeholders})", rows)
-            db.executemany(
-                "UPDATE cards SET digest = ? WHERE id = ?",
-                [(d, i) for i, d in self.digests().items()],
+        made = self._rebuild_chunks(collection)
+        count = 0
+        cards = ", ".join("?" * (len(COLUMNS) + 4))
+        db = self._connect()
+        # the sorts of the indexes and the text index's segments in memory, for this once
+        (cache,) = db.execute("PRAGMA cache_size").fetchone()
+        db.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KB}")
+        try:
+            with db:
+                drop_indexes(db)
+                db.execute("DELETE FROM cards")
+                db.execute("DROP TABLE IF EXISTS card_text")  # faster than deleting its rows
+                db.execute(TEXT_TABLE)
+                for rows, texts in made:
+                    count += len(rows)
+                    db.executemany(
+                        f"INSERT INTO cards (rowid, {_NAMES}, digest) VALUES ({cards})", rows
+                    )
+                    db.executemany(
+                        "INSERT INTO card_text (rowid, unit, subject, body) VALUES (?, ?, ?, ?)",
+                        texts,
+                    )
+                create_indexes(db)
+        finally:
+            db.execute(f"PRAGMA cache_size = {cache}")
+            db.execute("PRAGMA shrink_memory")
+        return count
+
+    def _rebuild_chunks(self, collection):
+        """([card rows], [text-index rows]) of REBUILD_CHUNK cards at a time, rowids from 1."""
+        unit, subject, search = (2 + COLUMNS.index(c) for c in ("unit", "subject", "search"))
+        rows, texts = [], []
+        for rowid, (doc, digest) in enumerate(self._all_stored(collection), start=1):
+            row = self.row(doc)
+            rows.append((rowid, *row, digest))
+            texts.append(
+                (
+                    rowid,
+                    _unit_token(row[unit]),
+                    unit_grams(row[unit], row[subject]),
+                    grams(row[search]),
+                )
             )
-            db.execute(
-                "INSERT INTO card_text (rowid, unit, subject, body) SELECT rowid, "
-                "xf_unit(unit), xf_unit_grams(unit, subject), xf_grams(search) FROM cards"
-            )
-        return len(rows)
+            if len(rows) == REBUILD_CHUNK:
+                yield rows, texts
+                rows, texts = [], []
+        if rows:
+            yield rows, texts

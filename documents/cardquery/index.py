@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
-import re
 import sqlite3
 import threading
 import time
@@ -39,18 +38,20 @@ from ..case import CaseCard
 from ..case_history import CaseCardHistory
 from ..custom_fields import FieldSet
 from .checking import CheckingMixin
-from .columns import COLUMNS, _lower, _unit_token, grams, unit_grams
+from .columns import (
+    COLUMNS,
+    TEXT_TABLE,
+    _lower,
+    _unit_token,
+    create_indexes,
+    grams,
+    unit_grams,
+)
 from .reading import ReadingMixin
 from .writing import RowWritingMixin
 
 # the table is made anew (and refilled from the collection) when its columns change
 SCHEMA_VERSION = 8
-# the text index beside the table: one row per card (its rowid), the unit as one token, the
-# 案由 and what search looks into as bigram tokens (see ``grams``)
-TEXT_TABLE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS card_text USING fts5(unit, subject, body, tokenize='ascii')"
-)
-
 _current = None
 _lock = threading.Lock()
 
@@ -187,43 +188,7 @@ class CardIndex(RowWritingMixin, CheckingMixin, ReadingMixin):
                 "CREATE TABLE IF NOT EXISTS history (card TEXT, id TEXT, PRIMARY KEY (card, id)) "
                 "WITHOUT ROWID"
             )
-            for columns in (
-                # the list's orders (see _order), for one unit and for all
-                ("archived", "registered_on", "id"),
-                ("unit", "archived", "registered_on", "id"),
-                ("archived", "(registered_on IS NULL)", "registered_on", "id DESC"),
-                ("unit", "archived", "(registered_on IS NULL)", "registered_on", "id DESC"),
-                ("archived", "next_deadline", "registered_on", "id"),
-                ("unit", "archived", "next_deadline", "registered_on", "id"),
-                (
-                    "archived",
-                    "(next_deadline IS NULL)",
-                    "next_deadline",
-                    "registered_on DESC",
-                    "id DESC",
-                ),
-                (
-                    "unit",
-                    "archived",
-                    "(next_deadline IS NULL)",
-                    "next_deadline",
-                    "registered_on DESC",
-                    "id DESC",
-                ),
-                # repeat detection: the same ID number, the same name; numbering: a number used
-                ("unit", "id_number"),
-                ("unit", "number"),
-                ("unit", "petitioner"),
-                ("responsible_leader",),
-                ("reception_leader",),
-                # covering indexes of the reports' counts (no table lookups)
-                ("unit", "archived", "next_deadline", "registered_on"),
-                ("unit", "archived", "registered_on", "closed_on", "outcome"),
-                ("unit", "archived", "registered_on", "case_type", "outcome", "status", "marks"),
-                ("unit", "archived", "registered_on", "source", "category"),
-            ):
-                name = "by_" + "_".join(re.sub(r"\W+", "_", c).strip("_") for c in columns)
-                db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cards ({', '.join(columns)})")
+            create_indexes(db)
 
     def _connect(self):
         """This thread's connection to the table (one a thread and process, kept open)."""

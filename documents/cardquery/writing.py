@@ -26,18 +26,26 @@ class RowWritingMixin:
 
     def row(self, doc: dict) -> tuple:
         """The index row of a card as stored (a BSON-decoded dict)."""
-        unit = _text(doc.get("unit"))
-        values = {
+        get = doc.get
+        unit = _text(get("unit"))
+        special = {
             "unit": unit,
-            "archived": 1 if doc.get("archived") else 0,
+            "archived": 1 if get("archived") else 0,
             "search": rules.search_text(doc, self._search_keys(unit)),
             # |越级访|赴京访|: one mark is matched by instr(marks, '|越级访|')
-            "marks": "|" + "|".join(doc.get("marks") or []) + "|" if doc.get("marks") else None,
-            "phones": "|" + "|".join(doc.get("phones") or []) + "|" if doc.get("phones") else None,
+            "marks": "|" + "|".join(get("marks")) + "|" if get("marks") else None,
+            "phones": "|" + "|".join(get("phones")) + "|" if get("phones") else None,
         }
-        for column in COLUMNS:
-            values.setdefault(column, _text(doc.get(column)))
-        return (str(doc["_id"]), doc.get("version") or 0, *[values[c] for c in COLUMNS])
+        return (
+            str(doc["_id"]),
+            get("version") or 0,
+            *[
+                special[c]
+                if c in special
+                else (v if (v := get(c)) is None or v.__class__ is str else _text(v))
+                for c in COLUMNS
+            ],
+        )
 
     def upsert(self, doc):
         self.upsert_rows([self.row(doc)])
