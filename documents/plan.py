@@ -24,7 +24,13 @@ PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
 # 一、 （一） 1. （1）: the four heading levels of GB/T 9704; 0 is a plain paragraph group
 HEADING_LEVELS = ((0, "正文段落"), (1, "一、"), (2, "（一）"), (3, "1."), (4, "（1）"))
 DAY_KINDS = (("calendar", "自然日"), ("working", "工作日"))
-CADENCES = (("daily", "每日"), ("weekly", "每周"), ("monthly", "每月"), ("once", "一次"))
+CADENCES = (
+    ("daily", "每日"),
+    ("weekly", "每周"),
+    ("monthly", "每月"),
+    ("once", "一次"),
+    ("event", "事发后限时"),  # 重大情况1小时内报告: due after something happens
+)
 RECEPTION_KINDS = (
     ("weekly", "每周固定一天"),
     ("monthly_nth_weekday", "每月第几个星期几"),
@@ -105,6 +111,8 @@ class ReportingDuty(EmbeddedDocument):
     deadline_time = StringField(max_length=5, regex=r"^([01]\d|2[0-3]):[0-5]\d$")
     deadline_weekday = IntField(choices=WEEKDAYS)
     deadline_day = IntField(min_value=1, max_value=31)  # of the next month, for monthly reports
+    within_hours = IntField(min_value=1, max_value=720)  # 事发后限时: hours after the event
+    sent_by = StringField(max_length=SHORT)  # how it is sent, as the plan says: 电话, 书面传真
     recipients = ListField(StringField(max_length=NAME))
     zero_report = BooleanField(default=False)  # 零报告: sent even when nothing happened
     start_date = DateField()

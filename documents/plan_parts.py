@@ -152,10 +152,17 @@ def procedure_line(step) -> str:
     return text + (f"（{'，'.join(notes)}）" if notes else "") + "。"
 
 
-_CADENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "once": ""}
+_CADENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "once": "", "event": ""}
 
 
 def reporting_line(duty) -> str:
+    if duty.cadence == "event":
+        when = duty.deadline or (
+            f"发生后{duty.within_hours}小时内" if duty.within_hours else "发生后及时"
+        )
+        how = f"以{duty.sent_by}" if duty.sent_by else ""
+        to = "、".join(duty.recipients)
+        return f"{duty.name}：{when}{how}报告{to}。"
     when = duty.deadline or ""
     if not when:
         when = _CADENCE.get(duty.cadence, "")

@@ -49,11 +49,14 @@ def periods(duty, plan, first: datetime.date, last: datetime.date) -> list[Perio
     每日: each day, due that day (at the time the plan gives, else its end). 每周: the seven days
     ending on the deadline weekday, due that day (no weekday: Monday to Sunday, due Sunday).
     每月: the calendar month, due on the given day of the next month (none: the month's last
-    day). 一次: the duty's whole range, due on its last day. Only days within the duty's range
+    day). 一次: the duty's whole range, due on its last day. 事发后限时: none (it falls due when
+    something happens, which the calendar does not know). Only days within the duty's range
     (or the plan's period) count.
     """
     begin, finish = duty_range(duty, plan)
     result = []
+    if duty.cadence == "event":  # due after something happens: no period on the calendar
+        return result
     if duty.cadence == "once":
         if begin and finish and first <= finish <= last:
             result.append(Period(begin, finish, _due_at(finish, duty)))

@@ -616,3 +616,93 @@ def test_an_upload_over_20_mb_is_refused_by_the_panel(client):
     assert response.status_code == 413
     assert "上限 20 MB" in response.get_data(as_text=True)
     assert documents.Plan.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "每日下午16时之前电话告知县信访局当日接访情况。",
+            {
+                "cadence": "daily",
+                "deadline_time": "16:00",
+                "sent_by": "电话",
+                "name": "接访情况",
+                "recipients": ["县信访局"],
+            },
+        ),
+        (
+            "如遇重大情况，须在1小时内书面传真至市信访局。",
+            {
+                "cadence": "event",
+                "within_hours": 1,
+                "name": "重大情况报告",
+                "recipients": ["市信访局"],
+            },
+        ),
+        (
+            "信访室于每月底告知接待院长交办案件的承办情况。",
+            {
+                "cadence": "monthly",
+                "deadline": "每月底前",
+                "name": "交办案件的承办情况",
+                "recipients": ["接待院长"],
+            },
+        ),
+        (
+            "每周一为固定上报日，各乡镇上报本周接访情况。",
+            {"cadence": "weekly", "deadline_weekday": 0, "name": "接访情况周报"},
+        ),
+        (
+            "请各单位在2013年1月15日前将本单位领导接待日安排方案以文件形式报县信访局。",
+            {
+                "cadence": "once",
+                "start_date": datetime.date(2013, 1, 15),
+                "end_date": datetime.date(2013, 1, 15),
+                "recipients": ["县信访局"],
+            },
+        ),
+    ],
+)
+def test_reporting_duties_of_every_kind_are_read_from_their_sentence(sentence, expected):
+    (duty,) = importer.import_text("关于开展领导干部大接访活动的通知\n" + sentence).reporting_duties
+    assert {key: duty.get(key) for key in expected} == expected
+    stored = documents.plan.ReportingDuty(**duty)
+    stored.validate()  # every value read fits the plan's own fields
+
+
+def test_a_duty_due_after_an_event_has_no_period_and_prints_its_hours():
+    from documents import plan_parts, report_periods
+
+    duty = documents.plan.ReportingDuty(
+        name="重大情况报告",
+        cadence="event",
+        within_hours=1,
+        sent_by="书面传真",
+        recipients=["市信访局"],
+    )
+    plan = documents.Plan(
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31)
+    )
+    assert (
+        report_periods.periods(duty, plan, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+        == []
+    )
+    assert plan_parts.reporting_line(duty) == "重大情况报告：发生后1小时内以书面传真报告市信访局。"
+
+
+def test_dates_without_a_year_are_read_in_the_year_given_and_the_clerk_is_told():
+    text = (
+        "具体安排如下：4月1日至3日为排查阶段，4月7日至15日为实施阶段。"
+        "4月7日，由县国土资源局负责联系分管的县领导，在县国土局开展“土地问题”接访活动。"
+    )
+    result = importer.import_text(text, year=2013)
+    assert [(p["name"], p["start_date"], p["end_date"]) for p in result.phases] == [
+        ("排查阶段", datetime.date(2013, 4, 1), datetime.date(2013, 4, 3)),
+        ("实施阶段", datetime.date(2013, 4, 7), datetime.date(2013, 4, 15)),
+    ]
+    assert [r["dates"] for r in result.receptions] == [[datetime.date(2013, 4, 7)]]
+    assert any("没有写年份" in w and "2013年" in w for w in result.warnings)
+    # a news item's dateline is a day reported, not a reception rule
+    news = importer.import_text("5月16日，市委常委胡某到沈潭镇督导并参与“赶集日”集中接待活动。")
+    assert news.receptions == []

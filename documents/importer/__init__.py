@@ -13,6 +13,9 @@ Nothing here saves anything: ``Imported.plan(unit)`` and ``Imported.leadership_g
 give unsaved documents for the person to review.
 """
 
+import datetime
+import re
+
 from .common import MAX_BYTES, MAX_CHARS, TABLE_END, TABLE_START, ImportProblem
 from .header import _header, _tail
 from .layout import (
@@ -62,8 +65,10 @@ __all__ = [
 ]
 
 
-def import_text(text: str) -> Imported:
-    """Recognise one document's structure (``split_documents`` first for a file of several)."""
+def import_text(text: str, year: int | None = None) -> Imported:
+    """Recognise one document's structure (``split_documents`` first for a file of several).
+    ``year``: the year of dates written without one (4月7日) when the document names no year
+    anywhere (a news item, an excerpt); by default this year, and the clerk is told."""
     check_text(text)
     lines, warnings = prepare(text)
     result = Imported(lines=[Line(n, t) for n, t in enumerate(lines, start=1)], warnings=warnings)
@@ -81,13 +86,21 @@ def import_text(text: str) -> Imported:
     result.attachments += [
         a for a in tables if a["title"] not in {x["title"] for x in result.attachments}
     ]
-    _recognise(result)
+    _recognise(result, year)
     return result
 
 
-def _recognise(result):
+_MONTH_DAY = re.compile(r"\d{1,2}月\d{1,2}[日号]")
+
+
+def _recognise(result, assumed_year=None):
     year = _year(result)
     text = _all_text(result)
+    if year is None and _MONTH_DAY.search(text):
+        year = assumed_year or datetime.date.today().year
+        result.warnings.append(
+            f"原文没有写年份，其中的日期（如阶段、接访日）按{year}年读取，请核对。"
+        )
     _group(result)
     _principles(result, text)
     _period(result, text, year)

@@ -213,21 +213,50 @@ def _prose_limits(result, text):
             result.procedure.append(step)
 
 
+_WITHIN_HOURS = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})个?小时(?:之|以)?内")
+_SENT_BY = re.compile(
+    r"(电话|书面传真|传真|短信|电子邮件|书面)(?:形式)?(?:告知|报告|上报|报送|传真|通报)"
+)
+
+
+def _clock(sentence):
+    """16:00 / 15:30 / 下午4时 / 下午16时 as HH:MM, or None."""
+    time = re.search(r"(上午|下午)?\s*(\d{1,2})(?:[:：](\d{2})|[时点](?:(\d{1,2})分)?)", sentence)
+    if not time:
+        return None
+    half, hour, minute = time.group(1), int(time.group(2)), time.group(3) or time.group(4) or "0"
+    if half == "下午" and hour < 12:
+        hour += 12
+    return f"{hour:02d}:{int(minute):02d}" if hour < 24 and int(minute) < 60 else None
+
+
 def _duty_cadence(sentence):
-    """How often a report is due and its deadline: 次月4日前; 每天15:30前; 每周五前."""
+    """How often a report is due and its deadline: 次月4日前; 每天15:30前; 每周五前; 每月底;
+    重大情况1小时内报告 (due after the event, not by the calendar)."""
     duty = {}
+    within = _WITHIN_HOURS.search(sentence)
+    if within and not re.search(r"每天|每日|每周|次月|每月", sentence):
+        hours = _count(within.group(1))
+        if 0 < hours <= 720:
+            duty["cadence"] = "event"
+            duty["within_hours"] = hours
+            duty["deadline"] = f"{within.group(1)}小时内"
+            return duty
     if "次月" in sentence:
         duty["cadence"] = "monthly"
         day = re.search(r"次月(\d{1,2})日", sentence)
         if day:
             duty["deadline_day"] = int(day.group(1))
             duty["deadline"] = f"次月{day.group(1)}日前"
+    elif re.search(r"每月(?:的)?(?:底|末)|月底前", sentence):
+        duty["cadence"] = "monthly"  # due on the month's last day (no deadline_day)
+        duty["deadline"] = "每月底前"
     elif re.search(r"每天|每日", sentence):
         duty["cadence"] = "daily"
-        time = re.search(r"(\d{1,2})[:：](\d{2})", sentence)
-        if time:
-            duty["deadline_time"] = f"{int(time.group(1)):02d}:{time.group(2)}"
-            duty["deadline"] = f"每天{time.group(0).replace('：', ':')}前"
+        clock = _clock(sentence[re.search(r"每天|每日", sentence).end() :])
+        if clock:
+            duty["deadline_time"] = clock
+            duty["deadline"] = f"每天{clock}前"
     elif "每周" in sentence:
         duty["cadence"] = "weekly"
         day = re.search(r"每周([一二三四五六日])前?", sentence)
@@ -254,8 +283,16 @@ def _duty_name(duty, sentence, year):
     name = what.group(1) if what else "情况报告"
     name = re.sub(r"^(报告1次|报告|本周的|本月的|本周|本月)", "", name)
     name = re.sub(r"^.*?(本周的|本月的)", "", name)
+    # what follows the verb and whom it goes to: 电话告知县信访局当日接访情况 → 接访情况;
+    # 告知接待院长交办案件的承办情况 → 交办案件的承办情况; 如遇重大情况 → 重大情况
+    told = re.match(r"^.*(?:告知|上报|报送|呈送|通报)(.+)$", name)
+    if told:  # whom it goes to stands right after the verb
+        name = re.sub(rf"^[{CJK}]{{1,10}}?{_BODY}(?=[{CJK}]{{2,}}情况$)", "", told.group(1))
+    name = re.sub(r"^(?:如遇|如有|遇有|凡有|发生|出现|当日|当天|本日|本周|本月)", "", name) or name
     if duty["cadence"] == "weekly" and "每周" not in name:
         name += "周报"
+    if duty["cadence"] == "event" and not name.endswith("报告"):
+        name += "报告"
     duty["name"] = name
 
 
@@ -277,20 +314,36 @@ def _one_off(sentence, year):
     return duty
 
 
+# what an event-triggered report is about: 重大情况, 突发事件, 群体性事件, 苗头性问题 …
+_EVENT = re.compile(r"重大|突发|紧急|群体性|苗头|异常|事件|情况")
+# what a report goes to ends so: 信访局, 党委, 办公室, 领导小组, 接待院长 …
+_BODY = r"(?:办公室|院长|领导|政府|中心|局|委|办|院|组|室|部|庭|所|队|科|处|厅)"
+_DUTY_VERB = re.compile(rf"报告|上报|报送|报(?=[{CJK}])|告知|呈送|通报|传真")
+
+
 def _duties(result, text, year):
     names = {d["name"] for d in result.reporting_duties}
     for sentence in re.split(r"[。；\n]", text):
-        if not re.search(r"报告|上报|报送|报(?=[" + CJK + "])", sentence):
+        if not _DUTY_VERB.search(sentence):
             continue
         once = _one_off(sentence, year)
-        if once is None and not re.search(r"每天|每日|每周|次月|每月", sentence):
-            continue
+        if once is None and not re.search(r"每天|每日|每周|次月|每月|月底前", sentence):
+            if not (_WITHIN_HOURS.search(sentence) and _EVENT.search(sentence)):
+                continue
         duty = once or _duty_cadence(sentence)
+        sent_by = _SENT_BY.search(sentence)
+        if sent_by:
+            duty["sent_by"] = sent_by.group(1)
         recipients = re.search(
             rf"(?:向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)", sentence
         )
         if recipients:
-            duty["recipients"] = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
+            named = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]
+            # bodies and people (县信访局, 街道信访), not what 上报日 or 报本周的 leaves
+            duty["recipients"] = [r for r in named if len(r) > 1 and r[0] not in "本当每日"] or None
+        if not duty.get("recipients"):  # 电话告知县信访局…; 书面传真至市信访局
+            to = re.search(rf"(?:告知|传真至|报送至|报至|呈送)([{CJK}]{{1,12}}?{_BODY})", sentence)
+            duty["recipients"] = [to.group(1)] if to else None
         if "name" not in duty:
             _duty_name(duty, sentence, year)
         if result.period_end and duty.get("cadence") != "once":

@@ -134,7 +134,21 @@ def explicit_dates(text, year, tables):
         if start and re.match(r"\s*(上午|下午|全天|\d{1,2}[:：])", body[start.end() :]):
             found.append(_dated(year, int(start[1]), int(start[2]), start[3]))
             continue
+    # 4月7日，由县国土资源局负责联系分管的县领导，在县国土局开展“土地问题”接访活动
+    for sentence in re.split(r"[。；;\n]", text):
+        day = _DAY_SENTENCE.match(sentence)
+        if day and not _MONTH_DAY.search(day.group(0), day.end(2)):  # no other date before it
+            found.append(_dated(year, int(day[1]), int(day[2]), None))
     return sorted({d for d in found if d})
+
+
+# a sentence that opens with one day (not a range, not 起), says who is to receive in the voice
+# of a schedule (由…负责, …将在…) and 接访/接待: not a news item's dateline (5月16日，某某到某镇
+# 督导并参与接待活动; 3月26日，大接访活动全面启动), which reports a day, not a rule
+_DAY_SENTENCE = re.compile(
+    r"\s*(?:于|在)?(\d{1,2})月(\d{1,2})日(?![至到—\-~～起]|前|后|以)"
+    r"[^。；;\n]{0,20}?(?:由|将)[^。；;\n]{0,60}?接(?:访|待)"
+)
 
 
 def explicit_date_rules(found, text, year, tables):
