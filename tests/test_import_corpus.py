@@ -184,3 +184,22 @@ def test_a_genuine_question_mark_is_not_flagged_as_a_lost_character():
     assert not any("无法识别" in w for w in flagged.warnings)
     damaged = import_text("关于大接访的通知\n确?;顒尤〉脤嵭。")
     assert any("第2行有无法识别的字符" in w for w in damaged.warnings)
+
+
+def test_import_of_a_text_without_a_year_reads_it_in_the_year_given(tmp_path, capsys):
+    source = tmp_path / "新闻.txt"
+    source.write_text(dict(corpus())["07_county_phases_longmen"]["text"], encoding="utf-8")
+    args = ["import", str(source), "--unit", "农建营", "--json", "--year", "2011"]
+    code, out, _ = _cli(tmp_path, capsys, *args)
+    assert code == 0
+    data = json.loads(out)
+    assert [(p["start_date"][:10], p["end_date"][:10]) for p in data["plan"]["phases"]] == [
+        ("2011-04-01", "2011-04-03"),
+        ("2011-04-07", "2011-04-15"),
+    ]
+    dates = [d[:10] for d in data["plan"]["receptions"][0]["dates"]]
+    assert dates == ["2011-04-07", "2011-04-11", "2011-04-14"]
+    assert any("2011年" in w for w in data["warnings"])
+    with pytest.raises(SystemExit) as refused:
+        _cli(tmp_path, capsys, "import", str(source), "--unit", "农建营", "--year", "公元")
+    assert refused.value.code == 2 and "年份应为" in capsys.readouterr().err

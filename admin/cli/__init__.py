@@ -73,6 +73,12 @@ def main(argv=None) -> int:
     )
     imports.add_argument("--json", action="store_true", help="以 JSON 输出识别结果")
     imports.add_argument(
+        "--year",
+        type=_year,
+        metavar="YEAR",
+        help="原文没有写年份时，其中日期所属的年份（默认今年）",
+    )
+    imports.add_argument(
         "--from", dest="date_from", type=datetime.date.fromisoformat, help="列出接访日期的起始日"
     )
     imports.add_argument(
@@ -106,3 +112,10 @@ def main(argv=None) -> int:
         "import": _import,
     }
     return commands_by_name[args.command](app, args)
+
+
+def _year(text):
+    """A year for ``--year``: 1990 to 2099, else a message in Chinese."""
+    if not text.isdigit() or not 1990 <= int(text) <= 2099:
+        raise argparse.ArgumentTypeError(f"年份应为 1990 至 2099 之间的四位数字，而不是“{text}”")
+    return int(text)

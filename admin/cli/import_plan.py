@@ -33,7 +33,7 @@ def _import(app, args) -> int:
                 )
             if args.part is not None and not 1 <= args.part <= len(parts):
                 raise importer.ImportProblem(f"--part 应在 1 到 {len(parts)} 之间")
-            result = importer.import_text(parts[(args.part or 1) - 1][1])
+            result = importer.import_text(parts[(args.part or 1) - 1][1], year=args.year)
         except importer.ImportProblem as problem:
             print(f"错误：{problem}", file=sys.stderr)
             return 1
