@@ -18,7 +18,8 @@ def main(verbose=False):
     print(f"{'feature':<18}{'right':>6}{'wrong':>6}{'missed':>7}{'precision':>11}{'recall':>8}")
     for feature in FEATURES:
         counts = score.counts[feature]
-        if not sum(counts.values()):
+        if not sum(counts.values()):  # nothing expected and nothing read
+            print(f"{feature:<18}{0:>6}{0:>6}{0:>7}{'—':>10}{'—':>8}")
             continue
         precision, recall = Score.ratios(counts)
         print(

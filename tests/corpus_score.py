@@ -9,6 +9,7 @@ recall = right / (right + missed). Used by tests/test_import_corpus.py and bench
 
 import datetime
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -19,7 +20,8 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 HEADER = ("title", "doc_number", "issuer_marks", "main_recipients", "signatories", "date_written")
 RULE_DETAILS = ("hours", "place", "holiday_rule", "start_date")
 FEATURES = (*HEADER, "rules", *(f"rule {d}" for d in RULE_DETAILS), "group", "limits")
-FEATURES += ("duties", "targets", "phases")
+FEATURES += ("duties", "targets", "phases", "imprint")
+IMPRINT_LISTS = ("subject_terms", "report_to", "copy_to", "distribute_to")
 
 
 def documents():
@@ -167,7 +169,10 @@ def score_document(score, name, data):
     score.bag(name, "limits", expect.get("limits", []), limits)
     cadences = [d.get("cadence") for d in result.reporting_duties]
     score.bag(name, "duties", expect.get("duties", []), cadences)
-    score.bag(name, "targets", expect.get("targets", []), [t["name"] for t in result.targets])
+    # a slogan's items count once, by the slogan (三个零; 一下降、三减少 as 一下降三减少)
+    targets = list(dict.fromkeys(_target_key(t.get("group") or t["name"]) for t in result.targets))
+    score.bag(name, "targets", [_target_key(t) for t in expect.get("targets", [])], targets)
+    score.bag(name, "imprint", _imprint(expect.get("imprint", {})), _imprint_read(result))
     phases = [
         (_month_day(p["start_date"]), _month_day(p["end_date"]))
         for p in result.phases
@@ -175,6 +180,29 @@ def score_document(score, name, data):
     ]
     score.bag(name, "phases", [(s, e) for _, s, e in expect.get("phases", [])], phases)
     return result
+
+
+def _target_key(name):
+    return re.sub(r"[、，,“”\"]|(?:指标|目标|要求)$", "", _norm(name))
+
+
+def _imprint(expected):
+    """The 版记 as (part, value) pairs: one per body listed, the 印发机关 and 印发日期."""
+    pairs = [(key, _norm(v)) for key in IMPRINT_LISTS for v in expected.get(key, [])]
+    for key in ("printed_by", "printed_date"):
+        if expected.get(key):
+            pairs.append((key, _norm(expected[key])))
+    return pairs
+
+
+def _imprint_read(result):
+    return _imprint(
+        {
+            **{key: getattr(result, key) or [] for key in IMPRINT_LISTS},
+            "printed_by": result.printed_by,
+            "printed_date": result.printed_date,
+        }
+    )
 
 
 def score_corpus():

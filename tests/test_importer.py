@@ -151,9 +151,18 @@ def test_schedules_phases_groups_and_duties_of_the_other_units(imported):
     expected = TOWNSHIP["plan"]["receptions"][0]
     for key in ("kind", "leaders", "days_per_week", "start_date", "end_date"):
         assert rule[key] == expected[key], key
-    assert township.targets == [
-        {k: v for k, v in TOWNSHIP["plan"]["targets"][-1].items() if k != "description"}
+
+    # the slogans with their items in brackets, each item a target of its group, as the
+    # sample (entered by hand) has them; the rate with its figure
+    def fields(target):  # ">=" is the plan's default comparator
+        target = {"comparator": ">=", **{k: v for k, v in target.items() if v}}
+        return tuple(target.get(k) or "" for k in ("name", "group", "comparator", "value"))
+
+    assert [fields(t) for t in township.targets] == [
+        fields(TOWNSHIP["plan"]["targets"][-1]),
+        *[fields(t) for t in TOWNSHIP["plan"]["targets"][:-1]],
     ]
+    assert township.targets[0]["metric"] == "resolution_rate"
     assert (township.period_start, township.period_end) == (D(2008, 6, 30), D(2008, 12, 31))
 
 
