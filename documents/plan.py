@@ -51,6 +51,14 @@ WEEKDAYS = (
     (5, "星期六"),
     (6, "星期日"),
 )
+# 每月第一周星期二: the first Tuesday of the month, or the Tuesday of the month's first week
+# (the week, Monday to Sunday, holding the 1st; none that month when that Tuesday is in the
+# month before). Plans mean either; the plan says which.
+WEEK_READINGS = (
+    ("nth_weekday", "第几个星期几（如第一个星期二）"),
+    ("calendar_week", "第几周的星期几（含1日的那一周为第一周）"),
+)
+QUOTA_PERIODS = (("month", "每月"), ("year", "每年"))
 HOLIDAY_RULES = (
     ("next_working_day", "节假日顺延至下一个工作日"),
     ("skip", "遇节假日取消"),
@@ -145,6 +153,7 @@ class Phase(EmbeddedDocument):
 
 WEEKDAY_NAMES = "一二三四五六日"
 MAX_WORKING_DAYS_IN_MONTH = 23  # no month has more working days (调休 included)
+MIN_WORKING_DAYS_IN_YEAR = 245  # every year has at least this many (China: 248–251)
 
 
 def rule_problems(rule, number=None) -> list[str]:
@@ -157,7 +166,15 @@ def rule_problems(rule, number=None) -> list[str]:
     if not rule.leaders:
         problems.append(f"{name}：没有写接访领导")
     problems += _calendar_problems(rule, name)
-    if kind == "days_per_leader":
+    if kind == "days_per_leader" and rule.quota_period == "year":
+        if not rule.days_per_year:
+            problems.append(f"{name}：没有写每人每年几天")
+        elif rule.days_per_year * max(len(rule.leaders), 1) > MIN_WORKING_DAYS_IN_YEAR:
+            total = rule.days_per_year * max(len(rule.leaders), 1)
+            problems.append(
+                f"{name}：每年共需{total}天，而一年的工作日不到{MIN_WORKING_DAYS_IN_YEAR + 1}天"
+            )
+    elif kind == "days_per_leader":
         if not rule.days_per_month:
             problems.append(f"{name}：没有写每人每月几天")
         elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
@@ -230,11 +247,15 @@ class ReceptionArrangement(EmbeddedDocument):
     weekdays = ListField(IntField(choices=WEEKDAYS))  # 每周二、四: several days of the week
     nth = IntField(min_value=1, max_value=5)
     nths = ListField(IntField(min_value=1, max_value=5))  # 每月第一、四周
+    week_reading = StringField(choices=WEEK_READINGS, default="nth_weekday")
     day_of_month = IntField(min_value=1, max_value=31)
     days_of_month = ListField(IntField(min_value=1, max_value=31))  # 每月8号、25号
     lunar_days = ListField(IntField(min_value=1, max_value=30))  # 农历初一、十五
     dates = ListField(DateField())  # an explicit list of days (a table of dates)
     days_per_month = IntField(min_value=1, max_value=31)
+    # 每人每月若干天 or 每人全年不少于N次: the period of the per-leader quota
+    quota_period = StringField(choices=QUOTA_PERIODS, default="month")
+    days_per_year = IntField(min_value=1, max_value=250)
     days_per_week = IntField(min_value=1, max_value=7)
     holiday_rule = StringField(choices=HOLIDAY_RULES, default="next_working_day")
     place = StringField(max_length=NAME)

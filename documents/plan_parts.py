@@ -11,6 +11,7 @@ printout and nothing is typed twice. A section without a part prints its own tex
 import datetime
 
 from .group import LeadershipGroup
+from .plan import rule_days_of_month, rule_nths, rule_weekdays
 
 # part key → the heading it takes when the section has none, in the default order of a plan
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -89,16 +90,68 @@ def group_text(group) -> str:
     return "\n".join(lines)
 
 
+def _lunar_day(day) -> str:
+    """农历 day of the month: 初一 … 初十, 十一 … 二十, 廿一 … 廿九, 三十."""
+    tens, units = divmod(day, 10)
+    digits = "十一二三四五六七八九"
+    if day <= 10:
+        return "初" + ("十" if day == 10 else digits[day])
+    if day == 20:
+        return "二十"
+    if day == 30:
+        return "三十"
+    return ("十", "廿")[tens - 1] + digits[units]
+
+
+def _days(dates) -> str:
+    """4月7日、4月11日; the year once, on the first day of each year."""
+    out, year = [], None
+    for day in sorted(dates):
+        out.append(
+            f"{day:%Y年}{day.month}月{day.day}日"
+            if day.year != year
+            else f"{day.month}月{day.day}日"
+        )
+        year = day.year
+    return "、".join(out)
+
+
 def _when(rule) -> str:
-    weekday = f"星期{_WEEKDAYS[rule.weekday]}" if rule.weekday is not None else ""
+    """When the rule's days are, as a plan says it."""
+    weekdays = rule_weekdays(rule)
+    named = "、".join(_WEEKDAYS[w] for w in weekdays)
     if rule.kind == "weekly":
-        return f"每周{_WEEKDAYS[rule.weekday]}" if rule.weekday is not None else "每周"
+        return f"每周{named}" if weekdays else "每周"
     if rule.kind == "monthly_nth_weekday":
-        nth = _NUMBERS[rule.nth] if rule.nth and rule.nth < len(_NUMBERS) else str(rule.nth or "")
-        return f"每月第{nth}个{weekday}"
+        nths = [_NUMBERS[n] if n < len(_NUMBERS) else str(n) for n in rule_nths(rule)]
+        days = "、".join(f"星期{_WEEKDAYS[w]}" for w in weekdays)
+        if rule.week_reading == "calendar_week":
+            return f"每月第{'、'.join(nths)}周的{days}"
+        return f"每月第{'个、第'.join(nths)}个{days}"
     if rule.kind == "monthly_day":
-        return f"每月{rule.day_of_month}日"
+        return "每月" + "、".join(f"{d}日" for d in rule_days_of_month(rule))
+    if rule.kind == "working_days":
+        return "每个工作日"
+    if rule.kind == "lunar_days":
+        return "每月农历" + "、".join(_lunar_day(d) for d in sorted(set(rule.lunar_days)))
+    if rule.kind == "dates":
+        return _days(set(rule.dates))
     return ""
+
+
+_CALENDAR_KINDS = (
+    "weekly",
+    "monthly_nth_weekday",
+    "monthly_day",
+    "working_days",
+    "lunar_days",
+    "dates",
+)
+_HOLIDAYS = {
+    "next_working_day": "，遇节假日顺延至下一个工作日",
+    "next_same_weekday": "，遇节假日顺延至下周同一天",
+    "skip": "，遇节假日不安排接访",
+}
 
 
 def reception_line(rule, attachment_hint="") -> str:
@@ -109,9 +162,10 @@ def reception_line(rule, attachment_hint="") -> str:
         period = f"{_day(rule.start_date)}至{_day(rule.end_date)}，"
     elif rule.start_date:
         period = f"自{_day(rule.start_date)}起，"
-    when = _when(rule)
-    if rule.kind in ("weekly", "monthly_nth_weekday", "monthly_day"):
-        text = f"{period}{when}为{leaders}接访日"
+    if rule.kind in _CALENDAR_KINDS:
+        text = f"{period}{_when(rule)}为{leaders}接访日"
+    elif rule.kind == "days_per_leader" and rule.quota_period == "year":
+        text = f"{period}{leaders}每人每年接访不少于{rule.days_per_year or ''}天{attachment_hint}"
     elif rule.kind == "days_per_leader":
         text = f"{period}{leaders}每人每月接访{rule.days_per_month or ''}天{attachment_hint}"
     elif rule.kind == "phase":
@@ -121,11 +175,8 @@ def reception_line(rule, attachment_hint="") -> str:
     hours = getattr(rule, "hours", None)
     if hours:
         text += f"，接访时间为{hours}"
-    if rule.kind in ("weekly", "monthly_nth_weekday", "monthly_day", "days_per_leader"):
-        if rule.holiday_rule == "next_working_day":
-            text += "，遇节假日顺延至下一个工作日"
-        elif rule.holiday_rule == "skip":
-            text += "，遇节假日不安排接访"
+    if rule.kind in (*_CALENDAR_KINDS, "days_per_leader") and rule.kind != "working_days":
+        text += _HOLIDAYS.get(rule.holiday_rule, "")
     if rule.place:
         text += f"；接访地点：{rule.place}"
     if rule.accompany:

@@ -90,6 +90,8 @@ def _candidate_dates(rule, start, end):
     kind = rule.kind
     if kind == "weekly":
         yield from _dates(WEEKLY, dtstart=start, until=end, byweekday=rule_weekdays(rule))
+    elif kind == "monthly_nth_weekday" and rule.week_reading == "calendar_week":
+        yield from _calendar_week_days(rule_nths(rule), rule_weekdays(rule), start, end)
     elif kind == "monthly_nth_weekday":  # nth is 1 to 4 (rule_problems): every month has it
         days = [nth_weekday(w, n) for w in rule_weekdays(rule) for n in rule_nths(rule)]
         yield from _dates(MONTHLY, dtstart=start, until=end, byweekday=days)
@@ -101,6 +103,20 @@ def _candidate_dates(rule, start, end):
         yield from _lunar_days(rule.lunar_days, start, end)
     elif kind == "dates":
         yield from sorted(d for d in set(rule.dates) if start <= d <= end)
+
+
+def _calendar_week_days(nths, weekdays, start, end):
+    """The weekdays of the nth weeks of each month, a week running Monday to Sunday and the
+    first being the one that holds the 1st: a weekday of that week that falls in the month
+    before is no day of this month."""
+    for year, month in _months(start, end):
+        first = datetime.date(year, month, 1)
+        monday = first - datetime.timedelta(days=first.weekday())
+        for n in nths:
+            for weekday in weekdays:
+                day = monday + datetime.timedelta(weeks=n - 1, days=weekday)
+                if day.month == month and start <= day <= end:
+                    yield day
 
 
 def _lunar_days(days, start, end):
@@ -148,6 +164,17 @@ def generate(plan, start=None, end=None) -> list[Slot]:
 def _rule_slots(rule, index, first, last):
     leaders = list(rule.leaders)
     place, accompany = rule.place or "", rule.accompany or ""
+    if rule.kind == "days_per_leader" and rule.quota_period == "year":
+        for year in range(first.year, last.year + 1):  # each leader's days over the year
+            days = list(
+                _working_days(
+                    max(first, datetime.date(year, 1, 1)), min(last, datetime.date(year, 12, 31))
+                )
+            )
+            chosen = _spread(days, rule.days_per_year * len(leaders))
+            for n, day in enumerate(chosen):
+                yield Slot(day, leaders[n % len(leaders)], place, accompany, index)
+        return
     if rule.kind == "days_per_leader":
         for year, month in _months(first, last):
             month_start = max(first, datetime.date(year, month, 1))

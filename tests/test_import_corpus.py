@@ -22,6 +22,11 @@ KNOWN = {
     ("05_court_judges_friday", "limits", "wrong"),  # 提前至少1个工作日预约 read as a step
     ("12_city_vice_mayor_date", "rules", "missed"),  # 本报讯（通讯员…）10月19日上午…将…接待
     ("14_town_market_days", "title", "wrong"),  # a news headline taken as the title
+    # a 责任书 signed by two parties, each with (盖章), 代表人签字 and a date left as XX月X日
+    ("34_town_responsibility_rates_xintian", "signatories", "missed"),
+    ("35_town_responsibility_slogan_liuzhen", "title", "wrong"),  # a page of templates' title
+    # the page lost its line breaks: the title runs on into the first paragraph
+    ("37_bureau_open_reception_month_phases", "title", "missed"),
 }
 
 

@@ -29,9 +29,13 @@ def _kind_of(title):
 
 
 def _title_line(text):
-    """The title in a line, without a page's 来源/发布时间 run on after it; None if the line cannot
+    """The title in a line, without a page's 来源/发布时间 run on after it (a page's own title
+    line, 某某委员会文件《关于……的通知》, gives the title in its 《》); None if the line cannot
     be a title (a sentence, a line ending in ：, no 方案/通知/制度… and no 关于)."""
     text = re.sub(r"(?:来源|发布时间|时间|字体)[：:].*$", "", text).strip()
+    quoted = re.fullmatch(r"[^《》]{0,40}《([^《》]{4,60})》", text)
+    if quoted and (_kind_of(quoted.group(1)) or quoted.group(1).startswith("关于")):
+        text = quoted.group(1)
     if (
         (_kind_of(text) or text.startswith("关于"))
         and len(text) <= 60
@@ -62,6 +66,24 @@ def _read_title(result, lines, i, limit):
     return j + 1
 
 
+# the 发文机关标志 in its classic form: the issuing body and 文件
+_ISSUER_MARK = re.compile(r"[\u4e00-\u9fff（）()]{4,40}文件")
+
+
+# an issuing body's name, as a 署名 stands: 中共某某乡委员会, 某某县人民政府办公室 …
+_SIGNING_BODY = re.compile(
+    r"[\u4e00-\u9fff（）()]{2,28}(?:委员会|人民政府|政府|办公室|党委|党工委|办事处|人民法院|"
+    r"人民检察院|公安局|信访局|领导小组)"
+)
+
+
+def _title_again(result, text):
+    """The title printed again (the page's title line gave it first), or its first lines."""
+    return bool(result.title) and (
+        text == result.title or (len(text) >= 8 and result.title.startswith(text))
+    )
+
+
 def _recipients(result, text, marks):
     """各工作片、局（办）中心，各行政村、企事业单位： — after the title, or first of all."""
     return (
@@ -84,9 +106,13 @@ def _header(result, lines) -> int:
         text = line.text
         if line.role == "表格":
             break
-        if page_furniture(text) or (result.title and text == result.title):
+        if page_furniture(text) or _title_again(result, text):
             line.role = "网页信息" if page_furniture(text) else "标题"
             i, limit = i + 1, min(len(lines), limit + 1)
+            continue
+        if not marks and _ISSUER_MARK.fullmatch(text):  # 中共某某乡委员会文件: wherever it stands
+            marks.append(line)
+            i += 1
             continue
         if not result.doc_number and _DOC_NUMBER.match(text):
             result.doc_number, line.role = text, "发文字号"
@@ -164,6 +190,9 @@ def _tail(result, lines, start) -> int:
             result.signatories = names
             i = j
             continue
+        elif not result.signatories and not result.date_written and _SIGNING_BODY.fullmatch(text):
+            # the issuing body alone at the end, the date left off (a web copy): its 署名
+            result.signatories, lines[i].role = [text], "署名"
         else:
             break
         i -= 1

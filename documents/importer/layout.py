@@ -70,7 +70,7 @@ def split_documents(text: str) -> list[tuple[str, str]]:
 
 _DOC_NUMBER = re.compile(
     rf"^(?P<code>[{CJK}A-Za-z]{{1,16}}?)\s*{_OPEN}\s*(?P<year>\d{{4}})\s*"
-    rf"{_CLOSE}\s*第?\s*0*(?P<n>\d+)\s*号$"
+    rf"{_CLOSE}\s*第?\s*0*(?P<n>\d+)\s*号?$"  # 里委[2009]41: the 号 left out
 )
 _HEADINGS = (
     (1, re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、，,．.]\s*(?P<rest>.+)$")),
@@ -143,11 +143,20 @@ _FURNITURE = re.compile(
 )
 
 
+_SITE_NAME = re.compile(r"[^，。；：:]{2,16}网(?:站|址)?(?:\s*[-—–_|·]+\s*[^，。；]{0,24})?")
+
+
 def page_furniture(line: str) -> bool:
     """A web page's own line copied with the text: 朗读, 微信扫一扫, 设为首页 / 添加收藏, a time
     stamp, 责任编辑, 相关阅读 … Never a title, an issuer or a signature."""
     if _FURNITURE.match(line):
         return True
+    if re.match(r"^(?:https?[:：]//|www\.)\S+$", line.strip()):
+        return True  # the page's address
+    if _SITE_NAME.fullmatch(line.strip()):
+        return True  # the site's name: 法搜网--中国法律信息搜索网 (no issuing body ends in 网)
+    if not re.search(r"[\u4e00-\u9fff]", line) and (len(line) <= 40 or not line.strip("…—-_.·")):
+        return True  # not a Chinese word: a site's code, a rule of dots or dashes, a stray tag
     if re.fullmatch(r"[\d\s.:：/\-]+", line):
         return True  # 03.02.2020 19:20
     return len(line) <= 40 and line.count("/") >= 2 and not _SENTENCE_PUNCTUATION.search(line)

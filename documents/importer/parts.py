@@ -103,19 +103,27 @@ def _period(result, text, year):
     )
 
 
+# a phase named with 阶段, or after a numbered heading with a phase's word (准备发动, 组织实施,
+# 检查总结 …), its days in brackets; 至月底 for the month's end; a 至 lost between two days
+_PHASE_IN_BRACKETS = re.compile(
+    rf"([{CJK}“”]{{2,16}}阶段|(?<=[）)])\s*[{CJK}]{{2,10}}?(?:发动|部署|动员|准备|实施|排查|整改|"
+    rf"总结|验收|督查|巩固|回访|化解|接访))\s*[（(](\d{{1,2}})月(\d{{1,2}})日"
+    r"(?:到|至|—|-|～|~)?(?:(\d{1,2})月(\d{1,2})日|月底|月末)[）)]"
+)
+
+
 def _phases(result, text, year):
     year = year or (result.period_start.year if result.period_start else None)
     if year is None:
         return
     names = {p["name"] for p in result.phases}
-    for match in re.finditer(
-        rf"([{CJK}“”]{{2,16}}阶段)[（(](\d{{1,2}})月(\d{{1,2}})日"
-        r"(?:到|至|—|-|～|~)(\d{1,2})月(\d{1,2})日[）)]",
-        text,
-    ):
+    # 宣传发动阶段（6月30日到7月1日）; （一）准备发动（3月3日至3月7日）;
+    # 制定方案阶段（2月21日至月底）
+    for match in _PHASE_IN_BRACKETS.finditer(text):
         name, m1, d1, m2, d2 = match.groups()
-        start, end = _date_in(year, m1, d1), _date_in(year, m2, d2)
-        if start and end and name not in names:
+        start = _date_in(year, m1, d1)
+        end = _date_in(year, m2, d2) if d2 else (start and _month_end(year, start.month))
+        if start and end and start <= end and name not in names:
             names.add(name)
             result.phases.append({"name": name, "start_date": start, "end_date": end})
     # 4月1日至3日为排查阶段，4月7日至15日为实施阶段
@@ -214,7 +222,7 @@ def _prose_limits(result, text):
             result.procedure.append(step)
 
 
-_WITHIN_HOURS = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})个?小时(?:之|以)?内")
+_WITHIN_HOURS = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})个?小时(?:之|以)?[内前]")
 _SENT_BY = re.compile(
     r"(电话|书面传真|传真|短信|电子邮件|书面)(?:形式)?(?:告知|报告|上报|报送|传真|通报)"
 )
@@ -243,6 +251,12 @@ def _duty_cadence(sentence):
             duty["within_hours"] = hours
             duty["deadline"] = f"{within.group(1)}小时内"
             return duty
+    if re.search(r"随时(?:报送|报告|上报)", sentence) and _EVENT.search(sentence):
+        return {"cadence": "event", "deadline": "随时"}  # 重大突发情况随时报送
+    if re.search(r"周报(?!告)", sentence) and not re.search(r"每天|每日|次月|每月", sentence):
+        return {"cadence": "weekly"}
+    if re.search(r"月报(?!告)", sentence) and not re.search(r"每天|每日|每周", sentence):
+        return {"cadence": "monthly"}
     if "次月" in sentence:
         duty["cadence"] = "monthly"
         day = re.search(r"次月(\d{1,2})日", sentence)
@@ -316,21 +330,46 @@ def _one_off(sentence, year):
 
 
 # what an event-triggered report is about: 重大情况, 突发事件, 群体性事件, 苗头性问题 …
-_EVENT = re.compile(r"重大|突发|紧急|群体性|苗头|异常|事件|情况")
+_EVENT = re.compile(r"重大|突发|紧急|群体性|苗头|异常|事件|情况|发生|一旦|失控")
 # what a report goes to ends so: 信访局, 党委, 办公室, 领导小组, 接待院长 …
 _BODY = r"(?:办公室|院长|领导|政府|中心|局|委|办|院|组|室|部|庭|所|队|科|处|厅)"
 _DUTY_VERB = re.compile(rf"报告|上报|报送|报(?=[{CJK}])|告知|呈送|通报|传真")
 
 
+# 月报表, 周报 (not 周报告 in 日排查、周报告、月分析, a way of working rather than a report due)
+_CADENCE_WORD = re.compile(r"每天|每日|每周|次月|每月|每个月|月底前|月报(?!告)|周报(?!告)")
+
+
+def _duty_sentences(text):
+    """The sentences that may state a duty, a sentence of two split where the second starts
+    its own cadence (村居每月向镇平安办报送专项推进情况，各村居每半个月…前，将…报镇平安办)."""
+    for sentence in re.split(r"[。；\n]", text):
+        current = ""
+        for clause in re.split(r"(?<=[，,])", sentence):
+            if (
+                current
+                and "汇总" not in clause  # 汇总后于每日…告知信访局: the same report passed on
+                and _CADENCE_WORD.search(clause)
+                and _CADENCE_WORD.search(current)
+                and _DUTY_VERB.search(current)
+            ):
+                yield current.rstrip("，,")
+                current = ""
+            current += clause
+        yield current
+
+
 def _duties(result, text, year):
     names = {d["name"] for d in result.reporting_duties}
-    for sentence in re.split(r"[。；\n]", text):
+    for sentence in _duty_sentences(text):
         if not _DUTY_VERB.search(sentence):
             continue
         once = _one_off(sentence, year)
-        if once is None and not re.search(r"每天|每日|每周|次月|每月|月底前", sentence):
-            if not (_WITHIN_HOURS.search(sentence) and _EVENT.search(sentence)):
-                continue
+        event = _EVENT.search(sentence) and (
+            _WITHIN_HOURS.search(sentence) or re.search(r"随时(?:报送|报告|上报)", sentence)
+        )
+        if once is None and not _CADENCE_WORD.search(sentence) and not event:
+            continue
         duty = once or _duty_cadence(sentence)
         sent_by = _SENT_BY.search(sentence)
         if sent_by:
@@ -391,6 +430,8 @@ _QUOTED = re.compile(
     r"“([^“”\s，。；]{2,12})”(?:[（(]([^（）()]{2,300})[）)]|(?:目标|指标)?[，,]?即([^。；]{2,300}))?"
 )
 _NUMERALS = "一二三四五六七八九十"
+# any quoted phrase the sentence names as the goal
+_GOAL = re.compile(r"“([^“”。；]{2,20})”(?:的|为)(?:工作)?(?:目标|总目标)")
 
 
 def _slogans(result, text, seen):
@@ -407,8 +448,11 @@ def _slogans(result, text, seen):
                 found[slogan] = items
         for m in _SLOGAN.finditer(sentence):
             found.setdefault(m.group(0), "")
+        # 以“降量退位，争先创优”为目标; 实现“一控制、两下降”的目标
+        for m in _GOAL.finditer(sentence):
+            found.setdefault(m.group(1), "")
         for slogan, items in found.items():
-            key = re.sub(r"[、，,]|(?:指标|目标|要求)$", "", slogan)
+            key = re.sub(r"[、，,\s]|(?:指标|目标|要求)$", "", slogan)
             if key in seen:
                 continue
             seen.add(key)

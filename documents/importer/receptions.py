@@ -60,6 +60,28 @@ def _run_before(text, at, chars, limit):
     return match.group(0) if match else ""
 
 
+_COUNT = r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_QUOTA = re.compile(
+    rf"(?P<period>每月|全年|每年)(?:至少|不少于)?(?:有|安排)?\s*{_COUNT}\s*(?:天|次|日)"
+    r"(?:时间)?(?:以上)?(?:亲自)?(?:接待|接访)"
+)
+_YEAR_QUOTA = re.compile(rf"(?P<period>全年|每年)(?:接访|接待)(?:不少于|至少){_COUNT}\s*(?:天|次)")
+
+
+def _quota_leaders(text, at):
+    """Who the quota is for, when the sentence opens with them: 县市区委书记、县市区长作为…"""
+    start = max(text.rfind(c, 0, at) for c in "。；;\n") + 1
+    who = _QUOTA_WHO.match(text, start, at + 2)
+    if not who or not re.search(r"(?:书记|长|领导|成员|干部|主任|法官)$", who.group(1)):
+        return []
+    return [x for x in who.group(1).split("、") if x]
+
+
+_QUOTA_WHO = re.compile(
+    rf"\s*(?:每位|每名|各)?([{CJK}、]{{2,30}}?)(?=作为|要|须|必须|应|每月|全年|每年)"
+)
+
+
 def _quota_rules(result, found, text):
     """书记、营长每月各接访3天; 书记该月每周至少安排三天."""
     for m in re.finditer(r"每月各?接访(\d+)天", text):
@@ -70,6 +92,17 @@ def _quota_rules(result, found, text):
         leaders = [x for x in (who.group(1) if who else "").split("、") if x]
         rule = {"kind": "days_per_leader", "days_per_month": int(m.group(1))}
         found.add({**rule, "leaders": leaders}, m.start())
+    # 每月至少有1天亲自接待上访群众; 每位县领导全年接访不少于1次 (a quota per year)
+    for m in (*_QUOTA.finditer(text), *_YEAR_QUOTA.finditer(text)):
+        monthly, count = m.group("period") == "每月", _number(m.group("n"))
+        if not 0 < count <= (31 if monthly else 250):
+            continue
+        rule = {"kind": "days_per_leader"}
+        if monthly:
+            rule["days_per_month"] = count
+        else:
+            rule["quota_period"], rule["days_per_year"] = "year", count
+        found.add({**rule, "leaders": _quota_leaders(text, m.start())}, m.start())
     for m in re.finditer(r"每周至少(?:安排)?([一二三四五六七\d])天", text):
         clause = _clause(text, m.start())
         who = re.match(rf"([{CJK}]{{1,30}}?)(?:该月|本月|每周)", clause)

@@ -53,13 +53,37 @@ ONCE_A_MONTH = re.compile(
 )
 
 
+class _Unless:
+    """``found``, leaving out the rules at the positions ``skip`` refuses."""
+
+    def __init__(self, found, skip):
+        self.found, self.skip = found, skip
+
+    def add(self, rule, at):
+        if not self.skip(at):
+            self.found.add(rule, at)
+
+
 def _lunar_day(name):
     name = name.replace("廿", "二十")
     return _number(name[1:]) if name.startswith("初") else _number(name)
 
 
+def _report_day(text, at):
+    """Whether the day at ``at`` is a report's deadline (每周五上报至镇信访办), not a reception:
+    its sentence reports and says nothing of receiving anyone."""
+    start = max(text.rfind(c, 0, at) for c in "。；;\n") + 1
+    ends = [e for e in (text.find(c, at) for c in "。；;\n") if e >= 0]
+    sentence = text[start : min(ends, default=len(text))]
+    return bool(re.search(r"上报|报送|报告|呈报", sentence)) and not re.search(
+        r"接访|接待|来访|约访|下访", sentence
+    )
+
+
 def calendar_rules(found, text):
-    """Adds the rules of the calendar statements in ``text`` to ``found``."""
+    """Adds the rules of the calendar statements in ``text`` to ``found`` (not a report's
+    deadline said the same way)."""
+    found = _Unless(found, lambda at: _report_day(text, at))
     for m in NTH_WEEKS.finditer(text):
         nths = sorted({_number(n) for n in re.findall("[一二三四1-4]", m.group(1))})
         rule = {"kind": "monthly_nth_weekday", "weekday": WEEKDAY_NAMES[m.group(2)]}
