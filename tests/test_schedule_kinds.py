@@ -162,3 +162,104 @@ def test_the_new_kinds_round_trip_through_the_plan_form(client):
     assert response.status_code == 302, flashed_errors(response)
     plan = documents.Plan.objects(unit=unit).order_by("-id").first()
     assert plan.receptions[0].dates == [D(2024, 10, 19), D(2024, 11, 2)]
+
+
+def test_the_first_week_read_both_ways(app):
+    # 每月第一、二周的星期二, January to June 2025. The nth Tuesday: every month has one. The
+    # Tuesday of the week holding the 1st: in January, February, March, May and June 2025 the
+    # 1st falls after Tuesday, so that week's Tuesday is in the month before, and only April
+    # (1 April is a Tuesday) has a first-week Tuesday
+    common = dict(kind="monthly_nth_weekday", weekdays=[1], holiday_rule="keep", leaders=["甲"])
+    nth = _dates(app, D(2025, 1, 1), D(2025, 6, 30), nths=[1], **common)
+    assert [s.date for s in nth] == [
+        D(2025, 1, 7),
+        D(2025, 2, 4),
+        D(2025, 3, 4),
+        D(2025, 4, 1),
+        D(2025, 5, 6),
+        D(2025, 6, 3),
+    ]
+    weeks = _dates(
+        app, D(2025, 1, 1), D(2025, 6, 30), nths=[1, 2], week_reading="calendar_week", **common
+    )
+    assert [s.date for s in weeks] == [
+        D(2025, 1, 7),
+        D(2025, 2, 4),
+        D(2025, 3, 4),
+        D(2025, 4, 1),
+        D(2025, 4, 8),
+        D(2025, 5, 6),
+        D(2025, 6, 3),
+    ]
+    assert all(s.date.weekday() == 1 for s in weeks)
+
+
+def test_a_yearly_quota_per_leader_spread_over_the_working_days(app):
+    from documents import calendar
+
+    slots = _dates(
+        app,
+        D(2025, 1, 1),
+        D(2025, 12, 31),
+        kind="days_per_leader",
+        quota_period="year",
+        days_per_year=2,
+        leaders=["甲", "乙"],
+    )
+    assert sorted(s.leader for s in slots) == ["乙", "乙", "甲", "甲"]
+    assert all(calendar.is_working_day(s.date) for s in slots)
+    assert len({s.date for s in slots}) == 4
+    # spread over the year, not bunched at its start: one in each quarter
+    assert sorted((s.date.month - 1) // 3 for s in slots) == [0, 1, 2, 3]
+    rule = Rule(kind="days_per_leader", quota_period="year", leaders=["甲"])
+    assert "没有写每人每年几天" in "；".join(documents.plan.rule_problems(rule))
+    too_many = Rule(
+        kind="days_per_leader", quota_period="year", days_per_year=200, leaders=["甲", "乙"]
+    )
+    assert "每年共需400天" in "；".join(documents.plan.rule_problems(too_many))
+
+
+@pytest.mark.parametrize(
+    "fields, line",
+    [
+        (
+            dict(kind="weekly", weekdays=[1, 3]),
+            "每周二、四为甲接访日，遇节假日顺延至下一个工作日。",
+        ),
+        (
+            dict(kind="monthly_nth_weekday", nths=[1, 4], weekdays=[2]),
+            "每月第一个、第四个星期三为甲接访日，遇节假日顺延至下一个工作日。",
+        ),
+        (
+            dict(
+                kind="monthly_nth_weekday",
+                nths=[1],
+                weekdays=[1],
+                week_reading="calendar_week",
+                holiday_rule="next_same_weekday",
+            ),
+            "每月第一周的星期二为甲接访日，遇节假日顺延至下周同一天。",
+        ),
+        (
+            dict(kind="monthly_day", days_of_month=[8, 25], holiday_rule="skip"),
+            "每月8日、25日为甲接访日，遇节假日不安排接访。",
+        ),
+        (
+            dict(kind="lunar_days", lunar_days=[1, 15, 23], holiday_rule="keep"),
+            "每月农历初一、十五、廿三为甲接访日。",
+        ),
+        (
+            dict(kind="dates", dates=[D(2011, 4, 11), D(2011, 4, 7)], holiday_rule="keep"),
+            "2011年4月7日、4月11日为甲接访日。",
+        ),
+        (dict(kind="working_days"), "每个工作日为甲接访日。"),
+        (
+            dict(kind="days_per_leader", quota_period="year", days_per_year=1, holiday_rule="keep"),
+            "甲每人每年接访不少于1天。",
+        ),
+    ],
+)
+def test_every_rule_kind_prints_as_the_plan_says_it(fields, line):
+    from documents.plan_parts import reception_line
+
+    assert reception_line(Rule(leaders=["甲"], **fields)) == line

@@ -189,6 +189,12 @@ def _text_tables(text):
 def _receptions(result, text, year=None):
     found = _Found(text)
     rules.calendar_rules(found, text)
+    if any(re.search(r"第[^个]{1,9}周", m.group(0)) for m in rules.NTH_WEEKS.finditer(text)):
+        # 每月第一周星期三: the first Wednesday, or the Wednesday of the week holding the 1st
+        result.warnings.append(
+            "原文的“每月第几周星期几”有两种理解：已按“当月第几个星期几”读取；若指“含1日的那一周"
+            "为第一周”，请在接访安排中把“周次的算法”改为后者。"
+        )
     _quota_rules(result, found, text)
     _leader_rules(found, text)
     tables = _text_tables(text) + [
