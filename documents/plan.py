@@ -163,7 +163,7 @@ def rule_problems(rule, number=None) -> list[str]:
     problems = []
     if kind == "any_time":
         return problems
-    if not rule.leaders:
+    if not rule.leaders and not _each_day_has_its_leader(rule):
         problems.append(f"{name}：没有写接访领导")
     problems += _calendar_problems(rule, name)
     if kind == "days_per_leader" and rule.quota_period == "year":
@@ -192,6 +192,14 @@ def rule_problems(rule, number=None) -> list[str]:
     return problems
 
 
+def _each_day_has_its_leader(rule):
+    """A table of days (kind 指定日期) whose every day names who receives."""
+    if rule.kind != "dates" or not rule.days:
+        return False
+    covered = {d.date for d in rule.days if d.leader}
+    return all(d.leader for d in rule.days) and set(rule.dates) <= covered
+
+
 def _calendar_problems(rule, name):
     """What is missing or impossible in the days a rule names."""
     kind, problems = rule.kind, []
@@ -216,7 +224,7 @@ def _calendar_problems(rule, name):
             problems.append(f"{name}：并非每个月都有{days[0]}日，请改为1日至28日")
     if kind == "lunar_days" and not rule.lunar_days:
         problems.append(f"{name}：没有写农历每月几日")
-    if kind == "dates" and not rule.dates:
+    if kind == "dates" and not rule.dates and not rule.days:
         problems.append(f"{name}：没有写接访日期")
     return problems
 
@@ -237,6 +245,17 @@ def _weekday(weekday):
     return WEEKDAY_NAMES[weekday] if weekday is not None and 0 <= weekday < 7 else "几"
 
 
+class ReceptionDay(EmbeddedDocument):
+    """One row of a table of reception days: the day, who receives, where (empty: the rule's)."""
+
+    date = DateField(required=True)
+    leader = StringField(max_length=NAME)
+    place = StringField(max_length=NAME)
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.leader or ''}".strip() if self.date else ""
+
+
 class ReceptionArrangement(EmbeddedDocument):
     """A reception rule as the plan states it: who receives, when, where, with whom."""
 
@@ -251,7 +270,8 @@ class ReceptionArrangement(EmbeddedDocument):
     day_of_month = IntField(min_value=1, max_value=31)
     days_of_month = ListField(IntField(min_value=1, max_value=31))  # 每月8号、25号
     lunar_days = ListField(IntField(min_value=1, max_value=30))  # 农历初一、十五
-    dates = ListField(DateField())  # an explicit list of days (a table of dates)
+    dates = ListField(DateField())  # an explicit list of days
+    days = EmbeddedDocumentListField(ReceptionDay)  # a table of days, each with its leader
     days_per_month = IntField(min_value=1, max_value=31)
     # 每人每月若干天 or 每人全年不少于N次: the period of the per-leader quota
     quota_period = StringField(choices=QUOTA_PERIODS, default="month")

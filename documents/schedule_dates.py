@@ -102,7 +102,8 @@ def _candidate_dates(rule, start, end):
     elif kind == "lunar_days":
         yield from _lunar_days(rule.lunar_days, start, end)
     elif kind == "dates":
-        yield from sorted(d for d in set(rule.dates) if start <= d <= end)
+        listed = set(rule.dates) | {d.date for d in rule.days if d.date}
+        yield from sorted(d for d in listed if start <= d <= end)
 
 
 def _calendar_week_days(nths, weekdays, start, end):
@@ -201,11 +202,16 @@ def _rule_slots(rule, index, first, last):
                 turn += 1
         return
     turn = 0
+    own = {d.date: d for d in rule.days if d.date and d.leader}  # a table's row: its leader
     for day in _candidate_dates(rule, first, last):
         moved = _apply_holiday(day, rule, last)
         if moved is None:
             continue
         date, moved_from = moved
+        if day in own:
+            row = own[day]
+            yield Slot(date, row.leader, row.place or place, accompany, index, moved_from)
+            continue
         yield Slot(date, leaders[turn % len(leaders)], place, accompany, index, moved_from)
         turn += 1
 

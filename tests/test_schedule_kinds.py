@@ -263,3 +263,40 @@ def test_every_rule_kind_prints_as_the_plan_says_it(fields, line):
     from documents.plan_parts import reception_line
 
     assert reception_line(Rule(leaders=["甲"], **fields)) == line
+
+
+def test_a_table_of_days_gives_each_day_its_own_leader_and_place(app):
+    from documents.importer import import_text
+
+    text = (
+        "校领导接待日安排\n"
+        "接访时间 | 预约截止时间 | 接访校领导 | 接访地点 |\n"
+        "3月28日 周一14:30-16:30 | 3月25日 周五16:00 | 周明洁 | 美术楼314会议室 |\n"
+        "4月18日 周一14:30-16:30 | 4月15日 周五16:00 | 樊嘉禄 | 戏剧楼320会议室 |\n"
+        "5月17日 周二14:30-16:30 | 5月13日 周五16:00 | 徐 雄 市委书记 |  |\n"
+        "办公室\n2022年3月23日"
+    )
+    (rule,) = import_text(text).plan(None).receptions
+    assert [(d.date, d.leader, d.place) for d in rule.days] == [
+        (D(2022, 3, 28), "周明洁", "美术楼314会议室"),
+        (D(2022, 4, 18), "樊嘉禄", "戏剧楼320会议室"),
+        (D(2022, 5, 17), "徐雄", None),
+    ]
+    unit = documents.Unit(name="某学院").save()
+    plan = documents.Plan(
+        unit=unit,
+        title="安排",
+        period_start=D(2022, 3, 1),
+        period_end=D(2022, 6, 30),
+        receptions=[rule],
+    ).save()
+    slots = schedule.generate(plan)
+    assert [(s.date, s.leader, s.place) for s in slots] == [
+        (D(2022, 3, 28), "周明洁", "美术楼314会议室"),
+        (D(2022, 4, 18), "樊嘉禄", "戏剧楼320会议室"),
+        (D(2022, 5, 17), "徐雄", ""),
+    ]
+    # a table row with no leader, in a rule naming none: the clerk is asked for one
+    rule.days[2].leader = None
+    rule.leaders = []
+    assert "没有写接访领导" in "；".join(documents.plan.rule_problems(rule))

@@ -175,10 +175,67 @@ _DAY_SENTENCE = re.compile(
 )
 
 
+_TITLE_START = re.compile(
+    r"(?:市委|县委|区委|党委|党组|副|常务|市长|县长|区长|书记|局长|主任|部长|院长|校长|秘书长|常委"
+    r"|主席|镇长|乡长|处长|科长|所长|庭长|检察长)"
+)
+
+
+def _person(cell):
+    """The person a cell names, without the title after the name: 金天柱 of 金天柱副市长、公安局
+    局长, 徐雄 of 徐 雄 市委书记; the cell as it is when no name of 2 to 4 letters leads it."""
+    cell = re.sub(r"\s+", " ", cell).strip()
+    cell = re.sub(r"^([\u4e00-\u9fff]) ([\u4e00-\u9fff])(?= |$)", r"\1\2", cell)  # 徐 雄
+    title = _TITLE_START.search(cell.replace(" ", ""), 2)
+    name = cell.replace(" ", "")[: title.start()] if title else cell.split(" ")[0]
+    if (
+        _TITLE_START.match(cell)
+        or re.search(r"[委局院市县区镇乡厅部处科]", name)
+        or re.match(r"分管|负责|主管|值班|带班|驻村|包片|联系|各", name)
+    ):
+        return cell[:30]  # a title alone (县委书记, 分管副县长), no name before it
+    return name if 2 <= len(name) <= 4 else cell[:30]
+
+
+def table_days(tables, year):
+    """The rows of a table of reception days that name who receives (and where): a column
+    headed 领导 (接访领导、职务, 接访校领导) and one headed 地点. The leader is the cell's
+    first word (金天柱 of 金天柱 副市长、公安局局长; 徐雄 of 徐 雄 市委书记)."""
+    days = []
+    if not year:
+        return days
+    for rows in tables:
+        cells = [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows]
+        header = next((c for c in cells if not _MONTH_DAY.match(c[0] if c else "")), None)
+        if header is None:
+            continue
+        who = next((n for n, h in enumerate(header) if "领导" in h or "接访人" in h), None)
+        where = next((n for n, h in enumerate(header) if "地点" in h), None)
+        if who is None:
+            continue
+        for row in cells:
+            m = _MONTH_DAY.match(row[0]) if row else None
+            date = m and _dated(year, int(m[1]), int(m[2]), m[3])
+            if not date or who >= len(row) or not row[who]:
+                continue
+            day = {"date": date, "leader": _person(row[who])}
+            if where is not None and where < len(row) and row[where]:
+                day["place"] = row[where][:60]
+            days.append(day)
+    return days
+
+
 def explicit_date_rules(found, text, year, tables):
     """Dates with a year written out (于2021年4月15日开展检察长集中接待活动), and the days named one
-    by one in a document whose year is known."""
-    dates = set(explicit_dates(text, year, tables))
+    by one in a document whose year is known (a table of them with who receives each day)."""
+    days = table_days(tables, year)
+    if len(days) >= 2:
+        at = text.find(f"{days[0]['date'].month}月{days[0]['date'].day}日")
+        leaders = list(dict.fromkeys(d["leader"] for d in days))
+        rule = {"kind": "dates", "dates": sorted({d["date"] for d in days}), "days": days}
+        found.add({**rule, "leaders": leaders}, max(at, 0))
+        tables = []  # read: not again as bare dates
+    dates = set(explicit_dates(text, year, tables)) - {d["date"] for d in days}
     for m in re.finditer(
         r"(\d{4})年(\d{1,2})月(\d{1,2})日[^。；，]{0,12}?(?:开展|举行)?[^。；]{0,12}接(?:访|待)",
         text,
