@@ -17,6 +17,7 @@ import datetime
 import re
 
 from .common import MAX_BYTES, MAX_CHARS, TABLE_END, TABLE_START, ImportProblem
+from .duties import _duties
 from .header import _header, _tail
 from .layout import (
     Line,
@@ -31,18 +32,17 @@ from .layout import (
 from .leadership import _group
 from .parts import (
     _all_text,
-    _duties,
     _mark_lines,
     _period,
     _phases,
     _principles,
     _procedure,
-    _targets,
     _year,
 )
 from .reading import check_docx_size, check_text, decode_text, docx_text, read_upload
 from .receptions import _receptions
 from .result import Imported, save_group
+from .targets import _targets
 
 __all__ = [
     "MAX_BYTES",
