@@ -405,8 +405,11 @@ def subdocument_forms(model) -> dict:
 
 
 def _embedded_form(embedded) -> EmbeddedForm:
+    """The subform of an embedded document; what the program keeps itself (``computed_fields``,
+    such as the people a rule's leaders are linked to) is not offered for editing."""
     labels, helps = labels_for(embedded), help_for(embedded)
     return EmbeddedForm(
+        form_excluded_columns=tuple(getattr(embedded, "computed_fields", ())),
         form_args={
             key: {"label": label, **({"description": helps[key]} if key in helps else {})}
             for key, label in labels.items()

@@ -2,7 +2,7 @@
 
 # from here on, the list index follows every card write (documents.signals), and the cards'
 # stored deadlines every change of a unit's rules (documents.case_deadlines)
-from . import cardquery, case_deadlines  # noqa: F401
+from . import cardquery, case_deadlines, plan_people  # noqa: F401
 from .accounts import Account, AuditEvent, Role
 from .case import CaseCard, ConcurrentEdit, Representative, TimelineEntry
 from .case_history import CaseCardHistory

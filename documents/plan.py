@@ -18,7 +18,7 @@ from mongoengine import (
 from .choices import PARTS
 from .fields import HEADING, LONG, NAME, SHORT, TEXT, DateField, DictField, StringField
 from .metrics import METRICS
-from .unit import DOCUMENT_STYLES, Unit
+from .unit import DOCUMENT_STYLES, Person, Unit
 
 PLAN_KINDS = ("实施方案", "实施意见", "通知", "总结")
 # 一、 （一） 1. （1）: the four heading levels of GB/T 9704; 0 is a plain paragraph group
@@ -194,10 +194,10 @@ def rule_problems(rule, number=None) -> list[str]:
 
 def _each_day_has_its_leader(rule):
     """A table of days (kind 指定日期) whose every day names who receives."""
-    if rule.kind != "dates" or not rule.days:
+    if rule.kind != "dates" or not rule.table_days:
         return False
-    covered = {d.date for d in rule.days if d.leader}
-    return all(d.leader for d in rule.days) and set(rule.dates) <= covered
+    covered = {d.date for d in rule.table_days if d.leader}
+    return all(d.leader for d in rule.table_days) and set(rule.dates) <= covered
 
 
 def _calendar_problems(rule, name):
@@ -224,7 +224,7 @@ def _calendar_problems(rule, name):
             problems.append(f"{name}：并非每个月都有{days[0]}日，请改为1日至28日")
     if kind == "lunar_days" and not rule.lunar_days:
         problems.append(f"{name}：没有写农历每月几日")
-    if kind == "dates" and not rule.dates and not rule.days:
+    if kind == "dates" and not rule.dates and not rule.table_days:
         problems.append(f"{name}：没有写接访日期")
     return problems
 
@@ -251,6 +251,9 @@ class ReceptionDay(EmbeddedDocument):
     date = DateField(required=True)
     leader = StringField(max_length=NAME)
     place = StringField(max_length=NAME)
+    person = ReferenceField(Person)  # the unit's person the leader names (plan_people)
+
+    computed_fields = ("person",)
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.leader or ''}".strip() if self.date else ""
@@ -262,6 +265,9 @@ class ReceptionArrangement(EmbeddedDocument):
     kind = StringField(choices=RECEPTION_KINDS, default="weekly")
     description = StringField(max_length=TEXT)  # the plan's own words
     leaders = ListField(StringField(max_length=NAME))
+    # the unit's people the leaders name, linked when the plan is saved (plan_people): a
+    # person renamed is renamed in the rule too
+    people = ListField(ReferenceField(Person))
     weekday = IntField(choices=WEEKDAYS)
     weekdays = ListField(IntField(choices=WEEKDAYS))  # 每周二、四: several days of the week
     nth = IntField(min_value=1, max_value=5)
@@ -271,7 +277,7 @@ class ReceptionArrangement(EmbeddedDocument):
     days_of_month = ListField(IntField(min_value=1, max_value=31))  # 每月8号、25号
     lunar_days = ListField(IntField(min_value=1, max_value=30))  # 农历初一、十五
     dates = ListField(DateField())  # an explicit list of days
-    days = EmbeddedDocumentListField(ReceptionDay)  # a table of days, each with its leader
+    table_days = EmbeddedDocumentListField(ReceptionDay)  # a table of days, each its leader
     days_per_month = IntField(min_value=1, max_value=31)
     # 每人每月若干天 or 每人全年不少于N次: the period of the per-leader quota
     quota_period = StringField(choices=QUOTA_PERIODS, default="month")
@@ -283,6 +289,8 @@ class ReceptionArrangement(EmbeddedDocument):
     accompany = StringField(max_length=TEXT)  # who takes part: 承办法官, 公职律师 …
     start_date = DateField()
     end_date = DateField()
+
+    computed_fields = ("people",)
 
     def __str__(self):
         return self.description or self.get_kind_display()

@@ -135,7 +135,7 @@ def _when(rule) -> str:
     if rule.kind == "lunar_days":
         return "每月农历" + "、".join(_lunar_day(d) for d in sorted(set(rule.lunar_days)))
     if rule.kind == "dates":
-        return _days(set(rule.dates) | {d.date for d in rule.days if d.date})
+        return _days(set(rule.dates) | {d.date for d in rule.table_days if d.date})
     return ""
 
 
@@ -156,7 +156,7 @@ _HOLIDAYS = {
 
 def reception_line(rule, attachment_hint="") -> str:
     """One reception rule as a sentence: when, who, hours, holidays, place, who takes part."""
-    named = list(rule.leaders) or [d.leader for d in rule.days if d.leader]
+    named = list(rule.leaders) or [d.leader for d in rule.table_days if d.leader]
     leaders = "、".join(dict.fromkeys(named)) or "领导班子成员"
     period = ""
     if rule.start_date and rule.end_date:

@@ -102,7 +102,7 @@ def _candidate_dates(rule, start, end):
     elif kind == "lunar_days":
         yield from _lunar_days(rule.lunar_days, start, end)
     elif kind == "dates":
-        listed = set(rule.dates) | {d.date for d in rule.days if d.date}
+        listed = set(rule.dates) | {d.date for d in rule.table_days if d.date}
         yield from sorted(d for d in listed if start <= d <= end)
 
 
@@ -202,7 +202,7 @@ def _rule_slots(rule, index, first, last):
                 turn += 1
         return
     turn = 0
-    own = {d.date: d for d in rule.days if d.date and d.leader}  # a table's row: its leader
+    own = {d.date: d for d in rule.table_days if d.date and d.leader}  # a table's row: its leader
     for day in _candidate_dates(rule, first, last):
         moved = _apply_holiday(day, rule, last)
         if moved is None:

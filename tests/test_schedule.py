@@ -455,3 +455,29 @@ def test_no_session_before_the_day_the_plan_was_written(app):
     assert days == [D(2012, 3, 9), D(2012, 3, 16), D(2012, 3, 23), D(2012, 3, 30)]
     plan.date_written = D(2012, 2, 20)  # written before the period: the period's first day
     assert [s.date for s in schedule.generate(plan)][0] == D(2012, 3, 2)
+
+
+def test_saving_a_plan_names_the_leaders_who_are_none_of_the_unit_s_people(client, seeded):
+    plan = _plan("贺州市司法局")
+    chief = documents.Person(unit=plan.unit, name="覃某某", title="局长", is_leader=True).save()
+    response = client.post(
+        f"/admin/plan/edit/?id={plan.pk}",
+        data={
+            "unit": str(plan.unit.pk),
+            "title": plan.title,
+            "kind": plan.kind,
+            "receptions-0-kind": "weekly",
+            "receptions-0-weekday": "0",
+            "receptions-0-leaders": "覃某某\n外单位的人",
+            "receptions-0-holiday_rule": "next_working_day",
+            "receptions-0-quota_period": "month",
+            "receptions-0-week_reading": "nth_weekday",
+        },
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "接访领导“外单位的人”不在本单位的人员名单中" in page
+    assert "覃某某”不在" not in page
+    saved = documents.Plan.objects.get(pk=plan.pk).receptions[0]
+    assert [p.pk for p in saved.people] == [chief.pk]

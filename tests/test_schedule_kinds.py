@@ -277,7 +277,7 @@ def test_a_table_of_days_gives_each_day_its_own_leader_and_place(app):
         "办公室\n2022年3月23日"
     )
     (rule,) = import_text(text).plan(None).receptions
-    assert [(d.date, d.leader, d.place) for d in rule.days] == [
+    assert [(d.date, d.leader, d.place) for d in rule.table_days] == [
         (D(2022, 3, 28), "周明洁", "美术楼314会议室"),
         (D(2022, 4, 18), "樊嘉禄", "戏剧楼320会议室"),
         (D(2022, 5, 17), "徐雄", None),
@@ -297,6 +297,48 @@ def test_a_table_of_days_gives_each_day_its_own_leader_and_place(app):
         (D(2022, 5, 17), "徐雄", ""),
     ]
     # a table row with no leader, in a rule naming none: the clerk is asked for one
-    rule.days[2].leader = None
+    rule.table_days[2].leader = None
     rule.leaders = []
     assert "没有写接访领导" in "；".join(documents.plan.rule_problems(rule))
+
+
+def test_a_rule_s_leaders_are_the_unit_s_people_and_follow_a_rename(app):
+    from documents import plan_people
+
+    unit = documents.Unit(name="链接乡").save()
+    other = documents.Unit(name="别的乡").save()
+    wang = documents.Person(unit=unit, name="王某", title="乡长", is_leader=True).save()
+    li = documents.Person(unit=unit, name="李某", title="党委书记", is_leader=True).save()
+    documents.Person(unit=other, name="赵某", title="乡长").save()  # another unit's: never
+    rule = Rule(kind="weekly", weekdays=[0], leaders=["王某", "党委书记", "赵某"])
+    table = Rule(
+        kind="dates",
+        table_days=[documents.plan.ReceptionDay(date=D(2025, 3, 3), leader="乡长")],
+    )
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        period_start=D(2025, 3, 1),
+        period_end=D(2025, 3, 31),
+        receptions=[rule, table],
+    ).save()
+    plan.reload()
+    assert [p.pk for p in plan.receptions[0].people] == [wang.pk, li.pk]  # by name, by title
+    assert plan.receptions[1].table_days[0].person.pk == wang.pk
+    assert plan_people.unlinked(plan) == ["赵某"]  # not one of this unit's people
+    # renamed and retitled: the rules say the new name and title, nothing else changes
+    wang.name, li.title = "王新", "党委副书记"
+    wang.save()
+    li.save()
+    plan.reload()
+    assert plan.receptions[0].leaders == ["王新", "党委副书记", "赵某"]
+    assert (
+        plan.receptions[1].table_days[0].leader == "乡长"
+    )  # named by title: the title is unchanged
+    wang.title = "镇长"
+    wang.save()
+    plan.reload()
+    assert plan.receptions[1].table_days[0].leader == "镇长"
+    # 3 March 2025, a Monday: the weekly rule's first turn, and the table's day
+    on_the_day = [s.leader for s in schedule.generate(plan) if s.date == D(2025, 3, 3)]
+    assert on_the_day == ["王新", "镇长"]

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import documents
-from documents import printable
+from documents import plan_people, printable
 from documents.fields import NAME
 
 from .. import auditlog, printing
@@ -71,6 +71,19 @@ class PlanView(ScopedListMixin, XinfangModelView):
 
     details_template = "admin/xf_details.html"
     column_formatters_detail = {"sections": lambda v, c, m, n: _printed_sections(m)}
+
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        missing = plan_people.unlinked(model)
+        if missing:
+            flash(
+                gettext(
+                    "接访领导“%(names)s”不在本单位的人员名单中：日程照常排出，但人员改名时这里不会"
+                    "随之更新。可在“单位与人员 → 人员”中添加后再保存本方案。",
+                    names="、".join(missing),
+                ),
+                "warning",
+            )
 
     def __init__(self, *args, **kwargs):
         self.column_extra_row_actions = [

@@ -232,7 +232,7 @@ def explicit_date_rules(found, text, year, tables):
     if len(days) >= 2:
         at = text.find(f"{days[0]['date'].month}月{days[0]['date'].day}日")
         leaders = list(dict.fromkeys(d["leader"] for d in days))
-        rule = {"kind": "dates", "dates": sorted({d["date"] for d in days}), "days": days}
+        rule = {"kind": "dates", "dates": sorted({d["date"] for d in days}), "table_days": days}
         found.add({**rule, "leaders": leaders}, max(at, 0))
         tables = []  # read: not again as bare dates
     dates = set(explicit_dates(text, year, tables)) - {d["date"] for d in days}
