@@ -802,3 +802,21 @@ def test_choosing_the_unit_keeps_what_was_typed_and_fits_the_drop_downs(panel, b
     Select(pick).select_by_visible_text("孙立（局长）")
     area = office.find('[name="receptions-0-leaders"]')
     assert area.get_attribute("value").splitlines() == ["分管局长", "孙立"]
+
+    # a rule shows the fields of its kind: 每周 asks for weekdays, 农历 for lunar days,
+    # 指定日期 for dates and the table of days; 随时接访 for none of them
+    def rule_shows(label):
+        return any(
+            e.is_displayed() and e.text.strip().startswith(label)
+            for e in browser.find_elements("css selector", "#receptions-0 label")
+        )
+
+    assert not rule_shows("星期") and not rule_shows("遇节假日")  # 随时接访
+    office.select("receptions-0-kind", "每周固定一天")
+    assert rule_shows("星期") and rule_shows("遇节假日") and not rule_shows("农历每月几日")
+    office.select("receptions-0-kind", "农历每月固定日期")
+    assert rule_shows("农历每月几日") and not rule_shows("星期")
+    office.select("receptions-0-kind", "指定日期")
+    assert rule_shows("指定日期") and rule_shows("逐日安排") and not rule_shows("每人每月天数")
+    office.select("receptions-0-kind", "每人每月若干天")
+    assert rule_shows("每人每月天数") and rule_shows("每人天数按") and not rule_shows("指定日期")

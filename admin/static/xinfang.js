@@ -111,8 +111,50 @@
     if (link) { event.preventDefault(); }
   }, true);
 
+  // A reception rule or a reporting duty shows only the fields its kind uses (the others keep
+  // their values, which the kind leaves unused): 每周 asks for weekdays, 指定日期 for dates …
+  var KIND_FIELDS = {
+    kind: {
+      all: ['weekday', 'weekdays', 'nth', 'nths', 'week_reading', 'day_of_month',
+            'days_of_month', 'lunar_days', 'dates', 'table_days', 'days_per_month',
+            'quota_period', 'days_per_year', 'days_per_week', 'holiday_rule'],
+      weekly: ['weekday', 'weekdays', 'holiday_rule'],
+      monthly_nth_weekday: ['weekday', 'weekdays', 'nth', 'nths', 'week_reading', 'holiday_rule'],
+      monthly_day: ['day_of_month', 'days_of_month', 'holiday_rule'],
+      days_per_leader: ['days_per_month', 'quota_period', 'days_per_year', 'holiday_rule'],
+      phase: ['days_per_week'],
+      any_time: [],
+      working_days: [],
+      lunar_days: ['lunar_days', 'holiday_rule'],
+      dates: ['dates', 'table_days', 'holiday_rule']
+    },
+    cadence: {
+      all: ['deadline_time', 'deadline_weekday', 'deadline_day', 'within_hours', 'zero_report'],
+      daily: ['deadline_time', 'zero_report'],
+      weekly: ['deadline_weekday', 'deadline_time', 'zero_report'],
+      monthly: ['deadline_day', 'zero_report'],
+      once: [],
+      event: ['within_hours']
+    }
+  };
+  function showKindFields(select) {
+    var match = /^(.*-)(kind|cadence)$/.exec(select.name || '');
+    if (!match || !$(select).closest('.inline-field').length) { return; }
+    var fields = KIND_FIELDS[match[2]], shown = fields[select.value];
+    if (!shown) { return; }
+    var $form = $(select).closest('form');
+    fields.all.forEach(function (name) {
+      var $field = $form.find('[name="' + match[1] + name + '"], #' + match[1] + name).first();
+      $field.closest('.form-group').toggle(shown.indexOf(name) >= 0);
+    });
+  }
+  $(document).on('change', 'select[name$="-kind"], select[name$="-cadence"]', function () {
+    showKindFields(this);
+  });
+
   $(function () {
     $('select[name$="-type"]').each(function () { showSettingsFor(this); });
+    $('select[name$="-kind"], select[name$="-cadence"]').each(function () { showKindFields(this); });
     addMoveButtons(document);
     // rows added with Flask-Admin's "add" button get their buttons too
     var observer = new MutationObserver(function (changes) {
@@ -120,6 +162,9 @@
         $(change.addedNodes).filter('.inline-field').each(function () {
           addMoveButtons(this);
           $(this).find('select[name$="-type"]').each(function () { showSettingsFor(this); });
+          $(this).find('select[name$="-kind"], select[name$="-cadence"]').each(function () {
+            showKindFields(this);
+          });
           if (peopleLoaded) {
             $(this).find('select[name$="-person"]').each(function () { restrict(this, people); });
             $(this).find('textarea[name$="-leaders"]').each(function () { offerLeaders(this); });
