@@ -70,7 +70,8 @@ _YEAR_QUOTA = re.compile(rf"(?P<period>全年|每年)(?:接访|接待)(?:不少�
 
 def _quota_leaders(text, at):
     """Who the quota is for, when the sentence opens with them: 县市区委书记、县市区长作为…"""
-    start = max(text.rfind(c, 0, at) for c in "。；;\n") + 1
+    start = max(text.rfind(c, max(0, at - 200), at) for c in "。；;\n") + 1
+    start = max(start, at - 200)  # bounded: linear in the text
     who = _QUOTA_WHO.match(text, start, at + 2)
     if not who or not re.search(r"(?:书记|长|领导|成员|干部|主任|法官)$", who.group(1)):
         return []

@@ -72,9 +72,11 @@ def _lunar_day(name):
 def _report_day(text, at):
     """Whether the day at ``at`` is a report's deadline (每周五上报至镇信访办), not a reception:
     its sentence reports and says nothing of receiving anyone."""
-    start = max(text.rfind(c, 0, at) for c in "。；;\n") + 1
-    ends = [e for e in (text.find(c, at) for c in "。；;\n") if e >= 0]
-    sentence = text[start : min(ends, default=len(text))]
+    window = text[max(0, at - 200) : at + 200]  # a sentence is shorter: bounded, linear
+    at = min(at, 200)
+    start = max(window.rfind(c, 0, at) for c in "。；;\n") + 1
+    ends = [e for e in (window.find(c, at) for c in "。；;\n") if e >= 0]
+    sentence = window[start : min(ends, default=len(window))]
     return bool(re.search(r"上报|报送|报告|呈报", sentence)) and not re.search(
         r"接访|接待|来访|约访|下访", sentence
     )
