@@ -110,6 +110,10 @@ def _configure(app, test_config):
         BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
         BABEL_TRANSLATION_DIRECTORIES=str(pathlib.Path(__file__).parent / "translations"),
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        # the same bound for text typed or pasted as for a file (Werkzeug's default, 500 KB, cut a
+        # pasted plan of 190,000 characters), and room for a long plan's many form fields
+        MAX_FORM_MEMORY_SIZE=20 * 1024 * 1024,
+        MAX_FORM_PARTS=20_000,
         CSRF_ENABLED=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

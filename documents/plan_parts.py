@@ -154,6 +154,38 @@ _HOLIDAYS = {
 }
 
 
+def _each(leaders, named) -> str:
+    """每人 where several people (or a body of them) share a quota: 甲、乙每人每月…, 检察长每月…"""
+    several = len(named) > 1 or any(w in leaders for w in ("成员", "各", "班子", "们"))
+    return f"{leaders}每人" if several else leaders
+
+
+def _table_line(rule) -> str:
+    """A table of days, each with its own leader and place: 2011年4月7日为乜冠军接访日（接访地点：
+    县国土局）；4月11日为张某某接访日……"""
+    rows, year = [], None
+    listed = {d.date for d in rule.table_days if d.date}
+    for day in sorted(rule.table_days, key=lambda d: d.date or datetime.date.min):
+        if not day.date:
+            continue
+        date = (
+            f"{day.date:%Y年}{day.date.month}月{day.date.day}日"
+            if day.date.year != year
+            else (f"{day.date.month}月{day.date.day}日")
+        )
+        year = day.date.year
+        who = day.leader or "、".join(rule.leaders) or "领导班子成员"
+        place = day.place or rule.place
+        rows.append(f"{date}为{who}接访日" + (f"（接访地点：{place}）" if place else ""))
+    others = sorted(set(rule.dates) - listed)
+    if others:
+        who = "、".join(rule.leaders) or "领导班子成员"
+        rows.append(
+            f"{_days(others)}为{who}接访日" + (f"（接访地点：{rule.place}）" if rule.place else "")
+        )
+    return "；".join(rows)
+
+
 def reception_line(rule, attachment_hint="") -> str:
     """One reception rule as a sentence: when, who, hours, holidays, place, who takes part."""
     named = list(rule.leaders) or [d.leader for d in rule.table_days if d.leader]
@@ -163,12 +195,17 @@ def reception_line(rule, attachment_hint="") -> str:
         period = f"{_day(rule.start_date)}至{_day(rule.end_date)}，"
     elif rule.start_date:
         period = f"自{_day(rule.start_date)}起，"
-    if rule.kind in _CALENDAR_KINDS:
+    place_said = False
+    if rule.kind == "dates" and rule.table_days:
+        text, place_said = f"{period}{_table_line(rule)}", True
+    elif rule.kind in _CALENDAR_KINDS:
         text = f"{period}{_when(rule)}为{leaders}接访日"
     elif rule.kind == "days_per_leader" and rule.quota_period == "year":
-        text = f"{period}{leaders}每人每年接访不少于{rule.days_per_year or ''}天{attachment_hint}"
+        who = _each(leaders, named)
+        text = f"{period}{who}每年接访不少于{rule.days_per_year or ''}天{attachment_hint}"
     elif rule.kind == "days_per_leader":
-        text = f"{period}{leaders}每人每月接访{rule.days_per_month or ''}天{attachment_hint}"
+        who = _each(leaders, named)
+        text = f"{period}{who}每月接访{rule.days_per_month or ''}天{attachment_hint}"
     elif rule.kind == "phase":
         text = f"{period}{leaders}每周至少接访{rule.days_per_week or ''}天"
     else:
@@ -176,9 +213,10 @@ def reception_line(rule, attachment_hint="") -> str:
     hours = getattr(rule, "hours", None)
     if hours:
         text += f"，接访时间为{hours}"
-    if rule.kind in (*_CALENDAR_KINDS, "days_per_leader") and rule.kind != "working_days":
+    # a holiday moves only a day the rule fixes: not the working days a quota is spread over
+    if rule.kind in _CALENDAR_KINDS and rule.kind != "working_days":
         text += _HOLIDAYS.get(rule.holiday_rule, "")
-    if rule.place:
+    if rule.place and not place_said:
         text += f"；接访地点：{rule.place}"
     if rule.accompany:
         text += f"；参与接访人员：{rule.accompany}"

@@ -436,3 +436,17 @@ def test_the_documents_refuse_dates_outside_the_range_whoever_writes_them(plan):
         plan.validate()
     plan.date_written = datetime.date(2099, 12, 31)
     plan.validate()
+
+
+def test_a_long_pasted_plan_reaches_the_importer(client, seeded):
+    """190,000 characters (about 0.5 MB, over Werkzeug's default bound for a form field) are
+    read and reviewed, not refused as an upload over 20 MB."""
+    unit = documents.Unit.objects.get(name="XXX乡")
+    text = (
+        "关于开展领导干部大接访活动的实施方案\n" + "为维护社会和谐稳定，开展大接访活动。\n" * 10_000
+    )
+    assert len(text.encode("utf-8")) > 500_000
+    response = client.post("/admin/plan/import/", data={"unit": str(unit.pk), "text": text})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "上传的内容过大" not in page and "关于开展领导干部大接访活动的实施方案" in page

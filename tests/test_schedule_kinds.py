@@ -255,7 +255,26 @@ def test_a_yearly_quota_per_leader_spread_over_the_working_days(app):
         (dict(kind="working_days"), "每个工作日为甲接访日。"),
         (
             dict(kind="days_per_leader", quota_period="year", days_per_year=1, holiday_rule="keep"),
-            "甲每人每年接访不少于1天。",
+            "甲每年接访不少于1天。",
+        ),
+        # a quota is spread over working days: no holiday wording, whatever the rule holds
+        (
+            dict(kind="days_per_leader", days_per_month=2, holiday_rule="next_same_weekday"),
+            "甲每月接访2天。",
+        ),
+        # a table of days: each day its own leader and place, the rule's place where it has none
+        (
+            dict(
+                kind="dates",
+                holiday_rule="keep",
+                place="乡政府二楼会议室",
+                table_days=[
+                    documents.plan.ReceptionDay(date=D(2011, 4, 11), leader="乙", place="乡司法所"),
+                    documents.plan.ReceptionDay(date=D(2011, 4, 7)),
+                ],
+            ),
+            "2011年4月7日为甲接访日（接访地点：乡政府二楼会议室）；4月11日为乙接访日"
+            "（接访地点：乡司法所）。",
         ),
     ],
 )
