@@ -74,6 +74,8 @@ def _by_hand(expected, year):
         values["start_date"] = datetime.date.fromisoformat(expected["start_date"])
     if "dates" in expected:
         values["dates"] = [datetime.date(year, *map(int, d.split("-"))) for d in expected["dates"]]
+    if values["kind"] == "dates" and "holiday_rule" not in values:
+        values["holiday_rule"] = "keep"  # a clerk entering chosen days keeps them as they are
     return ReceptionArrangement(**values)
 
 

@@ -157,6 +157,8 @@ def _complete(result, rule, paragraphs, document):
     holiday = rules.holiday_rule_in(own)
     if holiday:
         rule["holiday_rule"] = holiday
+    elif rule["kind"] == "dates":
+        rule["holiday_rule"] = "keep"  # days named one by one were chosen: nothing said moves them
     hours = next((h for h in map(rules.hours_in, paragraphs) if h), "") or document["hours"]
     if hours:
         rule["hours"] = hours
