@@ -715,3 +715,26 @@ def test_dates_without_a_year_are_read_in_the_year_given_and_the_clerk_is_told()
     # a news item's dateline is a day reported, not a reception rule
     news = importer.import_text("5月16日，市委常委胡某到沈潭镇督导并参与“赶集日”集中接待活动。")
     assert news.receptions == []
+
+
+def test_a_text_without_a_title_is_reviewed_with_the_title_to_write(client):
+    from werkzeug.datastructures import MultiDict
+
+    unit = documents.Unit(name="某学院").save()
+    text = (
+        "为广泛听取师生员工的意见和建议，现将本学期校领导接待日安排予以公布。\n"
+        "接访时间 | 接访校领导 | 接访地点 |\n"
+        "3月28日 周一14:30-16:30 | 周明洁 | 美术楼314会议室 |\n"
+        "4月18日 周一14:30-16:30 | 樊嘉禄 | 戏剧楼320会议室 |\n"
+        "办公室\n2022年3月23日"
+    )
+    review = _post_review(client, unit, text=text)
+    html = review.get_data(as_text=True)
+    assert "没有识别出标题" in html and "（未识别出标题）" not in html
+    fields = MultiDict(_review_form(html))
+    assert fields["title"] == ""
+    again = client.post("/admin/plan/import/confirm/", data=fields)
+    assert again.status_code == 200 and documents.Plan.objects(unit=unit).count() == 0
+    fields["title"] = "本学期校领导接待日安排"
+    assert client.post("/admin/plan/import/confirm/", data=fields).status_code == 302
+    assert documents.Plan.objects.get(unit=unit).title == "本学期校领导接待日安排"

@@ -51,6 +51,8 @@ def _import(app, args) -> int:
             )
             return 0
         to_fill = _hold_back_incomplete_rules(plan)
+        if not result.title:  # saved under a placeholder, which the clerk is told to replace
+            to_fill.insert(0, "待补充：标题（未识别出标题，已暂存为“（未识别出标题）”）")
         try:
             plan.save()
         except mongoengine.ValidationError as problem:

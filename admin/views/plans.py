@@ -158,6 +158,9 @@ class PlanView(ScopedListMixin, XinfangModelView):
             return self.render("admin/xf_import.html", units=units, **chosen)
         plan = imported.plan(unit)
         form, _ = self._custom_form(self.form_class("create"), plan, formdata=None)
+        if not imported.title:  # no title was read: the clerk writes it (saving asks for one)
+            form.title.data = ""
+            flash(gettext("没有识别出标题，请在“标题”中填写后再确认导入。"), "warning")
         return self._render_review(unit, source, imported, form)
 
     @expose("/import/confirm/", methods=("POST",))
