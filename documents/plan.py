@@ -230,15 +230,20 @@ def _calendar_problems(rule, name):
 
 
 def rule_weekdays(rule):
-    return sorted(set(rule.weekdays or ([] if rule.weekday is None else [rule.weekday])))
+    # both fields count: a day in 星期 and others in 星期（多个） are all the rule's days
+    return sorted(
+        set(rule.weekdays or []) | ({rule.weekday} if rule.weekday is not None else set())
+    )
 
 
 def rule_nths(rule):
-    return sorted(set(rule.nths or ([rule.nth] if rule.nth else [])))
+    return sorted(set(rule.nths or []) | ({rule.nth} if rule.nth else set()))
 
 
 def rule_days_of_month(rule):
-    return sorted(set(rule.days_of_month or ([rule.day_of_month] if rule.day_of_month else [])))
+    return sorted(
+        set(rule.days_of_month or []) | ({rule.day_of_month} if rule.day_of_month else set())
+    )
 
 
 def _weekday(weekday):

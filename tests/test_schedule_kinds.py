@@ -361,3 +361,37 @@ def test_a_rule_s_leaders_are_the_unit_s_people_and_follow_a_rename(app):
     # 3 March 2025, a Monday: the weekly rule's first turn, and the table's day
     on_the_day = [s.leader for s in schedule.generate(plan) if s.date == D(2025, 3, 3)]
     assert on_the_day == ["王新", "镇长"]
+
+
+def test_a_day_in_the_single_field_and_others_in_the_several_all_count():
+    from documents.plan import rule_days_of_month, rule_nths, rule_weekdays
+
+    rule = Rule(
+        kind="weekly",
+        weekday=1,
+        weekdays=[0, 3],
+        nth=2,
+        nths=[1],
+        day_of_month=9,
+        days_of_month=[25],
+    )
+    assert rule_weekdays(rule) == [0, 1, 3] and rule_nths(rule) == [1, 2]
+    assert rule_days_of_month(rule) == [9, 25]
+
+
+def test_numbers_are_read_as_a_clerk_writes_them(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from admin.forms import NumbersField
+
+    class Numbers(Form):
+        nths = NumbersField(min_value=1, max_value=5)
+
+    with app.test_request_context():
+        form = Numbers(MultiDict({"nths": "第一、第四"}))
+        assert form.validate() and form.nths.data == [1, 4]
+        form = Numbers(MultiDict({"nths": "8日，25号 十五"}))
+        assert form.nths.data == [8, 25, 15] and not form.validate()  # over 5: refused
+        form = Numbers(MultiDict({"nths": "初一"}))
+        assert not form.validate() and "“初一”不是数字" in form.nths.errors[0]
