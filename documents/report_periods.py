@@ -39,8 +39,14 @@ def _due_at(day, duty):
 
 
 def duty_range(duty, plan):
-    """The first and last day the duty runs (either may be None: open)."""
-    return (duty.start_date or plan.period_start, duty.end_date or plan.period_end)
+    """The first and last day the duty runs: its own, else the plan's period; a plan without a
+    period starts its duties on the day it was written. The last may be None (open); the first
+    is None only when nothing says when the duty starts, and then it has no periods (an old
+    notice imported without dates would otherwise ask for every day since)."""
+    return (
+        duty.start_date or plan.period_start or plan.date_written,
+        duty.end_date or plan.period_end,
+    )
 
 
 def periods(duty, plan, first: datetime.date, last: datetime.date) -> list[Period]:
@@ -55,7 +61,7 @@ def periods(duty, plan, first: datetime.date, last: datetime.date) -> list[Perio
     """
     begin, finish = duty_range(duty, plan)
     result = []
-    if duty.cadence == "event":  # due after something happens: no period on the calendar
+    if duty.cadence == "event" or begin is None:  # after an event; or no start known
         return result
     if duty.cadence == "once":
         if begin and finish and first <= finish <= last:

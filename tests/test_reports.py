@@ -383,8 +383,14 @@ def test_periods_of_daily_weekly_and_monthly_duties(town):
 
 
 def test_periods_over_the_new_year_and_short_months():
-    plan = documents.Plan(title="方案")  # no period: only the dates asked for bound the duties
+    # no period, written long ago: only the dates asked for bound the duties
+    plan = documents.Plan(title="方案", date_written=D(2000, 1, 1))
     on_31st = ReportingDuty(name="月报", cadence="monthly", deadline_day=31)
+    # nothing says when the duties start (an old notice imported without dates): none is due
+    assert (
+        reports.periods(on_31st, documents.Plan(title="旧通知"), D(2023, 12, 1), D(2024, 3, 31))
+        == []
+    )
     months = reports.periods(on_31st, plan, D(2023, 12, 1), D(2024, 3, 31))
     # due on the 31st of the next month, or its last day when it is shorter (leap February)
     assert [(p.start, p.end, p.due.date()) for p in months] == [
