@@ -117,7 +117,10 @@ def imprint_defaults(doc: dict) -> tuple[dict, list[tuple[str, str]]]:
     notes = []
     if not (doc.get("printed_by") or "").strip():
         issuer = _issuer(doc)
-        office = (doc.get("office") or "").strip() or (f"{issuer}办公室" if issuer else "")
+        own = issuer.endswith(("办公室", "办公厅", "办"))  # the issuer is an office already
+        office = (doc.get("office") or "").strip() or (
+            (issuer if own else f"{issuer}办公室") if issuer else ""
+        )
         if office:
             doc["printed_by"] = office
             notes.append(("printed_by", office))
