@@ -70,7 +70,13 @@ class PlanView(ScopedListMixin, XinfangModelView):
     )
 
     details_template = "admin/xf_details.html"
-    column_formatters_detail = {"sections": lambda v, c, m, n: _printed_sections(m)}
+    column_formatters_detail = {
+        "sections": lambda v, c, m, n: _printed_sections(m),
+        # empty: the unit's style, which the details page says rather than "None"
+        "style": lambda v, c, m, n: dict(documents.unit.DOCUMENT_STYLES).get(
+            m.style, gettext("按单位设置")
+        ),
+    }
 
     def after_model_change(self, form, model, is_created):
         super().after_model_change(form, model, is_created)
