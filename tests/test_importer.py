@@ -738,3 +738,19 @@ def test_a_text_without_a_title_is_reviewed_with_the_title_to_write(client):
     fields["title"] = "本学期校领导接待日安排"
     assert client.post("/admin/plan/import/confirm/", data=fields).status_code == 302
     assert documents.Plan.objects.get(unit=unit).title == "本学期校领导接待日安排"
+
+
+def test_days_said_in_sentences_keep_each_its_place():
+    text = (
+        "共设立三个专题接访日。4月7日，由县国土资源局负责联系分管的县领导，在县国土局开展“土地问题”"
+        "接访活动；4月11日，由县换届办负责联系分管的县领导，在县信访局一楼接访大厅开展“村居选举问题”"
+        "接访活动；4月14日，由县委政法委负责联系分管的县领导，在县人民法院接访大厅开展“涉法涉诉问题”接访"
+        "活动。"
+    )
+    (rule,) = importer.import_text(text, year=2011).plan(None).receptions
+    assert [(d.date, d.place) for d in rule.table_days] == [
+        (datetime.date(2011, 4, 7), "县国土局"),
+        (datetime.date(2011, 4, 11), "县信访局一楼接访大厅"),
+        (datetime.date(2011, 4, 14), "县人民法院接访大厅"),
+    ]
+    assert rule.holiday_rule == "keep"

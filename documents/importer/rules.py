@@ -247,7 +247,27 @@ def explicit_date_rules(found, text, year, tables):
             dates.add(day)
     if dates:
         at = text.find(f"{min(dates).month}月{min(dates).day}日")
-        found.add({"kind": "dates", "dates": sorted(dates)}, max(at, 0))
+        rule = {"kind": "dates", "dates": sorted(dates)}
+        places = _day_places(text, year, dates)
+        if len(set(places.values())) > 1:  # each day its own place: 4月7日…在县国土局开展
+            rule["table_days"] = [{"date": d, "place": p} for d, p in sorted(places.items())]
+        found.add(rule, max(at, 0))
+
+
+def _day_places(text, year, dates) -> dict:
+    """{date: place} of the dated sentences that say where (在县国土局开展“土地问题”接访活动)."""
+    places = {}
+    if not year:
+        return places
+    for sentence in re.split(r"[。；;\n]", text):
+        day = _DAY_SENTENCE.match(sentence)
+        if not day:
+            continue
+        date = _dated(year, int(day[1]), int(day[2]), None)
+        where = re.search(r"在([^，,。；“”]{2,30}?)(?:开展|举行|进行|集中|公开)", sentence)
+        if date in dates and where:
+            places[date] = where.group(1)[:60]
+    return places
 
 
 # --- what is said around a rule ------------------------------------------------------------
