@@ -820,3 +820,6 @@ def test_choosing_the_unit_keeps_what_was_typed_and_fits_the_drop_downs(panel, b
     assert rule_shows("指定日期") and rule_shows("逐日安排") and not rule_shows("每人每月天数")
     office.select("receptions-0-kind", "每人每月若干天")
     assert rule_shows("每人每月天数") and rule_shows("每人天数按") and not rule_shows("指定日期")
+    assert not rule_shows("每人每年天数")
+    office.select("receptions-0-quota_period", "每年")
+    assert rule_shows("每人每年天数") and not rule_shows("每人每月天数")

@@ -140,9 +140,13 @@
   function showKindFields(select) {
     var match = /^(.*-)(kind|cadence)$/.exec(select.name || '');
     if (!match || !$(select).closest('.inline-field').length) { return; }
-    var fields = KIND_FIELDS[match[2]], shown = fields[select.value];
-    if (!shown) { return; }
+    var fields = KIND_FIELDS[match[2]], shown = (fields[select.value] || []).slice();
     var $form = $(select).closest('form');
+    // 每人若干天: by month or by year, the other count hidden
+    if (select.value === 'days_per_leader') {
+      var byYear = $form.find('[name="' + match[1] + 'quota_period"]').val() === 'year';
+      shown.splice(shown.indexOf(byYear ? 'days_per_month' : 'days_per_year'), 1);
+    }
     fields.all.forEach(function (name) {
       var $field = $form.find('[name="' + match[1] + name + '"], #' + match[1] + name).first();
       $field.closest('.form-group').toggle(shown.indexOf(name) >= 0);
@@ -150,6 +154,12 @@
   }
   $(document).on('change', 'select[name$="-kind"], select[name$="-cadence"]', function () {
     showKindFields(this);
+  });
+  $(document).on('change', 'select[name$="-quota_period"]', function () {
+    var kind = this.name.replace(/quota_period$/, 'kind');
+    $(this).closest('form').find('select[name="' + kind + '"]').each(function () {
+      showKindFields(this);
+    });
   });
 
   $(function () {

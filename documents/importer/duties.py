@@ -85,10 +85,11 @@ def _duty_name(duty, sentence, year):
     name = re.sub(r"^.*?(本周的|本月的)", "", name)
     # what follows the verb and whom it goes to: 电话告知县信访局当日接访情况 → 接访情况;
     # 告知接待院长交办案件的承办情况 → 交办案件的承办情况; 如遇重大情况 → 重大情况
-    told = re.match(r"^.*(?:告知|上报|报送|呈送|通报)(.+)$", name)
+    told = re.match(r"^.*(?:告知|上报|报送|呈送|通报|报告)(.+)$", name)
     if told:  # whom it goes to stands right after the verb
         name = re.sub(rf"^[{CJK}]{{1,10}}?{_BODY}(?=[{CJK}]{{2,}}情况$)", "", told.group(1))
     name = re.sub(r"^(?:如遇|如有|遇有|凡有|发生|出现|当日|当天|本日|本周|本月)", "", name) or name
+    name = re.sub(r"^.*?(?:小时|日|天)(?:之|以)?内将?|^将", "", name) or name  # 1小时内将…情况
     if duty["cadence"] == "weekly" and "每周" not in name:
         name += "周报"
     if duty["cadence"] == "event" and not name.endswith("报告"):
@@ -159,8 +160,9 @@ def _duties(result, text, year):
         sent_by = _SENT_BY.search(sentence)
         if sent_by:
             duty["sent_by"] = sent_by.group(1)
-        recipients = re.search(
-            rf"(?:向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)", sentence
+        recipients = re.search(  # 向 of 去向, 方向, 动向 … is no recipient
+            rf"(?:(?<![去方导意走动倾])向|上报|报送|报)([{CJK}、和，]{{1,60}}?)(?:报告|$|[，。]|\d)",
+            sentence,
         )
         if recipients:
             named = [r for r in re.split(r"[、和，]", recipients.group(1)) if r]

@@ -90,8 +90,8 @@ _CN_DATE = re.compile(
     r"([一二三四五六七八九十]{1,3})日[）)]?$"
 )
 _NO_BODY = re.compile(r"^[（(]\s*[此次]页无正文\s*[）)]$")
-_ATTACHMENT = re.compile(r"^附\s*件?\s*(\d*)\s*[：:]\s*(?P<rest>.*)$")
-_NUMBERED_ATTACHMENT = re.compile(r"^(\d{1,2})\s*[．.、]\s*(?P<rest>.+)$")
+_ATTACHMENT = re.compile(r"^附\s*[件表]?\s*(\d*)\s*[：:]\s*(?P<rest>.*)$")  # 附件： 附： 附表：
+_NUMBERED_ATTACHMENT = re.compile(r"^(\d{1,2})\s*[．.、，,]\s*(?P<rest>.+)$")
 _NOTE = re.compile(r"^(附注[：:].+|[（(][^）)]*(联系人|联系电话|此件)[^）)]*[）)])$")
 _IMPRINT_LABEL = re.compile(r"(主题词|抄送|报|发)[：:]")
 _PRINTED = re.compile(
