@@ -78,7 +78,7 @@ def attachment(plan, attachment) -> dict:
             return {"title": attachment.title, "text": "", "headers": rows[0], "rows": rows[1:]}
     if attachment.kind != "schedule":
         return {"title": attachment.title, "text": attachment.text}
-    sessions = ReceptionSession.objects(plan=plan, status__ne="cancelled") if plan.pk else []
+    sessions = list(ReceptionSession.objects(plan=plan, status__ne="cancelled")) if plan.pk else []
     if sessions:
         accompany = {s.accompany or "" for s in sessions}
         if len(accompany) == 1:  # the same people every time: said once, under the table
@@ -101,9 +101,27 @@ def attachment(plan, attachment) -> dict:
             ]
             headers = ["日期", "星期", "接访领导", "接访地点", "参与接访人员"]
             widths = [22, 12, 20, 20, 26]
-        hours = {r.hours for r in plan.receptions if r.hours}
-        if len(hours) == 1:  # reception hours print with the schedule too
+
+        # reception hours print with the schedule too: said once when every session's rule has
+        # the same, else beside each day (a rule without hours leaves its days' cell empty)
+        def hours_of(session):
+            rules = plan.receptions
+            rule = (
+                rules[session.rule]
+                if session.rule is not None and session.rule < len(rules)
+                else None
+            )
+            return (rule.hours or "") if rule is not None else ""
+
+        hours = {hours_of(s) for s in sessions}
+        if len(hours) == 1 and "" not in hours:
             note = f"接访时间：{hours.pop()}。" + note
+        elif hours - {""}:
+            headers = [*headers[:2], "接访时间", *headers[2:]]
+            rows = [
+                [*row[:2], hours_of(s), *row[2:]] for row, s in zip(rows, sessions, strict=True)
+            ]
+            widths = [w * 0.85 for w in widths[:2]] + [18] + [w * 0.85 for w in widths[2:]]
         text = "\n".join(filter(None, [attachment.text, note]))
         return {
             "title": attachment.title,

@@ -395,3 +395,32 @@ def test_numbers_are_read_as_a_clerk_writes_them(app):
         assert form.nths.data == [8, 25, 15] and not form.validate()  # over 5: refused
         form = Numbers(MultiDict({"nths": "初一"}))
         assert not form.validate() and "“初一”不是数字" in form.nths.errors[0]
+
+
+def test_the_schedule_says_the_hours_once_only_when_every_day_has_them(app):
+    from documents import printable
+
+    unit = documents.Unit(name="时间乡").save()
+    plan = documents.Plan(
+        unit=unit,
+        title="方案",
+        period_start=D(2025, 3, 1),
+        period_end=D(2025, 3, 31),
+        receptions=[
+            Rule(kind="monthly_day", days_of_month=[10], leaders=["甲"], hours="上午9:00—12:00"),
+            Rule(kind="monthly_day", days_of_month=[20], leaders=["乙"], holiday_rule="keep"),
+        ],
+        attachments=[documents.plan.Attachment(title="接访日程安排表", kind="schedule")],
+    ).save()
+    schedule.regenerate(plan)
+    table = printable.attachment(plan, plan.attachments[0])
+    assert "接访时间：" not in table["text"]  # 乙's day has no hours: not said for every day
+    assert table["headers"][2] == "接访时间"
+    assert [row[2] for row in table["rows"]] == ["上午9:00—12:00", ""]
+    plan.receptions[1].hours = "上午9:00—12:00"
+    plan.save()
+    table = printable.attachment(plan, plan.attachments[0])
+    assert (
+        table["text"].startswith("接访时间：上午9:00—12:00。")
+        and "接访时间" not in table["headers"]
+    )
