@@ -88,9 +88,97 @@ def _marks(texts):
     return [{"text": text, "size": f"{size:.2f}"} for text in texts]
 
 
-def _title_lines(title):
-    # the title breaks where the unit broke it; otherwise the browser engine breaks it
-    return [line for line in (title or "").splitlines() if line.strip()] or [""]
+TITLE_SIZE_MM = 22 * 25.4 / 72  # 2号
+# the kinds a title ends in: a line break goes before one rather than through it
+_TITLE_KINDS = (
+    "实施方案",
+    "实施意见",
+    "工作方案",
+    "通知",
+    "方案",
+    "意见",
+    "办法",
+    "规定",
+    "制度",
+    "决定",
+    "公告",
+    "通报",
+    "报告",
+    "请示",
+    "批复",
+    "细则",
+    "计划",
+    "总结",
+    "要点",
+    "函",
+)
+
+
+def _title_lines(title, fonts=None):
+    """The title's lines: where the unit broke it; else, when it is longer than a line, broken
+    at word boundaries (rjieba, the jieba segmenter) into as few lines of about equal length
+    as fit (GB/T 9704: 词意完整, 排列对称), best after 的, 和, 与, 及 or before the kind of document
+    (…工作的 / 通知), never inside a quoted name."""
+    given = [line for line in (title or "").splitlines() if line.strip()] or [""]
+    if len(given) > 1:
+        return given
+    text = given[0].strip()
+    limit = TEXT_WIDTH_MM - 1
+    width = _title_width(text, fonts)
+    if width <= limit:
+        return [text]
+    import rjieba  # imported on the first long title, not at start
+
+    ends, quoted, at, depth = set(), set(), 0, 0
+    for word in rjieba.cut(text):
+        at += len(word)
+        depth += word.count("“") + word.count("《") - word.count("”") - word.count("》")
+        if at < len(text):  # a line may end here, after a word; inside quotes or 《》 at a cost
+            (ends if depth <= 0 else quoted).add(at)
+    count = int(-(-width // limit))
+    best = _title_cuts(text, sorted(ends | quoted), quoted, count, limit, fonts)
+    if best is None:
+        return [text]  # no such break fits: left to the layout engine
+    cuts = [0, *best, len(text)]
+    return [text[i:j] for i, j in zip(cuts, cuts[1:], strict=False)]
+
+
+def _title_cuts(text, ends, quoted, count, limit, fonts):
+    """``count - 1`` cut positions among ``ends`` with every line fitting ``limit`` mm, lines as
+    even as they can be, a cut after 的/和/与/及/、 or before the kind of document preferred, one
+    inside a quoted name (``quoted``) only when nothing else fits."""
+    target = len(text) / count
+
+    def cost(i, j):
+        line = text[i:j]
+        if _title_width(line, fonts) > limit:
+            return None
+        good = j == len(text) or line[-1] in "的和与及、" or text[j:].startswith(_TITLE_KINDS)
+        return (len(line) - target) ** 2 + (0 if good else 9) + (400 if j in quoted else 0)
+
+    points = [0, *ends, len(text)]
+    best = {(0, 0): (0.0, [])}  # (position, lines so far) → (cost, cuts)
+    for lines in range(count):
+        for i in points:
+            if (i, lines) not in best:
+                continue
+            total, cuts = best[(i, lines)]
+            for j in points:
+                if j <= i or (lines == count - 1) != (j == len(text)):
+                    continue
+                c = cost(i, j)
+                if c is None:
+                    continue
+                key = (j, lines + 1)
+                if key not in best or total + c < best[key][0]:
+                    best[key] = (total + c, cuts + ([j] if j < len(text) else []))
+    found = best.get((len(text), count))
+    return found[1] if found else None
+
+
+def _title_width(text, fonts=None):
+    measure = measures(_key(fonts))["小标宋"]
+    return sum(measure(ch) for ch in text) * TITLE_SIZE_MM
 
 
 def _listed(names):
@@ -238,7 +326,7 @@ def context(
         "doc": {**doc, "style": style},
         "marks": _marks(doc.get("issuer_marks") or []),
         "doc_number": doc_number(doc.get("doc_number")),
-        "title_lines": _title_lines(doc.get("title")),
+        "title_lines": _title_lines(doc.get("title"), fonts),
         "recipients": set_paragraph([(recipients + "：", None)], indent_em=0, fonts=fonts)
         if recipients
         else "",

@@ -325,3 +325,34 @@ def test_table_cells_never_leave_one_character_alone(sample_docs):
     markup, widest = justify.balanced_lines("领导班子成员每人每月到基层下访", 40, size_mm=SIZE_4)
     parts = str(markup).split("<br>")
     assert len(parts) == 2 and min(len(p) for p in parts) >= 7 and widest <= 40
+
+
+@pytest.mark.parametrize(
+    "title, lines",
+    [
+        ("关于开展领导干部大接访活动的实施方案", ["关于开展领导干部大接访活动的实施方案"]),  # fits
+        (
+            "关于加强重点稳控对象信访信息报送工作的通知",
+            ["关于加强重点稳控对象", "信访信息报送工作的通知"],
+        ),
+        (
+            "关于开展矛盾纠纷“大排查大起底大化解”专项行动的实施方案",
+            ["关于开展矛盾纠纷“大排查大起底大化解”", "专项行动的实施方案"],
+        ),
+        (
+            "关于印发《某某县领导干部接访下访工作制度》的通知",
+            ["关于印发《某某县领导干部", "接访下访工作制度》的通知"],
+        ),
+        (
+            "某某县\n领导干部大接访实施方案",
+            ["某某县", "领导干部大接访实施方案"],
+        ),  # as the unit broke it
+    ],
+)
+def test_a_long_title_breaks_between_words_in_even_lines(title, lines):
+    """GB/T 9704: a title of several lines keeps its words whole (词意完整) and its lines even
+    (排列对称); the layout engine alone broke 关于加强…工作的通 / 知."""
+    from exports.circular import TEXT_WIDTH_MM, _title_lines, _title_width
+
+    assert _title_lines(title) == lines
+    assert all(_title_width(line) <= TEXT_WIDTH_MM for line in lines)
