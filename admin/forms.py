@@ -21,6 +21,7 @@ from mongoengine import ValidationError as DocumentValidationError
 from wtforms import fields, validators
 
 from documents.fields import control_problem, date_problem
+from documents.importer.common import number_of
 
 from .flaskadmin_adapter import add_converters
 from .labels import help_for, labels_for
@@ -179,24 +180,6 @@ class LinesField(fields.TextAreaField):
                 )
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def _number_of(text):
-    """12 / 十二 / 二十五 / 三十一 as an int; None when the text is neither."""
-    if text.isdigit() and text.isascii():
-        return int(text)
-    if not text or any(c not in _DIGITS + "十两" for c in text):
-        return None
-    text = text.replace("两", "二")
-    if "十" not in text:
-        return int("".join(str(_DIGITS.index(c)) for c in text)) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
-
-
 class NumbersField(fields.StringField):
     """Edits a list of whole numbers as one line: 1、4 or 8, 25 (第一、四周; 每月8日、25日)."""
 
@@ -213,7 +196,7 @@ class NumbersField(fields.StringField):
         self.data, self.bad = [], []
         for item in re.split(r"[\s,，、;；]+", valuelist[0] if valuelist else ""):
             # as a clerk writes them: 第一、第四; 8日、25号; 十五; 初一 stays a mistake here
-            number = _number_of(re.sub(r"^第|[日号周个]$", "", item))
+            number = number_of(re.sub(r"^第|[日号周个]$", "", item))
             if item:
                 (self.data if number is not None else self.bad).append(
                     number if number is not None else item

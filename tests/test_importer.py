@@ -754,3 +754,16 @@ def test_days_said_in_sentences_keep_each_its_place():
         (datetime.date(2011, 4, 14), "县人民法院接访大厅"),
     ]
     assert rule.holiday_rule == "keep"
+
+
+@pytest.mark.parametrize(
+    "sentence, fields",
+    [
+        ("县领导每月至少安排十二天亲自接待群众。", {"days_per_month": 12}),  # was a KeyError
+        ("每位县领导全年接访不少于两次。", {"quota_period": "year", "days_per_year": 2}),
+        ("书记该月每周至少安排三天时间亲自接待群众来访。", {"days_per_week": 3}),
+    ],
+)
+def test_counts_in_chinese_numerals_are_read(sentence, fields):
+    (rule,) = importer.import_text("关于开展领导干部大接访活动的通知\n" + sentence).receptions
+    assert {key: rule.get(key) for key in fields} == fields

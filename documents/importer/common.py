@@ -28,6 +28,32 @@ CN_DIGITS = {
     "十": 10,
     "两": 2,
 }
+
+
+def number_of(text: str) -> int | None:
+    """A whole number as documents write it, else None: 15, １５, 十五, 二十六, 两, 一百二十, and
+    二○一二 (a year, digit by digit). The one reader of numbers for the importer and the forms."""
+    text = (text or "").strip()
+    if text.isdecimal():
+        return int(text)
+    if not text or any(c not in CN_DIGITS and c != "百" for c in text):
+        return None
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        if len(hundreds) > 1 or hundreds in ("十",):
+            return None
+        rest_value = number_of(rest) if rest else 0
+        return None if rest_value is None else CN_DIGITS.get(hundreds, 1) * 100 + rest_value
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+            return None
+        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+    if len(text) == 1:
+        return CN_DIGITS[text]
+    return int("".join(str(CN_DIGITS[c]) for c in text))  # 二○一二
+
+
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 KIND_WORDS = (
     ("实施方案", "实施方案"),

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..textclean import clean, to_simplified
-from .common import CIRCLED, CJK, CN_DIGITS, TABLE_END, TABLE_START
+from .common import CIRCLED, CJK, TABLE_END, TABLE_START, number_of
 
 _IMPRINT_LINE = re.compile(r"^\s*主[题題][词詞]")
 _OPEN, _CLOSE = r"[\[（(【〔［]", r"[\]）)】〕］]"
@@ -113,13 +113,11 @@ def heading_of(line: str):
 
 
 def chinese_number(text: str) -> int:
-    """二○一二 → 2012 (digit by digit); 十二, 二十六, 三十一 → 12, 26, 31."""
-    if len(text) == 4 and "十" not in text:
-        return int("".join(str(CN_DIGITS[c]) for c in text))
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-    return CN_DIGITS[text]
+    """二○一二 → 2012 (digit by digit); 十二, 二十六, 三十一 → 12, 26, 31 (KeyError if not one)."""
+    number = number_of(text)
+    if number is None:
+        raise KeyError(text)
+    return number
 
 
 def date_of(line: str):

@@ -6,7 +6,7 @@ import calendar
 import datetime
 import re
 
-from .common import CIRCLED, CJK
+from .common import CIRCLED, CJK, number_of
 
 
 def _all_text(result):
@@ -192,17 +192,8 @@ _STEP_NAMES = (
 
 
 def _count(text):
-    """15, 六十, 三十, 一百 → int."""
-    if text.isdigit():
-        return int(text)
-    digits = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
-    if "百" in text:
-        head, _, rest = text.partition("百")
-        return digits.get(head, 1) * 100 + (_count(rest) if rest else 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return digits.get(tens, 1) * 10 + digits.get(ones, 0)
-    return digits.get(text, 0)
+    """15, 六十, 三十, 一百 → int (0 when it is none)."""
+    return number_of(text) or 0
 
 
 def _prose_limits(result, text):

@@ -3,7 +3,7 @@
 import re
 
 from . import rules
-from .common import CJK, CN_DIGITS
+from .common import CJK
 
 _CLAUSE_REACH = 300  # a clause longer than this is not one statement: look no further
 
@@ -45,10 +45,6 @@ class _Found:
         self.positions.append([at])
         rule.setdefault("description", _clause(self.text, at).strip("，, "))
         self.rules.append(rule)
-
-
-def _number(text):
-    return int(text) if text.isdigit() else CN_DIGITS[text]
 
 
 def _run_before(text, at, chars, limit):
@@ -95,7 +91,7 @@ def _quota_rules(result, found, text):
         found.add({**rule, "leaders": leaders}, m.start())
     # 每月至少有1天亲自接待上访群众; 每位县领导全年接访不少于1次 (a quota per year)
     for m in (*_QUOTA.finditer(text), *_YEAR_QUOTA.finditer(text)):
-        monthly, count = m.group("period") == "每月", _number(m.group("n"))
+        monthly, count = m.group("period") == "每月", rules._number(m.group("n"))
         if not 0 < count <= (31 if monthly else 250):
             continue
         rule = {"kind": "days_per_leader"}
@@ -107,7 +103,7 @@ def _quota_rules(result, found, text):
     for m in re.finditer(r"每周至少(?:安排)?([一二三四五六七\d])天", text):
         clause = _clause(text, m.start())
         who = re.match(rf"([{CJK}]{{1,30}}?)(?:该月|本月|每周)", clause)
-        rule = {"kind": "phase", "days_per_week": _number(m.group(1))}
+        rule = {"kind": "phase", "days_per_week": rules._number(m.group(1))}
         rule["leaders"] = [who.group(1)] if who else []
         before = text[max(0, m.start() - 60) : m.start()]
         phase = next((p for p in result.phases if p["name"] in before), None)

@@ -10,20 +10,15 @@ is only taken when the text says it plainly: a wrong value costs the clerk more 
 import datetime
 import re
 
-from .common import CN_DIGITS, WEEKDAY_NAMES
+from .common import WEEKDAY_NAMES, number_of
 
 _DAY = "一二三四五六日天"
 _NUMBER = "一二三四五六七八九十"
 
 
 def _number(text):
-    """3, 三, 十五, 二十六 → int."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-    return CN_DIGITS[text]
+    """3, 三, 十五, 二十六 → int (the patterns that call it let only numbers through)."""
+    return number_of(text) or 0
 
 
 def _weekday_list(text):
