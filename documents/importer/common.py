@@ -54,6 +54,16 @@ def number_of(text: str) -> int | None:
     return int("".join(str(CN_DIGITS[c]) for c in text))  # 二○一二
 
 
+def around(text, at, starts="。；;\n", ends="。；;\n", reach=300) -> tuple[int, int]:
+    """(start, end) of the sentence (or, with other stops, the clause) around position ``at``,
+    looking at most ``reach`` characters either way, so that reading many statements stays
+    linear in the text."""
+    low, high = max(0, at - reach), min(len(text), at + reach)
+    start = max(max(text.rfind(p, low, at) for p in starts) + 1, low)
+    stops = [i for i in (text.find(p, at, high) for p in ends) if i >= 0]
+    return start, min(stops) if stops else high
+
+
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 KIND_WORDS = (
     ("实施方案", "实施方案"),

@@ -3,19 +3,13 @@
 import re
 
 from . import rules
-from .common import CJK
-
-_CLAUSE_REACH = 300  # a clause longer than this is not one statement: look no further
+from .common import CJK, around
 
 
 def _clause(text, at):
-    """The clause (between ，。； and the like) around position ``at``; looks at most
-    ``_CLAUSE_REACH`` characters either way, so reading many rules stays linear in the text."""
-    low = max(0, at - _CLAUSE_REACH)
-    high = min(len(text), at + _CLAUSE_REACH)
-    start = max(max(text.rfind(p, low, at) for p in "，。；\n：") + 1, low)
-    stops = [i for i in (text.find(p, at, high) for p in "，。；\n") if i >= 0]
-    return text[start : min(stops) if stops else high]
+    """The clause (between ，。； and the like) around position ``at``."""
+    start, end = around(text, at, starts="，。；\n：", ends="，。；\n")
+    return text[start:end]
 
 
 def _paragraph(text, at):
@@ -66,8 +60,7 @@ _YEAR_QUOTA = re.compile(rf"(?P<period>全年|每年)(?:接访|接待)(?:不少�
 
 def _quota_leaders(text, at):
     """Who the quota is for, when the sentence opens with them: 县市区委书记、县市区长作为…"""
-    start = max(text.rfind(c, max(0, at - 200), at) for c in "。；;\n") + 1
-    start = max(start, at - 200)  # bounded: linear in the text
+    start, _ = around(text, at)
     who = _QUOTA_WHO.match(text, start, at + 2)
     if not who or not re.search(r"(?:书记|长|领导|成员|干部|主任|法官)$", who.group(1)):
         return []

@@ -10,7 +10,7 @@ is only taken when the text says it plainly: a wrong value costs the clerk more 
 import datetime
 import re
 
-from .common import WEEKDAY_NAMES, number_of
+from .common import WEEKDAY_NAMES, around, number_of
 
 _DAY = "一二三四五六日天"
 _NUMBER = "一二三四五六七八九十"
@@ -67,11 +67,8 @@ def _lunar_day(name):
 def _report_day(text, at):
     """Whether the day at ``at`` is a report's deadline (每周五上报至镇信访办), not a reception:
     its sentence reports and says nothing of receiving anyone."""
-    window = text[max(0, at - 200) : at + 200]  # a sentence is shorter: bounded, linear
-    at = min(at, 200)
-    start = max(window.rfind(c, 0, at) for c in "。；;\n") + 1
-    ends = [e for e in (window.find(c, at) for c in "。；;\n") if e >= 0]
-    sentence = window[start : min(ends, default=len(window))]
+    start, end = around(text, at)
+    sentence = text[start:end]
     return bool(re.search(r"上报|报送|报告|呈报", sentence)) and not re.search(
         r"接访|接待|来访|约访|下访", sentence
     )
@@ -156,11 +153,24 @@ def explicit_dates(text, year, tables):
             found.append(_dated(year, int(start[1]), int(start[2]), start[3]))
             continue
     # 4月7日，由县国土资源局负责联系分管的县领导，在县国土局开展“土地问题”接访活动
+    found += [date for date, _place in dated_sentences(text, year)]
+    return sorted({d for d in found if d})
+
+
+def dated_sentences(text, year):
+    """(date, place or None) of each sentence that opens with its reception day
+    (``_DAY_SENTENCE``, no other date before the 接访) and, where it says so, where
+    (在县国土局开展“土地问题”接访活动); none without the document's year."""
+    if not year:
+        return
     for sentence in re.split(r"[。；;\n]", text):
         day = _DAY_SENTENCE.match(sentence)
-        if day and not _MONTH_DAY.search(day.group(0), day.end(2)):  # no other date before it
-            found.append(_dated(year, int(day[1]), int(day[2]), None))
-    return sorted({d for d in found if d})
+        if not day or _MONTH_DAY.search(day.group(0), day.end(2)):
+            continue
+        date = _dated(year, int(day[1]), int(day[2]), None)
+        if date:
+            where = re.search(r"在([^，,。；“”]{2,30}?)(?:开展|举行|进行|集中|公开)", sentence)
+            yield date, where.group(1)[:60] if where else None
 
 
 # a sentence that opens with one day (not a range, not 起), says who is to receive in the voice
@@ -243,26 +253,10 @@ def explicit_date_rules(found, text, year, tables):
     if dates:
         at = text.find(f"{min(dates).month}月{min(dates).day}日")
         rule = {"kind": "dates", "dates": sorted(dates)}
-        places = _day_places(text, year, dates)
+        places = {d: p for d, p in dated_sentences(text, year) if p and d in dates}
         if len(set(places.values())) > 1:  # each day its own place: 4月7日…在县国土局开展
             rule["table_days"] = [{"date": d, "place": p} for d, p in sorted(places.items())]
         found.add(rule, max(at, 0))
-
-
-def _day_places(text, year, dates) -> dict:
-    """{date: place} of the dated sentences that say where (在县国土局开展“土地问题”接访活动)."""
-    places = {}
-    if not year:
-        return places
-    for sentence in re.split(r"[。；;\n]", text):
-        day = _DAY_SENTENCE.match(sentence)
-        if not day:
-            continue
-        date = _dated(year, int(day[1]), int(day[2]), None)
-        where = re.search(r"在([^，,。；“”]{2,30}?)(?:开展|举行|进行|集中|公开)", sentence)
-        if date in dates and where:
-            places[date] = where.group(1)[:60]
-    return places
 
 
 # --- what is said around a rule ------------------------------------------------------------
