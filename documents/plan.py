@@ -166,22 +166,8 @@ def rule_problems(rule, number=None) -> list[str]:
     if not rule.leaders and not _each_day_has_its_leader(rule):
         problems.append(f"{name}：没有写接访领导")
     problems += _calendar_problems(rule, name)
-    if kind == "days_per_leader" and rule.quota_period == "year":
-        if not rule.days_per_year:
-            problems.append(f"{name}：没有写每人每年几天")
-        elif rule.days_per_year * max(len(rule.leaders), 1) > MIN_WORKING_DAYS_IN_YEAR:
-            total = rule.days_per_year * max(len(rule.leaders), 1)
-            problems.append(
-                f"{name}：每年共需{total}天，而一年的工作日不到{MIN_WORKING_DAYS_IN_YEAR + 1}天"
-            )
-    elif kind == "days_per_leader":
-        if not rule.days_per_month:
-            problems.append(f"{name}：没有写每人每月几天")
-        elif rule.days_per_month * max(len(rule.leaders), 1) > MAX_WORKING_DAYS_IN_MONTH:
-            total = rule.days_per_month * max(len(rule.leaders), 1)
-            problems.append(
-                f"{name}：每月共需{total}天，而一个月最多只有{MAX_WORKING_DAYS_IN_MONTH}个工作日"
-            )
+    if kind == "days_per_leader":
+        problems += _quota_problems(rule, name)
     if kind == "phase":
         if not rule.days_per_week:
             problems.append(f"{name}：没有写每周几天")
@@ -190,6 +176,21 @@ def rule_problems(rule, number=None) -> list[str]:
     if rule.start_date and rule.end_date and rule.end_date < rule.start_date:
         problems.append(f"{name}：结束日期早于开始日期")
     return problems
+
+
+def _quota_problems(rule, name):
+    """What a quota of days per leader (a month's or a year's) lacks, or asks beyond the
+    working days there are."""
+    if rule.quota_period == "year":
+        days, period, most = rule.days_per_year, "年", MIN_WORKING_DAYS_IN_YEAR
+        beyond = f"而一年的工作日不到{most + 1}天"
+    else:
+        days, period, most = rule.days_per_month, "月", MAX_WORKING_DAYS_IN_MONTH
+        beyond = f"而一个月最多只有{most}个工作日"
+    if not days:
+        return [f"{name}：没有写每人每{period}几天"]
+    total = days * max(len(rule.leaders), 1)
+    return [f"{name}：每{period}共需{total}天，{beyond}"] if total > most else []
 
 
 def _each_day_has_its_leader(rule):

@@ -103,17 +103,21 @@ def _lunar_day(day) -> str:
     return ("十", "廿")[tens - 1] + digits[units]
 
 
-def _days(dates) -> str:
-    """4月7日、4月11日; the year once, on the first day of each year."""
-    out, year = [], None
+def _day_labels(dates) -> list[str]:
+    """4月7日, 4月11日 in order, the year once, on the first day of each year."""
+    labels, year = [], None
     for day in sorted(dates):
-        out.append(
+        labels.append(
             f"{day:%Y年}{day.month}月{day.day}日"
             if day.year != year
             else f"{day.month}月{day.day}日"
         )
         year = day.year
-    return "、".join(out)
+    return labels
+
+
+def _days(dates) -> str:
+    return "、".join(_day_labels(dates))
 
 
 def _when(rule) -> str:
@@ -163,17 +167,10 @@ def _each(leaders, named) -> str:
 def _table_line(rule) -> str:
     """A table of days, each with its own leader and place: 2011年4月7日为乜冠军接访日（接访地点：
     县国土局）；4月11日为张某某接访日……"""
-    rows, year = [], None
-    listed = {d.date for d in rule.table_days if d.date}
-    for day in sorted(rule.table_days, key=lambda d: d.date or datetime.date.min):
-        if not day.date:
-            continue
-        date = (
-            f"{day.date:%Y年}{day.date.month}月{day.date.day}日"
-            if day.date.year != year
-            else (f"{day.date.month}月{day.date.day}日")
-        )
-        year = day.date.year
+    days = sorted((d for d in rule.table_days if d.date), key=lambda d: d.date)
+    listed = {d.date for d in days}
+    rows = []
+    for day, date in zip(days, _day_labels([d.date for d in days]), strict=True):
         who = day.leader or "、".join(rule.leaders) or "领导班子成员"
         place = day.place or rule.place
         rows.append(f"{date}为{who}接访日" + (f"（接访地点：{place}）" if place else ""))

@@ -46,18 +46,9 @@ def link(plan) -> list[str]:
 
 
 def unlinked(plan) -> list[str]:
-    """The leaders of the plan's rules that are none of the unit's people (as saved)."""
-    linked = {
-        name
-        for rule in plan.receptions
-        for person in rule.people
-        for name in (getattr(person, "name", None), getattr(person, "title", None))
-    }
-    names = [n for rule in plan.receptions for n in rule.leaders]
-    names += [
-        d.leader for rule in plan.receptions for d in rule.table_days if d.leader and not d.person
-    ]
-    return [n for n in dict.fromkeys(names) if n not in linked]
+    """The leaders of the plan's rules that are none of the unit's people: the links made anew
+    (as the save made them), so the answer is the one ``link`` gave."""
+    return link(plan)
 
 
 def _plan_saving(sender, document, **kwargs):

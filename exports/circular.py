@@ -4,7 +4,7 @@ import datetime
 import re
 
 from . import fonts as font_stacks
-from .justify import _key, measures, set_paragraph, sized_table
+from .justify import _key, measures, set_paragraph, sized_table, text_width
 from .numbers import HeadingNumbers, document_date
 from .rendering import environment, render_pdf
 
@@ -177,8 +177,7 @@ def _title_cuts(text, ends, quoted, count, limit, fonts):
 
 
 def _title_width(text, fonts=None):
-    measure = measures(_key(fonts))["小标宋"]
-    return sum(measure(ch) for ch in text) * TITLE_SIZE_MM
+    return text_width(text, "小标宋", TITLE_SIZE_MM, fonts)
 
 
 def _listed(names):

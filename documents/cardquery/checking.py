@@ -34,7 +34,7 @@ REBUILD_CACHE_KB = 64 * 1024
 # from this many rows to repair, the file is read once instead of by ids; and when they are
 # also a quarter of the table or more, the table is made anew (``rebuild``)
 BULK_FROM = 5 * _CHUNK
-REBUILD_CHUNK = 2000  # cards made at a time while the ones before are written
+REBUILD_CHUNK = 2000  # cards written at a time
 
 
 class CheckingMixin:
@@ -239,11 +239,10 @@ class CheckingMixin:
         return len(stale) + len(gone)
 
     def rebuild(self, collection) -> int:
-        """Make the table anew from the collection, in one transaction. The rows and their
-        text-index entries are made in a second thread (decoding, Python) while this one
-        writes the previous ones (SQLite, which lets go of the interpreter meanwhile); the
-        secondary indexes are made after, from the full table (one sort each instead of
-        100,000 insertions into each). Nothing holds the whole table in memory."""
+        """Make the table anew from the collection, in one transaction: the rows and their
+        text-index entries made together from one read of the file and written in chunks (the
+        whole table is never held in memory), the secondary indexes made after, from the full
+        table (one sort each instead of 100,000 insertions into each)."""
         self._keys.clear()
         made = self._rebuild_chunks(collection)
         count = 0
