@@ -204,7 +204,8 @@ class NumbersField(fields.StringField):
 
     def pre_validate(self, form):
         if getattr(self, "bad", None):
-            raise validators.ValidationError(gettext("“%(item)s”不是数字", item=self.bad[0]))
+            bad = self.bad[0] if len(self.bad[0]) <= 20 else self.bad[0][:20] + "…"
+            raise validators.ValidationError(gettext("“%(item)s”不是数字", item=bad))
         for n in self.data or []:
             if (self.min_value is not None and n < self.min_value) or (
                 self.max_value is not None and n > self.max_value

@@ -424,3 +424,19 @@ def test_the_schedule_says_the_hours_once_only_when_every_day_has_them(app):
         table["text"].startswith("接访时间：上午9:00—12:00。")
         and "接访时间" not in table["headers"]
     )
+
+
+def test_a_huge_number_in_the_form_is_refused_in_chinese(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from admin.forms import NumbersField
+
+    class Numbers(Form):
+        days = NumbersField(min_value=1, max_value=31)
+
+    with app.test_request_context():
+        for huge in ("1" * 5000, "一" * 5000, "十" * 5000):
+            form = Numbers(MultiDict({"days": huge}))
+            assert not form.validate() and "不是数字" in form.days.errors[0]
+            assert len(form.days.errors[0]) < 40  # the value quoted short

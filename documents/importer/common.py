@@ -34,6 +34,8 @@ def number_of(text: str) -> int | None:
     """A whole number as documents write it, else None: 15, １５, 十五, 二十六, 两, 一百二十, and
     二○一二 (a year, digit by digit). The one reader of numbers for the importer and the forms."""
     text = (text or "").strip()
+    if len(text) > 12:  # no count or year is longer (and int() refuses 4,300 digits and more)
+        return None
     if text.isdecimal():
         return int(text)
     if not text or any(c not in CN_DIGITS and c != "百" for c in text):
